@@ -1,1 +1,1 @@
-export { main } from './main.js';
+export { main, mainCommand, run, VERSION } from './main.js';
