@@ -83,6 +83,8 @@ export class FspiopDriver {
   callbackUrl = '';
   /** Every callback received, when recording is on. */
   readonly callbacks: CallbackRecord[] = [];
+  /** Every FSPIOP request sent to the hub, when recording is on. */
+  readonly sent: { method: string; path: string; headers: Record<string, string>; body: unknown }[] = [];
   record = false;
   /** Payee behaviour for prepares not started by this driver. */
   defaultBehaviour: PayeeBehaviour = 'fulfil';
@@ -122,6 +124,8 @@ export class FspiopDriver {
     headers: Record<string, string>,
     body?: string,
   ): Promise<{ status: number; body: string }> {
+    if (this.record && base === this.hubUrl)
+      this.sent.push({ method, path, headers, body: body === undefined ? undefined : JSON.parse(body) });
     return new Promise((resolve, reject) => {
       const req = http.request(`${base}${path}`, {
         method,
