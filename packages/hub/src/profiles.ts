@@ -120,6 +120,8 @@ export function mergeKnobs(base: HubKnobs, patch: HubKnobsPatch, path = 'knobs')
 
 function mergeValue(base: unknown, patch: unknown, path: string): unknown {
   if (patch === undefined) return base;
+  const nullable = path.endsWith('.stall') || path.endsWith('.crash');
+  if (patch === null && nullable) return null;
   if (isPlainObject(base)) {
     if (!isPlainObject(patch)) throw badKnob(path, 'an object', patch);
     const out: Record<string, unknown> = { ...base };
@@ -131,14 +133,12 @@ function mergeValue(base: unknown, patch: unknown, path: string): unknown {
     return out;
   }
   if (base === null) {
-    if (patch === null) return null;
-    if (path.endsWith('.stall') || path.endsWith('.crash')) {
+    if (nullable) {
       const full = { service: 'central-ledger', everyMs: 10_000, forMs: 1000 };
       return mergeValue(full, patch, path);
     }
     throw badKnob(path, 'null', patch);
   }
-  if (patch === null && (path.endsWith('.stall') || path.endsWith('.crash'))) return null;
   if (typeof base === 'number') {
     if (typeof patch !== 'number' || !Number.isFinite(patch) || patch < 0)
       throw badKnob(path, 'a number >= 0', patch);
