@@ -19,6 +19,7 @@ export type * from './results/types.js';
 export { RESULTS_SCHEMA_VERSION } from './results/types.js';
 export { ResultsWriter, runDirName, safeFileName, writeFileAtomic } from './results/writer.js';
 export type { NewRunManifest } from './results/writer.js';
+export { ENGINE_METRICS } from './results/engine-metrics.js';
 export { isResultsDirectory, parseTimeseries, readResults } from './results/reader.js';
 
 export type * from './analysis/types.js';
