@@ -78,7 +78,7 @@ function lineCol(text: string, offset: number): string {
 }
 
 function parseYaml(path: string, text: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0];
@@ -86,7 +86,7 @@ function parseYaml(path: string, text: string): unknown {
     const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more)` : '';
     throw new MlperfError(
       'SUITE_FILE_PARSE',
-      `${path}${where}: invalid YAML: ${err.message.split('\n')[0]}${more}`,
+      `${path}${where}: invalid YAML: ${err.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}${more}`,
       {
         hint: 'fix the YAML syntax: indent with spaces, one key per line, quote strings with ":" in them',
         cause: err,
