@@ -22,7 +22,7 @@ export interface LoadSuiteOptions extends ValidateOptions {
  */
 export async function loadSuiteFile(path: string, options: LoadSuiteOptions = {}): Promise<ValidatedSuite> {
   const raw = await readSuiteFile(path, options);
-  return validateSuite(raw, { ...options, source: options.source ?? path });
+  return validateSuite(raw, { ...options, source: options.source ?? `suite file ${path}` });
 }
 
 /** Reads a suite file without validating it: what `validateSuite()` gets. */

@@ -171,8 +171,14 @@ function checkOpenRamp(c: Checker, p: string, s: Obj): void {
   c.number(at(p, 'stepPerMinute'), s.stepPerMinute, { gt: 0, hint: 'TPS added every minute, e.g. 300' });
   const maxRate = c.number(at(p, 'maxRate'), s.maxRate, { required: false, gt: 0 });
   const maxMs = c.duration(at(p, 'maxDuration'), s.maxDuration, { required: false, positive: true });
-  if (maxRate !== undefined && from !== undefined && maxRate <= from) {
-    c.error(at(p, 'maxRate'), `must be above from (${from}), got ${maxRate}`);
+  if (maxRate !== undefined && from !== undefined && maxRate < from) {
+    c.error(at(p, 'maxRate'), `must not be below from (${from}), got ${maxRate}`);
+  } else if (maxRate !== undefined && maxRate === from) {
+    c.warn(
+      at(p, 'maxRate'),
+      `equals from (${from}): the ramp ends where it starts`,
+      'a rate cap at or below the ramp start does this',
+    );
   }
   if (s.maxRate === undefined && s.maxDuration === undefined && maxMs === undefined) {
     c.error(

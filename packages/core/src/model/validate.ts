@@ -22,7 +22,7 @@ export interface ValidateOptions {
    * are scaled to sum to 1 and a warning is given instead of an error.
    */
   normaliseWeights?: boolean;
-  /** Names the input in the error message (a file path). */
+  /** Names the input in the error message: `suite file my.yaml` (default `suite`). */
   source?: string;
 }
 
@@ -95,7 +95,7 @@ export function validateSuite(input: unknown, options: ValidateOptions = {}): Va
 
 function suiteInvalid(problems: SuiteIssue[], warnings: SuiteIssue[], source?: string): MlperfError {
   const n = problems.length;
-  const what = source ? `suite file ${source}` : 'suite';
+  const what = source ?? 'suite';
   const lines = problems.map((p, i) => {
     const head = `  ${i + 1}. ${p.path}: ${p.message}`;
     return p.hint ? `${head}\n     hint: ${p.hint}` : head;

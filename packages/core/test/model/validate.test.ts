@@ -169,7 +169,7 @@ describe('validateSuite: each rule rejects a bad input with its path', () => {
     [
       'open ramp maxRate below from',
       (s) => set(t1(s).stages[1]!, 'maxRate', 10),
-      ['tests[1].stages[1].maxRate: must be above from (20), got 10'],
+      ['tests[1].stages[1].maxRate: must not be below from (20), got 10'],
     ],
     [
       'duplicate test id',
@@ -294,7 +294,7 @@ describe('validateSuite: all problems at once', () => {
     });
     let err: unknown;
     try {
-      validateSuite(input, { source: 'my-suite.yaml' });
+      validateSuite(input, { source: 'suite file my-suite.yaml' });
     } catch (e) {
       err = e;
     }
