@@ -34,7 +34,8 @@ export async function run(argv: string[]): Promise<number> {
       return ExitCode.ok;
     }
     await checkFlags(resolved);
-    const { result } = await runCommand(mainCommand, { rawArgs: argv });
+    // Run the resolved command itself: citty drops a sub-command's return value (our exit code).
+    const { result } = await runCommand(resolved.cmd, { rawArgs: resolved.rest });
     return typeof result === 'number' ? result : ExitCode.ok;
   } catch (err) {
     return report(err, argv);
