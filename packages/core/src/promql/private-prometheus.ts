@@ -30,6 +30,11 @@ export interface PrivatePrometheusOptions {
   /** --enable-feature=native-histograms (k6 native histograms). */
   nativeHistograms?: boolean;
   readyTimeoutMs?: number;
+  /**
+   * Wait until every target has been scraped once (default true). Prometheus applies new targets
+   * only after about 5 s, so load started earlier would be missing from its data.
+   */
+  waitForFirstScrape?: boolean;
   /** Where Prometheus' own log goes (e.g. results/<run>/logs/prometheus.log); default a temp file. */
   logFile?: string;
   /** Port to listen on (127.0.0.1); default a free one. */
@@ -236,6 +241,16 @@ export async function startPrivatePrometheus(options: PrivatePrometheusOptions):
   throw lastError;
 }
 
+async function allScraped(client: PrometheusClient, expected: number): Promise<boolean> {
+  try {
+    const { data } = await client.targets({ state: 'active' });
+    const scraped = data.activeTargets.filter((t) => t.health !== 'unknown');
+    return scraped.length >= expected;
+  } catch {
+    return false;
+  }
+}
+
 interface LaunchArgs {
   binary: string;
   port: number;
@@ -294,6 +309,13 @@ async function launch(a: LaunchArgs): Promise<RunningPrometheus> {
     await new Promise((r) => setTimeout(r, 100));
   }
   const version = (await client.buildInfo().catch(() => undefined))?.data.version ?? 'unknown';
+  if (a.options.waitForFirstScrape !== false && a.options.scrapeTargets.length > 0) {
+    const expected = new Set(a.options.scrapeTargets.map((t) => t.url)).size;
+    while (!(await allScraped(client, expected))) {
+      if (Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
   let stopped = false;
   const finish = async (signal: NodeJS.Signals) => {
     if (stopped) return;
