@@ -156,7 +156,8 @@ export function closestName(name: string, names: Iterable<string>): string | und
   let best: string | undefined;
   let bestD = Number.POSITIVE_INFINITY;
   for (const candidate of names) {
-    const d = editDistance(name.toLowerCase(), candidate);
+    const d =
+      editDistance(name.toLowerCase(), candidate) - (candidate.startsWith(name.toLowerCase()) ? 0.5 : 0);
     if (d < bestD) {
       bestD = d;
       best = candidate;

@@ -231,6 +231,7 @@ export class TypeChecker {
       );
     }
     const types = args.map((a) => this.check(a));
+    if (args.length !== want) return 'vector';
     if (param && args[0] && types[0] && types[0] !== param) {
       this.error(
         args[0],
