@@ -25,7 +25,7 @@ describe('ledger invariants after concurrent load with injected faults', () => {
           latencyJitterMs: 20,
           latencyRatio: 0.2,
           stall: { service: 'central-ledger', everyMs: 1000, forMs: 150 },
-          crash: { service: 'ml-api-adapter', everyMs: 1500, forMs: 150 },
+          crash: { service: 'ml-api-adapter', everyMs: 500, forMs: 150 },
         },
         callbacks: { retries: 1, retryDelayMs: 10 },
       },
