@@ -151,7 +151,7 @@ describe('named profiles show their cause in the metric their README names', () 
     );
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body).errorInformation.errorDescription).toMatch(
-      /HUB_KNOB_INVALID: knobs.dbPool.sise: unknown key/,
+      /HUB_KNOB_INVALID: knobs.dbPool.sise: unknown knob/,
     );
     await expect(hub.setProfile('nope' as HubProfileName)).rejects.toThrow(/unknown hub profile "nope"/);
   });
