@@ -249,10 +249,11 @@ export function parseKnobAssignments(text: string): HubKnobsPatch {
       }
     }
     let node = patch;
-    path.slice(0, -1).forEach((k) => {
+    for (const k of path.slice(0, -1)) {
       const next = node[k];
-      node = (typeof next === 'object' && next !== null ? next : (node[k] = {})) as Record<string, unknown>;
-    });
+      if (typeof next !== 'object' || next === null) node[k] = {};
+      node = node[k] as Record<string, unknown>;
+    }
     node[path.at(-1) ?? ''] = value;
   }
   return patch as HubKnobsPatch;
