@@ -156,3 +156,24 @@ describe('named profiles show their cause in the metric their README names', () 
     await expect(hub.setProfile('nope' as HubProfileName)).rejects.toThrow(/unknown hub profile "nope"/);
   });
 });
+
+describe('metrics documentation', () => {
+  it('lists every metric name the hub emits in the README', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const hub = await startHub();
+    open = { hub, driver: new FspiopDriver(hub.url, hub.adminUrl) };
+    const text = await (await fetch(hub.metricsUrl)).text();
+    const names = [...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);
+    expect(names.length).toBeGreaterThan(50);
+    expect(names.filter((n) => !readme.includes(`\`${n}\``))).toEqual([]);
+    // Every profile's evidence names metrics the hub emits.
+    for (const p of Object.values(HUB_PROFILES)) {
+      const used = [...p.evidence.matchAll(/\b((?:moja|mojaloop|kafka|mysql|container|kube)_[a-z_]+)/g)].map(
+        (m) => m[1]!.replace(/_(bucket|count|sum)$/, ''),
+      );
+      expect(used.length).toBeGreaterThan(0);
+      expect([p.name, used.filter((n) => !names.includes(n))]).toEqual([p.name, []]);
+    }
+  });
+});
