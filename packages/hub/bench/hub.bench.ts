@@ -103,6 +103,15 @@ try {
   await driver.stop();
   await hub.stop();
 }
+const cpu = Math.min(...cpuPerTransfer.filter((x) => Number.isFinite(x)));
 console.log(
-  `\nhub healthy profile: highest sustained rate ${best} transfers/s (${SECONDS} s steps, success >= 99.9%, p95 < 500 ms, drained < 1.5 s)`,
+  `\nhub CPU per committed transfer: ${cpu.toFixed(3)} ms (lowest step) = about ${Math.floor(1000 / cpu)} transfers/s per core given to the hub process`,
+);
+console.log(
+  `machine load average while measuring: ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} on ${availableParallelism()} cores (shared machines give noisy rates)`,
+);
+console.log(
+  `hub healthy profile: highest sustained rate ${best} transfers/s (${SECONDS} s steps, success >= 99.9%, p95 < 500 ms, drained < 1.5 s)`,
 );
