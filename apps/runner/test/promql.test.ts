@@ -13,8 +13,10 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   const original = { log: console.log, error: console.error, write: process.stdout.write };
   console.log = (...a: unknown[]) => out.push(a.map(String).join(' '));
   console.error = (...a: unknown[]) => err.push(a.map(String).join(' '));
-  process.stdout.write = ((chunk: string) =>
-    out.push(String(chunk).replace(/\n$/, ''))) as typeof process.stdout.write;
+  process.stdout.write = ((chunk: string) => {
+    out.push(String(chunk).replace(/\n$/, ''));
+    return true;
+  }) as typeof process.stdout.write;
   try {
     const code = await run(argv);
     return { code, out: out.join('\n'), err: err.join('\n') };

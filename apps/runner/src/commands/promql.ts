@@ -48,12 +48,14 @@ function readQueries(arg: string): SourceQuery[] {
     if (text) out.push({ text, where: `${arg}:${startLine + 1}` });
     current = [];
   };
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return flush();
-    if (line.trim().startsWith('#') && current.length === 0) return;
-    if (current.length === 0) startLine = i;
-    current.push(line);
-  });
+  for (const [i, line] of lines.entries()) {
+    if (line.trim() === '') flush();
+    else if (line.trim().startsWith('#') && current.length === 0) continue;
+    else {
+      if (current.length === 0) startLine = i;
+      current.push(line);
+    }
+  }
   flush();
   if (out.length === 0)
     throw new MlperfError('PROMQL_EMPTY_FILE', `${arg} holds no queries`, {
