@@ -1,7 +1,44 @@
 export { ExitCode, MlperfError, isMlperfError } from './errors.js';
 export type { MlperfErrorOptions } from './errors.js';
+
 export type * from './model/types.js';
+export { formatDuration, parseDuration, tryParseDuration } from './model/duration.js';
+export { QUICK_TIME_SCALE, resolveProfile } from './model/profile.js';
+export type { ProfileOptions } from './model/profile.js';
+export {
+  rateAt,
+  stageArrivals,
+  stageName,
+  stageRateAt,
+  timeStages,
+  totalDurationMs,
+} from './model/stages.js';
+export type { TimedStage } from './model/stages.js';
+
 export type * from './results/types.js';
 export { RESULTS_SCHEMA_VERSION } from './results/types.js';
+export { ResultsWriter, runDirName, safeFileName, writeFileAtomic } from './results/writer.js';
+export type { NewRunManifest } from './results/writer.js';
+export { ENGINE_METRICS } from './results/engine-metrics.js';
+export { isResultsDirectory, parseTimeseries, readResults } from './results/reader.js';
+
 export type * from './analysis/types.js';
 export { ANALYSIS_SCHEMA_VERSION } from './analysis/types.js';
+export {
+  defineCorridor,
+  defineDfsp,
+  defineStopRule,
+  defineSuite,
+  defineTest,
+  defineTransfer,
+  stage,
+} from './model/define.js';
+export { validateSuite, suiteProblems, WEIGHT_TOLERANCE } from './model/validate.js';
+export type { SuiteIssue, SuiteInvalidDetails, ValidatedSuite, ValidateOptions } from './model/validate.js';
+export { BAND_METRICS, DEFAULT_BANDS, classifyMetric, resolveBand } from './model/bands.js';
+export type { ClassifyOptions } from './model/bands.js';
+export { estimateCost, planSuite, planTest } from './model/plan.js';
+export type { PlanOptions } from './model/plan.js';
+export type * from './model/plan-types.js';
+export { loadSuiteFile, readSuiteFile, SUITE_FILE_EXTENSIONS } from './model/load.js';
+export type { LoadSuiteOptions } from './model/load.js';

@@ -1,1 +1,1 @@
-export {};
+export { standardDfsps, standardSuite, standardTestFileName } from './standard-suite.js';

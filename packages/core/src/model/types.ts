@@ -136,6 +136,11 @@ export interface TestDefinition {
   criteria: TestCriterion[];
   /** Required when a stage is an open ramp; optional otherwise. */
   stopRule?: StopRule;
+  /**
+   * After the stop rule fires (or the last stage ends), hold this rate for this long to measure
+   * recovery (the seed's "clean recovery after stress test").
+   */
+  recovery?: { rate: number; duration: DurationString };
   expected?: ExpectedResults;
   /** k6-style thresholds (`{ transfer_duration: ['p(95)<300'] }`); derived from criteria when omitted. */
   thresholds?: Record<string, string[]>;
@@ -204,4 +209,16 @@ export interface SuiteDefinition {
   /** Pause between tests in a suite run. */
   cooldownBetweenTests?: DurationString;
   cost?: CostModel;
+  /** Set by `resolveProfile()`: how this suite was scaled from its definition. */
+  profile?: ProfileInfo;
+}
+
+export type ProfileName = 'quick' | 'full' | 'custom';
+
+export interface ProfileInfo {
+  name: ProfileName;
+  /** Every duration was multiplied by this (1 = the seed's numbers). */
+  timeScale: number;
+  /** Every rate was capped at this, if set. */
+  rateCap?: number;
 }
