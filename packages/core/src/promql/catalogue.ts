@@ -158,8 +158,9 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       title: 'Hub error rate',
       unit: 'ratio',
       band: 'error-rate',
-      promql: `((sum(rate(${p}transfer_prepare_count{success="false"}${w})) or vector(0)) + (sum(rate(${p}transfer_fulfil_count{success="false"}${w})) or vector(0))) / sum(rate(${p}transfer_prepare_count${w}))`,
-      description: 'Failed prepares and fulfils over prepares.',
+      promql: `clamp_min(1 - sum(rate(${p}transfer_fulfil_count{success="true"}${w})) / sum(rate(${p}transfer_prepare_count${w})), 0)`,
+      description:
+        'Prepares that did not end in a successful fulfil (1 - success rate): ingress, position (4001, 4200) and payee failures alike.',
     },
     {
       family: 'mojaloop',
@@ -233,6 +234,22 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
     },
     {
       family: 'engine',
+      name: 'engine_started_tps',
+      title: 'Engine started transfers per second',
+      unit: 'tps',
+      promql: `sum(rate(${e.iterations}${w}))`,
+      description: 'Arrivals that sent a prepare per second (k6 iterations).',
+    },
+    {
+      family: 'engine',
+      name: 'engine_target_rate',
+      title: 'Planned rate',
+      unit: 'tps',
+      promql: `sum(${e.targetRate})`,
+      description: 'The arrival rate the profile prescribes now.',
+    },
+    {
+      family: 'engine',
       name: 'engine_success_rate',
       title: 'Engine success rate',
       unit: 'ratio',
@@ -265,7 +282,7 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       unit: 'ms',
       band: 'p95-latency',
       live: true,
-      promql: `histogram_quantile(0.95, sum by (le) (rate(${e.duration}_bucket${w}))) * 1000`,
+      promql: `histogram_quantile(0.95, sum by (le) (rate(${e.transferDuration}_bucket${w}))) * 1000`,
       description: 'P95 end-to-end latency from the intended start (coordinated-omission corrected), in ms.',
     },
     {
@@ -273,8 +290,24 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       name: 'engine_p99_ms',
       title: 'Engine P99 end-to-end latency',
       unit: 'ms',
-      promql: `histogram_quantile(0.99, sum by (le) (rate(${e.duration}_bucket${w}))) * 1000`,
+      promql: `histogram_quantile(0.99, sum by (le) (rate(${e.transferDuration}_bucket${w}))) * 1000`,
       description: 'P99 end-to-end latency, in ms.',
+    },
+    {
+      family: 'engine',
+      name: 'engine_service_p95_ms',
+      title: 'Engine P95 service time',
+      unit: 'ms',
+      promql: `histogram_quantile(0.95, sum by (le) (rate(${e.serviceDuration}_bucket${w}))) * 1000`,
+      description: 'P95 from the actual send to the COMMITTED callback, in ms.',
+    },
+    {
+      family: 'engine',
+      name: 'engine_prepare_ack_p95_ms',
+      title: 'Prepare acknowledgement P95',
+      unit: 'ms',
+      promql: `histogram_quantile(0.95, sum by (le) (rate(${e.prepareAck}_bucket${w}))) * 1000`,
+      description: 'P95 of POST /transfers until HTTP 202, in ms.',
     },
     {
       family: 'engine',
@@ -291,6 +324,15 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       unit: 'count',
       promql: `sum(${e.inFlight})`,
       description: 'Prepares sent and not yet finished.',
+    },
+    {
+      family: 'engine',
+      name: 'engine_scheduling_lag_seconds',
+      title: 'Engine scheduling lag (p99)',
+      unit: 'seconds',
+      promql: `max(${e.schedulingLag})`,
+      description:
+        'How late the engine starts arrivals; above ~0.05 s the load generator itself is saturated.',
     },
 
     {

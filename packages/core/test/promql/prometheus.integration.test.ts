@@ -21,6 +21,34 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 
+const PROMTOOL_RULE_TESTS = `rule_files: [rules.yml]
+evaluation_interval: 15s
+tests:
+  - interval: 15s
+    input_series:
+      - { series: 'moja_transfer_prepare_count{job="ml-api-adapter",success="true"}', values: '0+15x40' }
+      - { series: 'moja_transfer_fulfil_count{job="central-ledger",success="true"}', values: '0+13.5x40' }
+      - { series: 'moja_transfer_fulfil_count{job="central-ledger",success="false"}', values: '0+1.5x40' }
+    promql_expr_test:
+      - expr: rate(mojaloop_transfer_success[1m])
+        eval_time: 5m
+        exp_samples: [{ labels: '{}', value: 0.9 }]
+      - expr: rate(mojaloop_transfer_success[1m]) / rate(mojaloop_transfer_total[1m])
+        eval_time: 5m
+        exp_samples: [{ labels: '{}', value: 0.9 }]
+      - expr: sum by (error_type) (rate(mojaloop_transfer_error[1m]))
+        eval_time: 5m
+        exp_samples: [{ labels: '{error_type="fulfil"}', value: 0.1 }]
+  - interval: 15s
+    input_series:
+      - { series: 'moja_transfer_prepare_count{job="hub",success="true"}', values: '0+15x40' }
+      - { series: 'mojaloop_transfer_total{job="hub",instance="h:1"}', values: '0+15x40' }
+    promql_expr_test:
+      - expr: rate(mojaloop_transfer_total[1m])
+        eval_time: 5m
+        exp_samples: [{ labels: '{job="hub",instance="h:1"}', value: 1 }]
+`;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function requirePrometheus(): string {
@@ -190,7 +218,7 @@ describe('private Prometheus (real Debian binary) scraping a /metrics server the
   });
 
   it('lints against the live server: metadata types and selectors with no series', async () => {
-    const gauge = await validateQueryLive('rate(mlperf_transfers_in_flight[1m])', { client: prom.client });
+    const gauge = await validateQueryLive('rate(mlperf_inflight_transfers[1m])', { client: prom.client });
     expect(gauge.map((d) => d.rule)).toEqual(['rate-non-counter']);
     expect(gauge[0]?.message).toContain('gauge');
     const typo = await validateQueryLive('sum(rate(mlperf_transfers_totl[1m]))', { client: prom.client });
@@ -263,6 +291,13 @@ describe('private Prometheus (real Debian binary) scraping a /metrics server the
       'SUCCESS: 7 rules found',
     );
     expect(execFileSync(promtool, ['check', 'config', config], { encoding: 'utf8' })).toContain('SUCCESS');
+    // promtool's rule unit tests run the seed's queries verbatim over the recorded names, and check
+    // that a target exposing the seed names itself (the embedded hub) wins over the rules.
+    const unitTests = join(dir, 'rules.test.yml');
+    await writeFile(unitTests, PROMTOOL_RULE_TESTS);
+    expect(execFileSync(promtool, ['test', 'rules', unitTests], { encoding: 'utf8', cwd: dir })).toContain(
+      'SUCCESS',
+    );
   });
 });
 
