@@ -198,6 +198,15 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
     },
     {
       family: 'mojaloop',
+      name: 'mojaloop_aborted_by_error_code',
+      title: 'Aborted transfers per second by FSPIOP error',
+      unit: 'tps',
+      promql: `sum by (error_code) (rate(${p}transfers_total{outcome="aborted"}${w}))`,
+      description:
+        'Transfers the hub aborted per second, by FSPIOP error code (4001 liquidity, 4200 NDC, 3303 expired ...; embedded hub counter).',
+    },
+    {
+      family: 'mojaloop',
       name: 'mojaloop_fulfil_prepare_ratio',
       title: 'Fulfil/prepare rate ratio',
       unit: 'ratio',
@@ -468,6 +477,14 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       promql: 'up',
       description: '1 when Prometheus could scrape the target, 0 when it could not.',
     },
+    {
+      family: 'resources',
+      name: 'service_restarts',
+      title: 'Container restarts',
+      unit: 'count',
+      promql: `sum by (${pod}) (increase(kube_pod_container_status_restarts_total${c}${w}))`,
+      description: 'Container restarts (crashes, OOM kills) within the window (kube-state-metrics).',
+    },
 
     {
       family: 'saturation',
@@ -520,6 +537,23 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       promql: 'max by (job, instance) (nodejs_eventloop_lag_p99_seconds)',
       description:
         'p99 event-loop lag of each Node.js service (prom-client); above ~0.1 s the service is CPU-bound.',
+    },
+    {
+      family: 'saturation',
+      name: 'db_pool_wait_p95_ms',
+      title: 'DB pool wait P95',
+      unit: 'ms',
+      promql: `histogram_quantile(0.95, sum by (le) (rate(${p}db_pool_wait_seconds_bucket${w}))) * 1000`,
+      description:
+        'P95 time a query waits for a pool connection, in ms (the embedded hub exposes it; central-ledger does not).',
+    },
+    {
+      family: 'saturation',
+      name: 'db_pool_pending',
+      title: 'Queries waiting for a DB connection',
+      unit: 'count',
+      promql: `sum(${p}db_pool_pending)`,
+      description: 'Queries queued for a pool connection (embedded hub).',
     },
   ];
   for (const q of all) {
