@@ -85,3 +85,5 @@ export { exportQueries, findMissingWindows } from './export.js';
 export type { ExportOptions, ExportReport, ExportableQuery, MissingWindow } from './export.js';
 export { watchQueries } from './watch.js';
 export type { LiveValue, QueryWatch, WatchOptions, WatchedQuery } from './watch.js';
+export { openPrometheusSession } from './session.js';
+export type { PrometheusSession, PrometheusSessionOptions } from './session.js';

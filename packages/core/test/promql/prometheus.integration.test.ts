@@ -9,6 +9,9 @@ import {
   catalogueQuery,
   exportQueries,
   findPrometheusBinary,
+  freePort,
+  type LiveValue,
+  openPrometheusSession,
   type PrometheusClient,
   privatePrometheusConfig,
   ruleFileYaml,
@@ -411,5 +414,69 @@ describe('Prometheus faults', () => {
     await expect(
       startPrivatePrometheus({ scrapeTargets: [], binary: '/bin/false', readyTimeoutMs: 5000 }),
     ).rejects.toMatchObject({ code: 'PROMETHEUS_START_FAILED', exitCode: 3 });
+  });
+});
+
+describe('openPrometheusSession: private, external or degraded', () => {
+  it('runs a private Prometheus for the run: live view, then the export for run.json', async () => {
+    requirePrometheus();
+    const server = await startMetricsServer({ tps: 50, successRatio: 1 });
+    const dir = await mkdtemp(join(tmpdir(), 'mlperf-promql-session-'));
+    const session = await openPrometheusSession({
+      scrapeTargets: [{ job: 'engine', url: server.url }],
+      logFile: join(dir, 'logs', 'prometheus.log'),
+      catalogue: { window: '5s' },
+      env: {},
+    });
+    try {
+      expect(session.mode).toBe('private');
+      const updates: LiveValue[][] = [];
+      const watch = session.watch((v) => updates.push(v), 200);
+      const start = Date.now() / 1000;
+      await until(async () =>
+        updates.some((u) => u.find((v) => v.name === 'engine_tps')?.value) ? true : undefined,
+      );
+      await watch?.stop();
+      expect(updates.at(-1)?.map((v) => v.name)).toEqual(
+        session.queries.filter((q) => q.live).map((q) => q.name),
+      );
+      // The same Prometheus, given as an external one.
+      const external = await openPrometheusSession({ prometheusUrl: session.url as string, env: {} });
+      expect(external.mode).toBe('external');
+      const metrics = await external.exportRun({ start, end: Date.now() / 1000, dir });
+      expect(metrics.skipped).toEqual([]);
+      expect(metrics.exported).toContain('engine_tps');
+      expect(metrics.exported).not.toContain('k6_tps');
+      expect((await readdir(join(dir, 'metrics'))).length).toBe(session.queries.length);
+      expect(await readFile(join(dir, 'logs', 'prometheus.log'), 'utf8')).toContain('Server is ready');
+    } finally {
+      await session.stop();
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails clearly when the given Prometheus is down, and degrades without a binary', async () => {
+    const port = await freePort();
+    await expect(
+      openPrometheusSession({ prometheusUrl: `http://127.0.0.1:${port}`, env: {} }),
+    ).rejects.toMatchObject({
+      code: 'PROMETHEUS_UNREACHABLE',
+      exitCode: 3,
+    });
+    const degraded = await openPrometheusSession({
+      binary: '/nonexistent/prometheus',
+      scrapeTargets: [],
+      env: {},
+    });
+    expect(degraded.mode).toBe('degraded');
+    expect(degraded.degraded?.install).toContain('apt-get install prometheus');
+    expect(degraded.watch(() => {})).toBeUndefined();
+    const metrics = await degraded.exportRun({ start: 0, end: 60, dir: '/nonexistent' });
+    expect(metrics.exported).toEqual([]);
+    expect(metrics.skipped.length).toBe(degraded.queries.length);
+    expect(metrics.skipped[0]?.reason).toBe(
+      'no Prometheus: no executable prometheus at /nonexistent/prometheus; install: apt-get install prometheus (Debian/Ubuntu), or set MLPERF_PROMETHEUS_BIN to a prometheus binary',
+    );
   });
 });
