@@ -106,13 +106,21 @@ const lint = defineCommand({
       ...common['prometheus-url'],
       description: 'Also check metric types and series against this Prometheus',
     },
+    'prometheus-version': {
+      type: 'string',
+      description: 'Warn about functions this Prometheus version lacks (e.g. 2.42)',
+    },
     json: { type: 'boolean', description: 'Print diagnostics as JSON' },
   },
   async run({ args }) {
     const queries = readQueries(args.input);
     const url = args['prometheus-url'];
     const client = url ? PrometheusClient.fromEnv({ url }) : undefined;
-    const opts = { scrapeInterval: args['scrape-interval'] };
+    const version = args['prometheus-version'];
+    const opts = {
+      scrapeInterval: args['scrape-interval'],
+      ...(version ? { prometheusVersion: version } : {}),
+    };
     const results: { query: SourceQuery; diagnostics: Diagnostic[] }[] = [];
     for (const query of queries) {
       const diagnostics = client
