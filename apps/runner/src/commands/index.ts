@@ -7,4 +7,5 @@ export const commands: Record<string, () => Promise<AnyCommand>> = {
   hub: () => import('./hub.js').then((m) => m.hubCommand),
   suite: () => import('./suite.js').then((m) => m.suiteCommand),
   validate: () => import('./validate.js').then((m) => m.validateCommand),
+  promql: () => import('./promql.js').then((m) => m.default),
 };
