@@ -16,3 +16,4 @@ export { decodeIlpPrepare } from './fspiop/ilp.js';
 export { newTransferId, ulid, uuid } from './fspiop/ids.js';
 export type { IdKind } from './fspiop/ids.js';
 export { canonicalAmount, TRANSFERS_ACCEPT, TRANSFERS_CONTENT_TYPE } from './fspiop/messages.js';
+export { abortOnSignals } from './signals.js';

@@ -58,6 +58,10 @@ export interface RunTestOptions {
   /** Register the DFSPs' transfer callback endpoints through the admin API (default: when adminUrl is set). */
   registerEndpoints?: boolean;
   maxInFlight?: number;
+  /** Keep-alive sockets towards the hub (default 256). */
+  maxSockets?: number;
+  /** A transfer with no outcome this long after its expiration is a timeout (default 5000 ms). */
+  timeoutGraceMs?: number;
   /** End the run early when the target stops answering (default false: keep going, count errors). */
   abortOnTargetDown?: boolean;
   /** Bounded drain after an abort (ms, default 5000). */
@@ -183,6 +187,7 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
   const stopWindowMs = test.stopRule?.window
     ? parseDuration(test.stopRule.window, 'stopRule.window')
     : 10_000;
+  const timeoutMs = expirationMs + (options.timeoutGraceMs ?? 5000);
   const recovery = test.recovery
     ? { rate: test.recovery.rate, durationMs: parseDuration(test.recovery.duration, 'recovery.duration') }
     : undefined;
@@ -197,7 +202,7 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
     stages,
     maxInFlight,
     expirationMs,
-    timeoutMs: expirationMs + 5000,
+    timeoutMs,
     abortDrainMs: options.abortDrainMs ?? 5000,
     secret,
     idKind: options.idKind ?? 'uuid',
@@ -208,7 +213,7 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
     abortOnTargetDown: options.abortOnTargetDown ?? false,
     callbackHost: options.callback?.host ?? '127.0.0.1',
     callbackPort: options.callback?.port ?? 0,
-    maxSockets: 256,
+    maxSockets: options.maxSockets ?? 256,
     log: (line) => log?.write(line),
     onSecond: (record, e) => {
       writer?.appendSecond(record);
@@ -266,7 +271,7 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
           settings: {
             maxInFlight,
             idKind: options.idKind ?? 'uuid',
-            timeoutMs: expirationMs + 5000,
+            timeoutMs,
             callbackUrl,
             metricsUrl: `${bound}/metrics`,
           },

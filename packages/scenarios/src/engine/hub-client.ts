@@ -100,7 +100,9 @@ function onPutError(this: Tagged, err: NodeJS.ErrnoException): void {
  * prepares from the payer role, fulfils and errors from the payee role.
  */
 export class HubClient {
+  /** Payer role sockets (prepares) and payee role sockets (answers): two DFSP systems, two pools. */
   readonly agent: http.Agent;
+  readonly payeeAgent: http.Agent;
   private readonly transport: typeof http | typeof https;
   private readonly host: string;
   private readonly port: number;
@@ -112,6 +114,7 @@ export class HubClient {
     const secure = u.protocol === 'https:';
     this.transport = secure ? https : http;
     this.agent = new this.transport.Agent({ keepAlive: true, maxSockets, scheduling: 'fifo' });
+    this.payeeAgent = new this.transport.Agent({ keepAlive: true, maxSockets, scheduling: 'fifo' });
     this.host = u.hostname.replace(/^\[|\]$/g, '');
     this.port = Number(u.port || (secure ? 443 : 80));
     this.base = u.pathname.replace(/\/$/, '');
@@ -142,7 +145,7 @@ export class HubClient {
   sendPut(transferId: string, suffix: '' | '/error', headers: OutgoingHttpHeaders, body: string): void {
     headers['content-length'] = Buffer.byteLength(body);
     const req = this.transport.request({
-      agent: this.agent,
+      agent: this.payeeAgent,
       host: this.host,
       port: this.port,
       method: 'PUT',
@@ -158,5 +161,6 @@ export class HubClient {
 
   close(): void {
     this.agent.destroy();
+    this.payeeAgent.destroy();
   }
 }

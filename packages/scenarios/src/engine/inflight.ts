@@ -14,7 +14,12 @@ export class Transfer {
     public sentAt: number,
     /** base64url fulfilment the payee must return. */
     readonly fulfilment: string,
-  ) {}
+  ) {
+    this.startedAt = sentAt;
+  }
+
+  /** When the engine handled the arrival (the timeout runs from here). */
+  readonly startedAt: number;
 }
 
 /**
@@ -40,10 +45,10 @@ export class InFlightTable {
     return this.map.delete(t.id);
   }
 
-  /** Calls `expire` for every transfer intended to start before `before`, oldest first. */
+  /** Calls `expire` for every transfer started before `before`, oldest first. */
   sweep(before: number, expire: (t: Transfer) => void): void {
     for (const t of this.map.values()) {
-      if (t.intendedAt >= before) break;
+      if (t.startedAt >= before) break;
       expire(t);
     }
   }
