@@ -89,6 +89,9 @@ export interface RunTestResult {
   stop?: StopEvent;
   stages: StageWindow[];
   summary: unknown;
+  /** The engine's own cost over the run. */
+  engine: EngineResult['engine'];
+  durationS: number;
 }
 
 function pickTest(suite: SuiteDefinition, id: string): TestDefinition {
@@ -360,6 +363,8 @@ function finishRun(
     exitCode,
     stages: r.stages,
     summary,
+    engine: r.engine,
+    durationS: r.durationS,
   };
   if (reason) out.reason = reason;
   if (r.stop) out.stop = r.stop;

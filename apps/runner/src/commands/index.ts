@@ -6,4 +6,7 @@ export type AnyCommand = CommandDef<any>;
 export const commands: Record<string, () => Promise<AnyCommand>> = {
   suite: () => import('./suite.js').then((m) => m.suiteCommand),
   validate: () => import('./validate.js').then((m) => m.validateCommand),
+  run: () => import('./run.js').then((m) => m.runCommand),
+  reset: () => import('./reset.js').then((m) => m.resetCommand),
+  positions: () => import('./positions.js').then((m) => m.positionsCommand),
 };

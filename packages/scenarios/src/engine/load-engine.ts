@@ -94,7 +94,11 @@ export interface EngineResult {
   peakInFlight: number;
   anomalies: CallbackAnomalies;
   durationS: number;
+  /** Seconds during which arrivals were scheduled (planned stages and recovery). */
+  arrivalsS: number;
   startedAt: number;
+  /** The engine's own cost: whole-run p99 scheduling lag, CPU seconds, peak RSS. */
+  engine: { schedulingLagP99Ms: number; cpuSeconds: number; peakRssBytes: number };
 }
 
 interface CorridorState {
@@ -152,6 +156,8 @@ export class LoadEngine implements HubEvents, PayerSide {
   private httpRequests = 0;
   private httpFailed = 0;
   private peakInFlight = 0;
+  private peakRss = 0;
+  private cpu0: NodeJS.CpuUsage = process.cpuUsage();
   private timer: NodeJS.Timeout | undefined;
   private finish: (() => void) | undefined;
   private phase: 'idle' | 'load' | 'drain' | 'done' = 'idle';
@@ -214,6 +220,7 @@ export class LoadEngine implements HubEvents, PayerSide {
   async run(signal?: AbortSignal): Promise<EngineResult> {
     this.t0 = performance.now();
     this.wall0 = Date.now();
+    this.cpu0 = process.cpuUsage();
     this.phase = 'load';
     const done = new Promise<void>((resolve) => {
       this.finish = resolve;
@@ -444,6 +451,7 @@ export class LoadEngine implements HubEvents, PayerSide {
     const offeredRate = planned ? Math.round(planned.rate * 1000) / 1000 : 0;
     const lag = percentileMs(sec.sched, 99);
     const engine = this.health.sample(lag);
+    if (engine.rssBytes > this.peakRss) this.peakRss = engine.rssBytes;
     const record = sec.toRecord(
       { t: this.wall0 + s * 1000, s, stage, offeredRate, inFlight: this.table.size, engine },
       this.corridorNames,
@@ -539,7 +547,16 @@ export class LoadEngine implements HubEvents, PayerSide {
       peakInFlight: this.peakInFlight,
       anomalies: { ...this.roles.anomalies },
       durationS: (performance.now() - this.t0) / 1000,
+      arrivalsS: Math.min(this.arrivalsEndMs, performance.now() - this.t0) / 1000,
       startedAt: this.wall0,
+      engine: {
+        schedulingLagP99Ms: percentileMs(this.total.sched, 99),
+        cpuSeconds: (() => {
+          const c = process.cpuUsage(this.cpu0);
+          return (c.user + c.system) / 1e6;
+        })(),
+        peakRssBytes: this.peakRss,
+      },
     };
     if (this.abortReason !== undefined) out.reason = this.abortReason;
     if (this.stop) out.stop = this.stop;

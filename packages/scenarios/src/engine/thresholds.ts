@@ -104,7 +104,8 @@ export function evaluateThresholds(
 ): ThresholdResult[] {
   return thresholds.map((t) => {
     const m = metrics[t.metric];
-    const v = m?.[t.stat];
+    // k6: `rate` of a Rate metric is its value (share of true samples); of a Counter, count per second.
+    const v = t.stat === 'rate' && m && 'passes' in m ? m.value : m?.[t.stat];
     const actual = typeof v === 'number' ? v : undefined;
     // No samples (e.g. no transfer finished) fails the threshold, as an empty run proves nothing.
     return { ...t, actual, ok: actual !== undefined && compare(actual, t.op, t.value) };
