@@ -79,17 +79,21 @@ describe('bad input and faults fail before any load, clearly', () => {
     hub = await startStubHub();
     const h = hub;
     const r = await runTest({
-      suite: suiteWith([{ kind: 'constant', rate: 100, duration: '3s' }]),
+      // Transfers the dying hub accepted but never finished end as timeouts: keep that wait short.
+      suite: suiteWith([{ kind: 'constant', rate: 100, duration: '3s' }], { transfer: { expiration: '2s' } }),
       test: 'probe',
       target: { url: h.url, adminUrl: h.adminUrl },
       out,
       minFreeBytes: 0,
+      timeoutGraceMs: 500,
       onSecond: (l) => {
         if (l.record.s === 0) void h.close();
       },
     });
     expect(r.status).toBe('completed');
     expect(r.totals.failed.connection).toBeGreaterThan(100);
+    const failed = Object.values(r.totals.failed).reduce((a, b) => a + b, 0);
+    expect(r.totals.succeeded + failed).toBe(r.totals.started);
     expect(r.exitCode).toBe(0);
     expect(readResults(r.dir).problems).toEqual([]);
   });

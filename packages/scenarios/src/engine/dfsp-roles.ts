@@ -1,9 +1,9 @@
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { deriveFulfilment } from '../fspiop/crypto.js';
 import { errorBody, FSPIOP_ERRORS, fspiopHeaders, fulfilBody } from '../fspiop/messages.js';
 import type { CallbackHandler } from './callback-server.js';
 import type { HttpDate, RateLimitedLog } from './clock.js';
-import type { HubClient } from './hub-client.js';
+import type { HubClient, RequestHeaders } from './hub-client.js';
 import type { Transfer } from './inflight.js';
 
 /** What the payer role needs from the engine. */
@@ -38,7 +38,7 @@ interface PendingAnswer {
  */
 export class DfspRoles implements CallbackHandler {
   readonly anomalies: CallbackAnomalies = { badJson: 0, unknownTransfer: 0, badFulfilment: 0, unexpected: 0 };
-  private readonly headers = new Map<string, OutgoingHttpHeaders>();
+  private readonly headers = new Map<string, RequestHeaders>();
   private pending: PendingAnswer[] = [];
   private scheduled = false;
   private rejectAcc = 0;
@@ -195,11 +195,11 @@ export class DfspRoles implements CallbackHandler {
     return this.payer.metricsText();
   }
 
-  private headersFor(payee: string, payer: string): OutgoingHttpHeaders {
+  private headersFor(payee: string, payer: string): RequestHeaders {
     const key = `${payee}\n${payer}`;
     let h = this.headers.get(key);
     if (!h) {
-      h = fspiopHeaders(payee, payer, this.date.now, false) as OutgoingHttpHeaders;
+      h = fspiopHeaders(payee, payer, this.date.now, false) as RequestHeaders;
       this.headers.set(key, h);
     }
     return h;

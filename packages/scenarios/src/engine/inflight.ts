@@ -1,11 +1,11 @@
-import type { ClientRequest } from 'node:http';
+import type { PendingRequest } from './hub-client.js';
 
 /** One transfer the engine started. Times are ms on the engine clock (performance.now()). */
 export class Transfer {
   /** Set once the transfer has its outcome; later events for it are ignored (but ack is still timed). */
   done = false;
   ackAt = 0;
-  req: ClientRequest | undefined = undefined;
+  req: PendingRequest | undefined = undefined;
   constructor(
     readonly id: string,
     readonly corridor: number,

@@ -1,4 +1,3 @@
-import type { OutgoingHttpHeaders } from 'node:http';
 import type {
   CorridorDefinition,
   RunTotals,
@@ -26,7 +25,7 @@ import { HttpDate, RateLimitedLog } from './clock.js';
 import { type CallbackAnomalies, DfspRoles, type PayerSide } from './dfsp-roles.js';
 import { HealthSampler } from './health.js';
 import { newHistogram, percentileMs, recordMs } from './histograms.js';
-import { type HubEvents, HubClient } from './hub-client.js';
+import { type HubEvents, HubClient, type RequestHeaders } from './hub-client.js';
 import { InFlightTable, Transfer } from './inflight.js';
 import { PeriodStats } from './period.js';
 import { EngineMetrics } from './prom.js';
@@ -104,7 +103,7 @@ export interface EngineResult {
 interface CorridorState {
   parts: PrepareParts;
   ilp: IlpCorridorTemplate;
-  headers: OutgoingHttpHeaders;
+  headers: RequestHeaders;
 }
 
 const TARGET_DOWN_SECONDS = 3;
@@ -191,7 +190,7 @@ export class LoadEngine implements HubEvents, PayerSide {
       return {
         parts: prepareParts(c.payer, c.payee, c.amount, c.currency),
         ilp: ilpTemplate(`g.${c.payee}.msisdn.27710000002`, amountInMinorUnits(c.amount), data),
-        headers: fspiopHeaders(c.payer, c.payee, '', true) as OutgoingHttpHeaders,
+        headers: fspiopHeaders(c.payer, c.payee, this.date.now, true) as RequestHeaders,
       };
     });
     this.stopWindow = options.stopRule
@@ -248,7 +247,7 @@ export class LoadEngine implements HubEvents, PayerSide {
     if (this.timer) clearTimeout(this.timer);
     this.health.stop();
     await this.server.close();
-    this.client.close();
+    await this.client.close();
   }
 
   // --- the loop -------------------------------------------------------------------------------
@@ -437,7 +436,7 @@ export class LoadEngine implements HubEvents, PayerSide {
     const limit = this.t0 + now - this.o.timeoutMs;
     this.table.sweep(limit, (t) => {
       this.fail(t, 'timeout', `${t.id}: no outcome ${this.o.timeoutMs} ms after it started`);
-      t.req?.destroy();
+      t.req?.abort?.(new Error('transfer timed out'));
       t.req = undefined;
     });
   }
