@@ -21,8 +21,11 @@ export type RequestHeaders = Record<string, string>;
 
 function errorSummary(status: number, body: string): string {
   try {
-    const info = (JSON.parse(body) as { errorInformation?: { errorCode?: string; errorDescription?: string } }).errorInformation;
-    if (info?.errorCode) return `HTTP ${status}: FSPIOP ${info.errorCode} ${info.errorDescription ?? ''}`.trim();
+    const info = (
+      JSON.parse(body) as { errorInformation?: { errorCode?: string; errorDescription?: string } }
+    ).errorInformation;
+    if (info?.errorCode)
+      return `HTTP ${status}: FSPIOP ${info.errorCode} ${info.errorDescription ?? ''}`.trim();
   } catch {
     // not JSON: fall through
   }
@@ -55,7 +58,8 @@ abstract class Exchange {
   }
 
   onData(chunk: Buffer): boolean {
-    if ((this.status < 200 || this.status >= 300) && this.body.length < 4096) this.body += chunk.toString('utf8');
+    if ((this.status < 200 || this.status >= 300) && this.body.length < 4096)
+      this.body += chunk.toString('utf8');
     return true;
   }
 
@@ -136,7 +140,13 @@ export class HubClient {
   constructor(url: string, events: HubEvents, connections = 128) {
     const u = new URL(url);
     const origin = u.origin;
-    const options = { connections, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 0, bodyTimeout: 0 };
+    const options = {
+      connections,
+      pipelining: 1,
+      keepAliveTimeout: 60_000,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    };
     this.payer = new Pool(origin, options);
     this.payee = new Pool(origin, options);
     this.base = u.pathname.replace(/\/$/, '');
