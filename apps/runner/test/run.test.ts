@@ -40,8 +40,7 @@ describe('mlperf run', () => {
     const unknown = await cli('run', 'nope', '--out', dir);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatchInlineSnapshot(`
-      "warning: transfer.amount: "0.10" sent as "0.1"
-      TEST_UNKNOWN: test "nope" is not in suite "mojaloop-1000tps"
+      "TEST_UNKNOWN: test "nope" is not in suite "mojaloop-1000tps"
         hint: use one of: baseline-100tps, scale-500tps, target-1000tps, endurance-1000tps, stress-test"
     `);
     const profile = await cli('run', 'baseline-100tps', '--hub-profile', 'fast', '--out', dir);
