@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { readResults, type TimeseriesRecord } from '@mlperf/core';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ENGINE_METRICS, readResults, type TimeseriesRecord } from '@mlperf/core';
 import { decodeSnapshot, runTest } from '@mlperf/scenarios';
 import type { Histogram } from 'hdr-histogram-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { newHistogram } from '../src/engine/histograms.js';
 import { type StubHub, type StubHubOptions, startStubHub } from './support/stub-hub.js';
 import { suiteWith } from './support/suite.js';
 
+const here = dirname(fileURLToPath(import.meta.url));
 let hub: StubHub | undefined;
 let out: string;
 beforeEach(() => {
@@ -64,6 +66,31 @@ describe('the open-model engine over real HTTP', () => {
     expect(k6.metrics.http_reqs?.count).toBe(2 * r.totals.started); // prepares + payee fulfils
     expect(d.manifest.status).toBe('completed');
     expect(d.manifest.totals?.succeeded).toBe(r.totals.succeeded);
+    expect(Object.keys(k6.metrics)).toContain('transfer_duration{stage:constant 300 TPS}');
+    expect(Object.keys(k6.metrics)).toContain('transfer_duration{corridor:perffsp-1->perffsp-5}');
+    // The same shape as a real k6 --summary-export for the metrics both have.
+    const fixture = JSON.parse(
+      readFileSync(join(here, '../../../../shared/fixtures/k6/summary-export.json'), 'utf8'),
+    ) as {
+      metrics: Record<string, Record<string, unknown>>;
+      root_group: Record<string, unknown>;
+    };
+    const shape = (m: Record<string, unknown> | undefined) =>
+      Object.keys(m ?? {})
+        .filter((k) => k !== 'thresholds')
+        .sort();
+    for (const name of [
+      'iterations',
+      'http_reqs',
+      'http_req_failed',
+      'http_req_duration',
+      'iteration_duration',
+      'checks',
+      'vus',
+      'vus_max',
+    ])
+      expect(shape(k6.metrics[name]), name).toEqual(shape(fixture.metrics[name]));
+    expect(Object.keys(d.k6Summary as object).sort()).toEqual(Object.keys(fixture).sort());
   });
 
   it('keeps the corridor mix within 1% of 40/25/20/15 over 10,000 transfers', async () => {
@@ -190,6 +217,7 @@ describe('the open-model engine over real HTTP', () => {
   it('counts and logs bad, unknown and foreign callbacks without stopping', async () => {
     const h = await stub();
     let callbackUrl = '';
+    let metrics = '';
     const r = await runTest({
       suite: suiteWith([{ kind: 'constant', rate: 50, duration: '2s' }]),
       test: 'probe',
@@ -210,6 +238,7 @@ describe('the open-model engine over real HTTP', () => {
         expect(await put('/perffsp-1/transfers/not-a-transfer', '{"transferState":"COMMITTED"}')).toBe(200);
         expect(await put('/perffsp-1/transfers/x', '{not json')).toBe(400);
         expect(await put('/perffsp-1/transfers/x/error', '][')).toBe(400);
+        metrics = await fetch(`${callbackUrl}/metrics`).then((x) => x.text());
       },
     });
     expect(r.status).toBe('completed');
@@ -219,5 +248,9 @@ describe('the open-model engine over real HTTP', () => {
     expect(k6.metrics.callbacks_invalid?.count).toBe(2);
     expect(k6.metrics.callbacks_unknown_transfer?.count).toBe(1);
     expect(d.logs).toContain('engine.log');
+    // The engine's /metrics serves every ENGINE_METRICS name (Prometheus text format).
+    for (const name of Object.values(ENGINE_METRICS))
+      expect(metrics).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
+    expect(metrics).toMatch(/^mlperf_iterations_total\{corridor="perffsp-1->perffsp-5"\} \d+/m);
   });
 });

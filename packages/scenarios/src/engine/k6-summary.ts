@@ -71,6 +71,10 @@ export function k6Summary(
     metrics[`transfer_duration{corridor:${name}}`] = trend(t.corridorE2e[i] as Histogram);
     if (c) metrics[`transfer_success{corridor:${name}}`] = rate(c.succeeded, c.failedTotal);
   });
+  for (const [stage, h] of r.stageE2e) {
+    const name = r.stages.find((w) => w.index === stage)?.name ?? `stage ${stage}`;
+    metrics[`transfer_duration{stage:${name}}`] = trend(h);
+  }
   const results = evaluateThresholds(thresholds, metrics);
   for (const res of results) {
     const m = metrics[res.metric] ?? {};
