@@ -8,4 +8,7 @@ export const commands: Record<string, () => Promise<AnyCommand>> = {
   suite: () => import('./suite.js').then((m) => m.suiteCommand),
   validate: () => import('./validate.js').then((m) => m.validateCommand),
   promql: () => import('./promql.js').then((m) => m.default),
+  run: () => import('./run.js').then((m) => m.runCommand),
+  reset: () => import('./reset.js').then((m) => m.resetCommand),
+  positions: () => import('./positions.js').then((m) => m.positionsCommand),
 };
