@@ -1,0 +1,125 @@
+import type { LatencySnapshot } from '@mlperf/core';
+import * as hdr from 'hdr-histogram-js';
+
+export interface MergedLatency {
+  count: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+  /** `hdr`: exact merge of the histograms; `approx`: mixture of the per-period quantile summaries. */
+  method: 'hdr' | 'approx';
+}
+
+/** Quantile of a snapshot's piecewise-linear CDF through its summary points. */
+const KNOTS: [number, keyof LatencySnapshot][] = [
+  [0, 'min'],
+  [0.5, 'p50'],
+  [0.9, 'p90'],
+  [0.95, 'p95'],
+  [0.99, 'p99'],
+  [1, 'max'],
+];
+
+function cdfAt(s: LatencySnapshot, x: number): number {
+  let prevQ = 0;
+  let prevV = s.min;
+  if (x < prevV) return 0;
+  for (const [q, k] of KNOTS) {
+    const v = Math.max(prevV, s[k] as number);
+    if (x < v) return prevQ + ((q - prevQ) * (x - prevV)) / (v - prevV);
+    prevQ = q;
+    prevV = v;
+  }
+  return 1;
+}
+
+function approxQuantile(
+  snaps: readonly LatencySnapshot[],
+  total: number,
+  q: number,
+  lo: number,
+  hi: number,
+): number {
+  let a = lo;
+  let b = hi;
+  for (let it = 0; it < 40 && b - a > 1e-6 * (1 + b); it++) {
+    const mid = (a + b) / 2;
+    let c = 0;
+    for (const s of snaps) c += s.count * cdfAt(s, mid);
+    if (c / total < q) a = mid;
+    else b = mid;
+  }
+  return (a + b) / 2;
+}
+
+/**
+ * Latency over a window of periods: exact when every period carries its HDR histogram, otherwise
+ * approximated from the per-period summaries (weighted by count). Milliseconds.
+ */
+export function mergeLatency(input: readonly (LatencySnapshot | undefined)[]): MergedLatency | undefined {
+  const snaps = input.filter((s): s is LatencySnapshot => s !== undefined && s.count > 0);
+  if (snaps.length === 0) return undefined;
+  if (snaps.every((s) => typeof s.hdr === 'string')) {
+    const merged = mergeHdr(snaps);
+    if (merged) return merged;
+  }
+  const total = snaps.reduce((s, x) => s + x.count, 0);
+  const lo = Math.min(...snaps.map((s) => s.min));
+  const hi = Math.max(...snaps.map((s) => s.max));
+  const q = (p: number) => approxQuantile(snaps, total, p, lo, hi);
+  return { count: total, p50: q(0.5), p90: q(0.9), p95: q(0.95), p99: q(0.99), max: hi, method: 'approx' };
+}
+
+function mergeHdr(snaps: readonly LatencySnapshot[]): MergedLatency | undefined {
+  const acc = hdr.build({ bitBucketSize: 'packed' });
+  try {
+    for (const s of snaps) acc.add(hdr.decodeFromCompressedBase64(s.hdr as string));
+    if (acc.totalCount === 0) return undefined;
+    const ms = (p: number) => acc.getValueAtPercentile(p) / 1000;
+    return {
+      count: acc.totalCount,
+      p50: ms(50),
+      p90: ms(90),
+      p95: ms(95),
+      p99: ms(99),
+      max: acc.maxValue / 1000,
+      method: 'hdr',
+    };
+  } catch {
+    return undefined;
+  } finally {
+    acc.destroy();
+  }
+}
+
+/** Builds a snapshot (with its HDR histogram) from raw latencies in ms; used by the k6 importer and tests. */
+export function snapshotOf(valuesMs: readonly number[]): LatencySnapshot | undefined {
+  if (valuesMs.length === 0) return undefined;
+  const h = hdr.build({ bitBucketSize: 'packed' });
+  let sumMs = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = 0;
+  for (const v of valuesMs) {
+    const us = Math.max(1, Math.round(v * 1000));
+    h.recordValue(us);
+    sumMs += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const ms = (p: number) => h.getValueAtPercentile(p) / 1000;
+  const snap: LatencySnapshot = {
+    count: valuesMs.length,
+    min,
+    mean: sumMs / valuesMs.length,
+    p50: ms(50),
+    p90: ms(90),
+    p95: ms(95),
+    p99: ms(99),
+    max,
+    hdr: hdr.encodeIntoCompressedBase64(h),
+  };
+  h.destroy();
+  return snap;
+}
