@@ -38,7 +38,11 @@ function plateauFromStages(data: RunData): Plateau | undefined {
   const first = at[0] as (typeof at)[number];
   const last = at[at.length - 1] as (typeof at)[number];
   const lastData = data.timeseries[data.timeseries.length - 1];
-  const endS = last.endS ?? (lastData ? lastData.s + 1 : first.startS);
+  const def = data.test?.stages[last.index];
+  const plannedMs = def && def.kind !== 'open-ramp' ? tryParseDuration(def.duration) : undefined;
+  const endS =
+    last.endS ??
+    (plannedMs !== undefined ? last.startS + plannedMs / 1000 : lastData ? lastData.s + 1 : first.startS);
   return { startS: first.startS, endS, rate };
 }
 

@@ -104,7 +104,7 @@ export function writeRun(base: string, spec: SynthRun): string {
       name: 'constant',
       kind: 'constant',
       startS: 0,
-      endS: spec.seconds,
+      ...(spec.killed ? {} : { endS: spec.seconds }),
       fromRate: spec.second(0).offeredRate,
       toRate: spec.second(0).offeredRate,
     },
