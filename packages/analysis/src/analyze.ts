@@ -253,7 +253,10 @@ function corridorStats(data: RunData, records: readonly RunData['timeseries'][nu
     const started = cs.reduce((a, c) => a + c.started, 0);
     const succeeded = cs.reduce((a, c) => a + c.succeeded, 0);
     const failed = cs.reduce((a, c) => a + Object.values(c.failed).reduce((x, v) => x + v, 0), 0);
-    const lat = mergeLatency(cs.map((c) => c.e2e));
+    const lat = mergeLatency(
+      cs.map((c) => c.e2e),
+      { exact: cs.length <= 600 },
+    );
     const w = weights.get(name);
     return {
       corridor: name,

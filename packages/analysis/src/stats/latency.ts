@@ -1,5 +1,6 @@
 import type { LatencySnapshot } from '@mlperf/core';
 import * as hdr from 'hdr-histogram-js';
+import { decodeSparse, type SparseHistogram, SparseMerger } from './hdr-fast.js';
 
 export interface MergedLatency {
   count: number;
@@ -58,11 +59,14 @@ function approxQuantile(
  * Latency over a window of periods: exact when every period carries its HDR histogram, otherwise
  * approximated from the per-period summaries (weighted by count). Milliseconds.
  */
-export function mergeLatency(input: readonly (LatencySnapshot | undefined)[]): MergedLatency | undefined {
+export function mergeLatency(
+  input: readonly (LatencySnapshot | undefined)[],
+  opts: { exact?: boolean } = {},
+): MergedLatency | undefined {
   const snaps = input.filter((s): s is LatencySnapshot => s !== undefined && s.count > 0);
   if (snaps.length === 0) return undefined;
-  if (snaps.every((s) => typeof s.hdr === 'string')) {
-    const merged = mergeHdr(snaps);
+  if (opts.exact !== false && snaps.every((s) => typeof s.hdr === 'string')) {
+    const merged = mergeSparse(snaps) ?? mergeHdr(snaps);
     if (merged) return merged;
   }
   const total = snaps.reduce((s, x) => s + x.count, 0);
@@ -70,6 +74,46 @@ export function mergeLatency(input: readonly (LatencySnapshot | undefined)[]): M
   const hi = Math.max(...snaps.map((s) => s.max));
   const q = (p: number) => approxQuantile(snaps, total, p, lo, hi);
   return { count: total, p50: q(0.5), p90: q(0.9), p95: q(0.95), p99: q(0.99), max: hi, method: 'approx' };
+}
+
+const decoded = new WeakMap<LatencySnapshot, SparseHistogram | null>();
+
+function sparseOf(s: LatencySnapshot): SparseHistogram | undefined {
+  let h = decoded.get(s);
+  if (h === undefined) {
+    try {
+      h = decodeSparse(s.hdr as string) ?? null;
+    } catch {
+      h = null;
+    }
+    decoded.set(s, h);
+  }
+  return h ?? undefined;
+}
+
+/** Fast path: every histogram decoded sparsely and of one bucket layout. */
+function mergeSparse(snaps: readonly LatencySnapshot[]): MergedLatency | undefined {
+  const hs: SparseHistogram[] = [];
+  for (const s of snaps) {
+    const h = sparseOf(s);
+    if (!h || (hs[0] && hs[0].key !== h.key)) return undefined;
+    hs.push(h);
+  }
+  const first = hs[0];
+  if (!first) return undefined;
+  const m = new SparseMerger(first);
+  for (const h of hs) m.add(h);
+  if (m.total === 0) return undefined;
+  const ms = (p: number) => m.percentile(p) / 1000;
+  return {
+    count: m.total,
+    p50: ms(50),
+    p90: ms(90),
+    p95: ms(95),
+    p99: ms(99),
+    max: m.maxValue() / 1000,
+    method: 'hdr',
+  };
 }
 
 function mergeHdr(snaps: readonly LatencySnapshot[]): MergedLatency | undefined {
@@ -94,10 +138,14 @@ function mergeHdr(snaps: readonly LatencySnapshot[]): MergedLatency | undefined 
   }
 }
 
+let scratch: hdr.Histogram | undefined;
+
 /** Builds a snapshot (with its HDR histogram) from raw latencies in ms; used by the k6 importer and tests. */
 export function snapshotOf(valuesMs: readonly number[]): LatencySnapshot | undefined {
   if (valuesMs.length === 0) return undefined;
-  const h = hdr.build({ bitBucketSize: 'packed' });
+  scratch ??= hdr.build({ bitBucketSize: 32, highestTrackableValue: 3_600_000_000 });
+  const h = scratch;
+  h.reset();
   let sumMs = 0;
   let min = Number.POSITIVE_INFINITY;
   let max = 0;
@@ -120,6 +168,5 @@ export function snapshotOf(valuesMs: readonly number[]): LatencySnapshot | undef
     max,
     hdr: hdr.encodeIntoCompressedBase64(h),
   };
-  h.destroy();
   return snap;
 }
