@@ -2,8 +2,10 @@ import type { CommandDef } from 'citty';
 
 /** Every `mlperf` sub-command: one line each, lazily loaded. */
 // biome-ignore lint/suspicious/noExplicitAny: citty's sub-commands differ in their argument types
-type AnyCommand = CommandDef<any>;
+export type AnyCommand = CommandDef<any>;
 export const commands: Record<string, () => Promise<AnyCommand>> = {
   analyze: () => import('./analyze.js').then((m) => m.analyzeCommand),
   compare: () => import('./compare.js').then((m) => m.compareCommand),
+  suite: () => import('./suite.js').then((m) => m.suiteCommand),
+  validate: () => import('./validate.js').then((m) => m.validateCommand),
 };
