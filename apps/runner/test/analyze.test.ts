@@ -3,30 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { isMlperfError } from '@mlperf/core';
-import { runCommand } from 'citty';
-import { commands } from '../src/commands/index.js';
+import { run } from '../src/main.js';
 import { secondOf, exportsOf } from '../../../packages/analysis/test/helpers/profiles.js';
 import { constantTest, writeRun } from '../../../packages/analysis/test/helpers/synth.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mlperf-cli-analyze-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const k6 = fileURLToPath(new URL('../../../packages/analysis/test/fixtures/k6/', import.meta.url));
-
-/** Runs one registered command in-process with real arguments, mapping errors as the CLI's top level does. */
-async function run(argv: string[]): Promise<number> {
-  const [name = '', ...rest] = argv;
-  const load = commands[name];
-  if (!load) throw new Error(`command ${name} is not registered`);
-  try {
-    const { result } = await runCommand(await load(), { rawArgs: rest });
-    return typeof result === 'number' ? result : 0;
-  } catch (err) {
-    if (!isMlperfError(err)) throw err;
-    console.error(err.format());
-    return err.exitCode;
-  }
-}
 
 async function cli(...argv: string[]) {
   const out: string[] = [];
