@@ -86,6 +86,7 @@ export function analyzeData(data: RunData, opts: AnalyzeOptions = {}): AnalysisR
       signals,
       steadyRecords,
       leakCriterion?.kind === 'no-memory-leak' ? leakCriterion.maxSlopeBytesPerHour : undefined,
+      trends,
     );
     endurance = out.endurance;
     extra.push(...out.findings);

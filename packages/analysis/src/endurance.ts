@@ -69,9 +69,10 @@ export function analyzeEndurance(
   signals: Signals,
   records: readonly TimeseriesRecord[],
   maxSlopeBytesPerHour?: number,
+  trends?: TrendResult[],
 ): EnduranceOutput {
   const findings: Draft[] = [];
-  const memory = memoryTrends(signals, maxSlopeBytesPerHour);
+  const memory = trends ?? memoryTrends(signals, maxSlopeBytesPerHour);
   const exhaustion: EnduranceAnalysis['exhaustion'] = [];
   const testHours = (steady.end - steady.start) / HOUR_MS;
 

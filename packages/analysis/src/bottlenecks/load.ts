@@ -4,6 +4,8 @@ import { median, quantile } from '../stats/basic.js';
 import { type Draft, draft, FIXES, round } from './fixes.js';
 import type { RuleContext } from './rules.js';
 
+const noLatency = () => undefined;
+
 function topErrors(errors: Record<string, number>, n = 3): string {
   return Object.entries(errors)
     .sort((a, b) => b[1] - a[1])
@@ -71,7 +73,7 @@ export function generatorRule(ctx: RuleContext): Draft[] {
 
 /** Error rate above its band over the window, or a burst of errors in one 10-second bin. */
 export function errorRule(ctx: RuleContext, allRecords: readonly TimeseriesRecord[]): Draft[] {
-  const agg = aggregate(ctx.records);
+  const agg = aggregate(ctx.records, noLatency);
   const out: Draft[] = [];
   if (agg.errorRate !== undefined && agg.errorRate > 0.01) {
     out.push(
@@ -101,7 +103,7 @@ export function errorRule(ctx: RuleContext, allRecords: readonly TimeseriesRecor
   const base = median(groups.map((g) => g.rate));
   const worst = groups.sort((a, b) => b.rate - a.rate)[0];
   if (worst && worst.rate > 0.01 && worst.rate > 5 * base && worst.f >= 5) {
-    const w = aggregate(worst.b);
+    const w = aggregate(worst.b, noLatency);
     const first = worst.b[0] as TimeseriesRecord;
     out.push(
       draft('error-spike', undefined, {
@@ -134,7 +136,7 @@ export function plateauFinding(
   const achieved = ctx.achievedTps;
   if (!planned || achieved === undefined || achieved >= 0.95 * planned) return undefined;
   const top = causes.find((f) => f.kind !== 'error-spike') ?? causes[0];
-  const agg = aggregate(ctx.records);
+  const agg = aggregate(ctx.records, noLatency);
   const inFlight = ctx.records.length
     ? quantile(
         ctx.records.map((r) => r.inFlight),

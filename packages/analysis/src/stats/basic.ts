@@ -17,7 +17,7 @@ export function median(xs: readonly number[]): number {
 /** Linear-interpolated quantile (q in 0..1) of an unsorted sample. */
 export function quantile(xs: readonly number[], q: number): number {
   if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
+  const s = Float64Array.from(xs).sort();
   const pos = (s.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);

@@ -94,37 +94,54 @@ export function rangeAt(
 
 /** Accumulates sparse histograms of one layout and answers percentiles as hdr-histogram-js does. */
 export class SparseMerger {
-  private readonly byIndex = new Map<number, number>();
+  private counts = new Float64Array(4096);
+  private maxIndex = -1;
   total = 0;
-  max = 0;
   constructor(
     readonly layout: Pick<SparseHistogram, 'key' | 'unitMagnitude' | 'subBucketHalfCountMagnitude'>,
   ) {}
 
   add(h: SparseHistogram): void {
-    for (let k = 0; k < h.indexes.length; k++) {
-      const i = h.indexes[k] as number;
-      this.byIndex.set(i, (this.byIndex.get(i) ?? 0) + (h.counts[k] as number));
+    const n = h.indexes.length;
+    const top = n ? (h.indexes[n - 1] as number) : -1;
+    if (top >= this.counts.length) {
+      const grown = new Float64Array(Math.max(top + 1, this.counts.length * 2));
+      grown.set(this.counts);
+      this.counts = grown;
     }
+    for (let k = 0; k < n; k++) {
+      const i = h.indexes[k] as number;
+      this.counts[i] = (this.counts[i] as number) + (h.counts[k] as number);
+    }
+    if (top > this.maxIndex) this.maxIndex = top;
     this.total += h.total;
   }
 
-  /** Value at percentile p (0..100), in the histogram's unit (microseconds). */
-  percentile(p: number): number {
-    const want = Math.max(1, Math.ceil((Math.min(p, 100) / 100) * this.total));
-    const keys = [...this.byIndex.keys()].sort((a, b) => a - b);
+  /** Values at percentiles ps (0..100, ascending), in the histogram's unit (microseconds). */
+  percentiles(ps: readonly number[]): number[] {
+    const out: number[] = [];
     let acc = 0;
-    for (const k of keys) {
-      acc += this.byIndex.get(k) as number;
-      if (acc >= want) return rangeAt(this.layout, k)[1];
+    let j = 0;
+    for (let i = 0; i <= this.maxIndex && j < ps.length; i++) {
+      acc += this.counts[i] as number;
+      while (
+        j < ps.length &&
+        acc >= Math.max(1, Math.ceil((Math.min(ps[j] as number, 100) / 100) * this.total))
+      ) {
+        out.push(rangeAt(this.layout, i)[1]);
+        j++;
+      }
     }
-    const last = keys[keys.length - 1];
-    return last === undefined ? 0 : rangeAt(this.layout, last)[1];
+    const last = this.maxIndex < 0 ? 0 : rangeAt(this.layout, this.maxIndex)[1];
+    while (out.length < ps.length) out.push(last);
+    return out;
+  }
+
+  percentile(p: number): number {
+    return this.percentiles([p])[0] as number;
   }
 
   maxValue(): number {
-    let m = -1;
-    for (const k of this.byIndex.keys()) if (k > m) m = k;
-    return m < 0 ? 0 : rangeAt(this.layout, m)[1];
+    return this.maxIndex < 0 ? 0 : rangeAt(this.layout, this.maxIndex)[1];
   }
 }

@@ -13,7 +13,7 @@ export interface MergedLatency {
   method: 'hdr' | 'approx';
 }
 
-/** Quantile of a snapshot's piecewise-linear CDF through its summary points. */
+/** The summary points of a snapshot's piecewise-linear CDF. */
 const KNOTS: [number, keyof LatencySnapshot][] = [
   [0, 'min'],
   [0.5, 'p50'],
@@ -23,36 +23,57 @@ const KNOTS: [number, keyof LatencySnapshot][] = [
   [1, 'max'],
 ];
 
-function cdfAt(s: LatencySnapshot, x: number): number {
-  let prevQ = 0;
-  let prevV = s.min;
-  if (x < prevV) return 0;
-  for (const [q, k] of KNOTS) {
-    const v = Math.max(prevV, s[k] as number);
-    if (x < v) return prevQ + ((q - prevQ) * (x - prevV)) / (v - prevV);
-    prevQ = q;
-    prevV = v;
-  }
-  return 1;
-}
+const BINS = 1024;
 
-function approxQuantile(
+/** Spreads each snapshot's piecewise-linear CDF over shared log-spaced bins, then reads quantiles off the sum. */
+function approxQuantiles(
   snaps: readonly LatencySnapshot[],
-  total: number,
-  q: number,
+  qs: readonly number[],
   lo: number,
   hi: number,
-): number {
-  let a = lo;
-  let b = hi;
-  for (let it = 0; it < 40 && b - a > 1e-6 * (1 + b); it++) {
-    const mid = (a + b) / 2;
-    let c = 0;
-    for (const s of snaps) c += s.count * cdfAt(s, mid);
-    if (c / total < q) a = mid;
-    else b = mid;
+): number[] {
+  const base = Math.max(lo, 1e-3);
+  const span = Math.log(Math.max(hi, base * 1.000001) / base);
+  const pos = (v: number) => (Math.log(Math.max(v, base) / base) / span) * BINS;
+  const mass = new Float64Array(BINS + 1);
+  for (const s of snaps) {
+    let prevQ = 0;
+    let prevV = s.min;
+    for (const [q, k] of KNOTS) {
+      const v = Math.max(prevV, s[k] as number);
+      const m = s.count * (q - prevQ);
+      if (m > 0) {
+        const a = pos(prevV);
+        const b = pos(v);
+        const ia = Math.floor(a);
+        const ib = Math.min(BINS, Math.floor(b));
+        if (ib <= ia || b - a < 1e-9) mass[Math.min(BINS, ia)] = (mass[Math.min(BINS, ia)] as number) + m;
+        else {
+          const per = m / (b - a);
+          mass[ia] = (mass[ia] as number) + per * (ia + 1 - a);
+          for (let i = ia + 1; i < ib; i++) mass[i] = (mass[i] as number) + per;
+          mass[ib] = (mass[ib] as number) + per * (b - ib);
+        }
+      }
+      prevQ = q;
+      prevV = v;
+    }
   }
-  return (a + b) / 2;
+  const total = mass.reduce((x, y) => x + y, 0);
+  const out: number[] = [];
+  let acc = 0;
+  let j = 0;
+  for (let i = 0; i <= BINS && j < qs.length; i++) {
+    const before = acc;
+    acc += mass[i] as number;
+    while (j < qs.length && acc >= (qs[j] as number) * total) {
+      const frac = (mass[i] as number) > 0 ? ((qs[j] as number) * total - before) / (mass[i] as number) : 0;
+      out.push(base * Math.exp(((i + frac) / BINS) * span));
+      j++;
+    }
+  }
+  while (out.length < qs.length) out.push(hi);
+  return out;
 }
 
 /**
@@ -72,8 +93,13 @@ export function mergeLatency(
   const total = snaps.reduce((s, x) => s + x.count, 0);
   const lo = Math.min(...snaps.map((s) => s.min));
   const hi = Math.max(...snaps.map((s) => s.max));
-  const q = (p: number) => approxQuantile(snaps, total, p, lo, hi);
-  return { count: total, p50: q(0.5), p90: q(0.9), p95: q(0.95), p99: q(0.99), max: hi, method: 'approx' };
+  const [p50, p90, p95, p99] = approxQuantiles(snaps, [0.5, 0.9, 0.95, 0.99], lo, hi) as [
+    number,
+    number,
+    number,
+    number,
+  ];
+  return { count: total, p50, p90, p95, p99, max: hi, method: 'approx' };
 }
 
 const decoded = new WeakMap<LatencySnapshot, SparseHistogram | null>();
@@ -104,16 +130,13 @@ function mergeSparse(snaps: readonly LatencySnapshot[]): MergedLatency | undefin
   const m = new SparseMerger(first);
   for (const h of hs) m.add(h);
   if (m.total === 0) return undefined;
-  const ms = (p: number) => m.percentile(p) / 1000;
-  return {
-    count: m.total,
-    p50: ms(50),
-    p90: ms(90),
-    p95: ms(95),
-    p99: ms(99),
-    max: m.maxValue() / 1000,
-    method: 'hdr',
-  };
+  const [p50, p90, p95, p99] = m.percentiles([50, 90, 95, 99]).map((v) => v / 1000) as [
+    number,
+    number,
+    number,
+    number,
+  ];
+  return { count: m.total, p50, p90, p95, p99, max: m.maxValue() / 1000, method: 'hdr' };
 }
 
 function mergeHdr(snaps: readonly LatencySnapshot[]): MergedLatency | undefined {
