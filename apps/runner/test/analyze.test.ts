@@ -49,8 +49,8 @@ describe('mlperf analyze', () => {
             criterion                                                value                band
       FAIL  Achieved 1000+ TPS (>= 99% of planned) for the duration  250.1 TPS            critical
       PASS  Success rate > 99.5%                                     100.00%              target
-      FAIL  P95 latency < 300ms                                      1737.8 ms            critical
-      FAIL  P99 latency < 500ms                                      2282.2 ms
+      FAIL  P95 latency < 300ms                                      1738.3 ms            critical
+      FAIL  P99 latency < 500ms                                      2284.2 ms
       PASS  No service failures                                      0 services
       PASS  No memory leaks                                          -2895177.65 bytes/h
       PASS  CPU usage < 80% on all services                          35.62%               target
@@ -146,9 +146,9 @@ describe('mlperf compare', () => {
              achieved-tps  200.1 TPS  199.8 TPS  -0.1%   3.4e-1
              success-rate  100.00%    100.00%    +0.0%   1.0e+0
              error-rate    0.00%      0.00%      +0.0%   1.0e+0
-      WORSE  latency-p50   23.0 ms    43.1 ms    +87.4%  6.2e-10
-      WORSE  latency-p95   45.8 ms    84.6 ms    +84.6%  6.2e-10
-      WORSE  latency-p99   62.6 ms    113.4 ms   +81.3%  6.2e-10
+      WORSE  latency-p50   22.4 ms    42.4 ms    +89.6%  6.2e-10
+      WORSE  latency-p95   45.7 ms    84.3 ms    +84.7%  6.2e-10
+      WORSE  latency-p99   62.1 ms    112.9 ms   +81.8%  6.2e-10
       REGRESSION: latency-p50, latency-p95, latency-p99 (p < 0.01, change >= 5%)"
     `);
   });
