@@ -49,7 +49,73 @@ interface Point {
   corridor?: string;
 }
 
-const PREFIX = '{"metric":"';
+const PREFIX_B = Buffer.from('{"metric":"');
+const POINT_B = Buffer.from('","type":"Point","data":{"time":"');
+const METRIC_B = Buffer.from('","type":"Metric"');
+const VALUE_B = Buffer.from('"value":');
+const STATUS_B = Buffer.from('"status":"');
+const CORRIDOR_B = Buffer.from('"corridor":"');
+
+/** Decodes short strings (metric names, tag values) once; later hits compare bytes without allocating. */
+class NameCache {
+  private readonly map = new Map<number, { bytes: Buffer; value: string }[]>();
+  constructor(private readonly decode: (raw: string) => string) {}
+
+  get(buf: Buffer, s: number, e: number): string {
+    const len = e - s;
+    const key =
+      len * 16_777_216 + (buf[s] ?? 0) * 65_536 + (buf[s + (len >> 1)] ?? 0) * 256 + (buf[e - 1] ?? 0);
+    let list = this.map.get(key);
+    if (list) for (const n of list) if (buf.compare(n.bytes, 0, len, s, e) === 0) return n.value;
+    const value = this.decode(buf.toString('utf8', s, e));
+    if (!list) {
+      list = [];
+      this.map.set(key, list);
+    }
+    if (list.length < 8) list.push({ bytes: Buffer.from(buf.subarray(s, e)), value });
+    return value;
+  }
+}
+
+/** The bytes of a tag value (`"status":"202"` -> 202), searched from `from` within the line. */
+function tagAt(buf: Buffer, key: Buffer, from: number, end: number): [number, number] | undefined {
+  const i = buf.indexOf(key, from);
+  if (i < 0 || i >= end) return undefined;
+  const s = i + key.length;
+  const q = buf.indexOf(34, s);
+  return q < 0 || q > end ? undefined : [s, q];
+}
+
+/** Parses a JSON number from bytes without allocating; undefined for anything unusual (then JSON.parse decides). */
+function parseNumber(buf: Buffer, i: number, end: number): number | undefined {
+  let neg = false;
+  if (buf[i] === 45) {
+    neg = true;
+    i++;
+  }
+  let int = 0;
+  let digits = 0;
+  let c = buf[i] ?? 0;
+  while (i < end && c >= 48 && c <= 57) {
+    int = int * 10 + (c - 48);
+    digits++;
+    c = buf[++i] ?? 0;
+  }
+  let frac = 0;
+  let scale = 1;
+  if (c === 46) {
+    c = buf[++i] ?? 0;
+    while (i < end && c >= 48 && c <= 57) {
+      frac = frac * 10 + (c - 48);
+      scale *= 10;
+      digits++;
+      c = buf[++i] ?? 0;
+    }
+  }
+  if (digits === 0 || digits > 15 || (c !== 44 && c !== 125)) return undefined;
+  const v = int + frac / scale;
+  return neg ? -v : v;
+}
 
 /** Fast path for k6's own layout (`{"metric":"x","type":"Point","data":{"time":..,"value":..,"tags":{..}}}`); JSON.parse otherwise. */
 export class K6NdjsonReader {
@@ -62,19 +128,37 @@ export class K6NdjsonReader {
   private e2eMetric: string | undefined;
   private successMetric: string | undefined;
   private bad = 0;
+  private lastTime: Buffer = Buffer.alloc(0);
+  private lastSec = 0;
+  private readonly names = new NameCache((raw) => raw);
+  private readonly corridorNames = new NameCache((raw) =>
+    raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw,
+  );
   lines = 0;
   points = 0;
 
   line(buf: Buffer, start: number, end: number): void {
     this.lines++;
     let p: Point | undefined;
-    if (buf.toString('latin1', start, start + PREFIX.length) === PREFIX) {
-      const q = buf.indexOf(34, start + PREFIX.length);
-      const metric = buf.toString('latin1', start + PREFIX.length, q);
+    if (
+      end - start > PREFIX_B.length &&
+      buf.compare(PREFIX_B, 0, PREFIX_B.length, start, start + PREFIX_B.length) === 0
+    ) {
+      const ns = start + PREFIX_B.length;
+      const q = buf.indexOf(34, ns);
+      if (q < 0 || q >= end) return this.addSlow(buf, start, end);
+      const metric = this.names.get(buf, ns, q);
       if (!this.wanted(metric)) return;
-      p = this.fast(buf.toString('utf8', start, end), metric);
+      if (buf.compare(POINT_B, 0, POINT_B.length, q, Math.min(end, q + POINT_B.length)) === 0)
+        p = this.fast(buf, q + POINT_B.length, end, metric);
+      else if (buf.compare(METRIC_B, 0, METRIC_B.length, q, Math.min(end, q + METRIC_B.length)) === 0) return;
     }
-    if (!p) p = this.slow(buf.toString('utf8', start, end));
+    if (!p) return this.addSlow(buf, start, end);
+    this.add(p);
+  }
+
+  private addSlow(buf: Buffer, start: number, end: number): void {
+    const p = this.slow(buf.toString('utf8', start, end));
     if (p) this.add(p);
   }
 
@@ -103,22 +187,34 @@ export class K6NdjsonReader {
     return s;
   }
 
-  private fast(text: string, metric: string): Point | undefined {
-    if (text.indexOf('"type":"Point"') < 0)
-      return text.indexOf('"type":"Metric"') >= 0 ? undefined : this.slow(text);
-    const ti = text.indexOf('"time":"');
-    const vi = text.indexOf('"value":', ti);
-    if (ti < 0 || vi < 0) return this.slow(text);
-    let ve = vi + 8;
-    while (ve < text.length && text.charCodeAt(ve) !== 44 && text.charCodeAt(ve) !== 125) ve++;
-    const value = Number(text.slice(vi + 8, ve));
-    if (!Number.isFinite(value)) return this.slow(text);
-    const p: Point = { metric, sec: this.second(text.slice(ti + 8, ti + 27)), value };
-    const status = tag(text, '"status":"');
-    if (status !== undefined) p.status = status;
-    const corridor = tag(text, '"corridor":"');
-    if (corridor !== undefined)
-      p.corridor = corridor.includes('\\') ? (JSON.parse(`"${corridor}"`) as string) : corridor;
+  /** `t` points at the time string, right after `..."data":{"time":"`. */
+  private fast(buf: Buffer, t: number, end: number, metric: string): Point | undefined {
+    if (t + 19 > end) return undefined;
+    let sec: number;
+    if (this.lastTime.length === 19 && buf.compare(this.lastTime, 0, 19, t, t + 19) === 0) sec = this.lastSec;
+    else {
+      sec = this.second(buf.toString('latin1', t, t + 19));
+      this.lastTime = Buffer.from(buf.subarray(t, t + 19));
+      this.lastSec = sec;
+    }
+    const vi = buf.indexOf(VALUE_B, t + 19);
+    if (vi < 0 || vi >= end) return undefined;
+    const value = parseNumber(buf, vi + VALUE_B.length, end);
+    if (value === undefined) return undefined;
+    const p: Point = { metric, sec, value };
+    if (metric === 'http_reqs') {
+      const st = tagAt(buf, STATUS_B, vi, end);
+      if (st) p.status = this.names.get(buf, st[0], st[1]);
+    }
+    if (
+      metric !== 'http_reqs' &&
+      metric !== 'iterations' &&
+      metric !== 'vus' &&
+      metric !== 'dropped_iterations'
+    ) {
+      const co = tagAt(buf, CORRIDOR_B, vi, end);
+      if (co) p.corridor = this.corridorNames.get(buf, co[0], co[1]);
+    }
     return p;
   }
 
@@ -272,13 +368,6 @@ function merge(into: TimeseriesRecord, r: TimeseriesRecord): void {
   into.dropped += r.dropped;
   into.succeeded += r.succeeded;
   for (const [k, v] of Object.entries(r.failed)) into.failed[k] = (into.failed[k] ?? 0) + v;
-}
-
-function tag(text: string, key: string): string | undefined {
-  const i = text.indexOf(key);
-  if (i < 0) return undefined;
-  const e = text.indexOf('"', i + key.length);
-  return e < 0 ? undefined : text.slice(i + key.length, e);
 }
 
 function corridorOf(b: Bucket, name: string) {
