@@ -5,6 +5,8 @@ import type { CommandDef } from 'citty';
 export type AnyCommand = CommandDef<any>;
 export const commands: Record<string, () => Promise<AnyCommand>> = {
   hub: () => import('./hub.js').then((m) => m.hubCommand),
+  analyze: () => import('./analyze.js').then((m) => m.analyzeCommand),
+  compare: () => import('./compare.js').then((m) => m.compareCommand),
   suite: () => import('./suite.js').then((m) => m.suiteCommand),
   validate: () => import('./validate.js').then((m) => m.validateCommand),
   promql: () => import('./promql.js').then((m) => m.default),
