@@ -1,1 +1,10 @@
-export {};
+export { loadTestReportInput, readAnalysisFile } from './load.js';
+export type { TestReportInput } from './load.js';
+export { buildTestReportHtml, renderTestReport, TEST_REPORT_FILE } from './render-test.js';
+export type { RenderedReport, TestReportOptions } from './render-test.js';
+export { downsample } from './downsample.js';
+export type { Point } from './downsample.js';
+export { PHASE_CONFIG, PHASE_INFRA, PHASE_RETEST, playbookMarkdown, tuningSteps } from './playbook.js';
+export type { TuningStep } from './playbook.js';
+export { chromiumPath, DEFAULT_CHROMIUM, launchBrowser, printPdf } from './browser.js';
+export type { BrowserOptions, HeadlessBrowser } from './browser.js';
