@@ -8,3 +8,13 @@ export { PHASE_CONFIG, PHASE_INFRA, PHASE_RETEST, playbookMarkdown, tuningSteps 
 export type { TuningStep } from './playbook.js';
 export { chromiumPath, DEFAULT_CHROMIUM, launchBrowser, printPdf } from './browser.js';
 export type { BrowserOptions, HeadlessBrowser } from './browser.js';
+export {
+  PLAYBOOK_HTML_FILE,
+  PLAYBOOK_MD_FILE,
+  renderReport,
+  renderSuiteReport,
+  SUCCESS_REPORT_FILE,
+  SUITE_REPORT_FILE,
+} from './render-suite.js';
+export type { RenderedSuite } from './render-suite.js';
+export { suiteRunDirs } from './view/suite-view.js';
