@@ -77,7 +77,9 @@ describe('suite, success and playbook reports in real Chromium', () => {
     expect(success.consoleErrors).toEqual([]);
     expect(success.verdict).toBe('pass');
     expect(success.text).toContain('mojaloop-1000tps-results.tar.gz');
-    expect(success.text).toMatch(/target-1000tps\s+pass/);
+    expect(success.text).toMatch(
+      /target-1000tps PASS\s+179,990 \(120,000\)\s+99.994% \(> 99.5%\)\s+36 ms \(< 300 ms\)/,
+    );
   });
 
   it('a failing suite: tuning playbook with bottleneck, action and phase; no success report', async () => {

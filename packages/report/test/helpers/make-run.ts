@@ -59,6 +59,7 @@ export function makeRun(baseDir: string, shape: RunShape): string {
           kind: shape.kind ?? 'target',
           stages: [{ kind: 'constant', rate: shape.tps, duration: `${shape.seconds}s` }],
           criteria: [{ kind: 'success-rate', min: 0.995 }],
+          expected: { transfers: shape.tps * shape.seconds, successRate: 0.995, p95Ms: 300 },
         },
         dfsps: [
           'perffsp-1',
