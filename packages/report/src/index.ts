@@ -18,3 +18,9 @@ export {
 } from './render-suite.js';
 export type { RenderedSuite } from './render-suite.js';
 export { suiteRunDirs } from './view/suite-view.js';
+export { buildDashboard, exportDashboards } from './grafana/dashboards.js';
+export type { ExportedDashboards } from './grafana/dashboards.js';
+export { DEFAULT_DASHBOARDS } from './grafana/panels.js';
+export type { DashboardSpec, PanelQuery } from './grafana/panels.js';
+export { captureDashboards, captureWindows, GRAFANA_KEY_ENV } from './grafana/capture.js';
+export type { Capture, CaptureOptions, Moment } from './grafana/capture.js';
