@@ -1,28 +1,21 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failAnalysis, passAnalysis, suiteAnalysis } from '../../../packages/report/test/helpers/analyses.js';
 import { makeRun, writeAnalysis } from '../../../packages/report/test/helpers/make-run.js';
-import { run } from '../src/main.js';
+import { cli as runCli } from './_cli.js';
 
 let base: string;
 beforeAll(() => {
   base = mkdtempSync(join(tmpdir(), 'mlperf-cli-report-'));
 });
 afterAll(() => rmSync(base, { recursive: true, force: true }));
-afterEach(() => vi.restoreAllMocks());
 
 /** Runs the CLI in-process; output with the temp dir replaced by <tmp>. */
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const code = await run(argv);
-  vi.restoreAllMocks();
-  const clean = (l: string[]) => l.join('\n').replaceAll(base, '<tmp>');
-  return { code, out: clean(out), err: clean(err) };
+  const r = await runCli(...argv);
+  return { code: r.code, out: r.stdout.replaceAll(base, '<tmp>'), err: r.stderr.replaceAll(base, '<tmp>') };
 }
 
 describe('mlperf report / collect / package / dashboards', () => {

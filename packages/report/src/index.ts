@@ -20,7 +20,7 @@ export type { RenderedSuite } from './render-suite.js';
 export { suiteRunDirs } from './view/suite-view.js';
 export { buildDashboard, exportDashboards } from './grafana/dashboards.js';
 export type { ExportedDashboards } from './grafana/dashboards.js';
-export { DEFAULT_DASHBOARDS } from './grafana/panels.js';
+export { DEFAULT_DASHBOARDS, panelOf, seedDashboards } from './grafana/panels.js';
 export type { DashboardSpec, PanelQuery } from './grafana/panels.js';
 export { captureDashboards, captureWindows, GRAFANA_KEY_ENV } from './grafana/capture.js';
 export type { Capture, CaptureOptions, Moment } from './grafana/capture.js';

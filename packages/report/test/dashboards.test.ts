@@ -3,12 +3,14 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { validateQuery } from '@mlperf/core/promql';
 import {
   buildDashboard,
   captureDashboards,
   captureWindows,
   DEFAULT_DASHBOARDS,
   exportDashboards,
+  seedDashboards,
 } from '@mlperf/report';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRun } from './helpers/make-run.js';
@@ -36,17 +38,30 @@ describe('Grafana dashboards', () => {
     });
     expect(d.panels[0]).toMatchObject({
       type: 'timeseries',
-      title: 'Achieved TPS',
+      title: 'Engine TPS',
       fieldConfig: { defaults: { unit: 'reqps' } },
       targets: [{ refId: 'A', expr: 'sum(rate(mlperf_transfers_total{outcome="success"}[1m]))' }],
     });
+    expect(DEFAULT_DASHBOARDS.map((s) => s.panels.length)).toEqual([12, 11, 11, 11]);
     const ids = new Set<number>();
     for (const p of d.panels) ids.add(p.id);
     expect(ids.size).toBe(d.panels.length);
     expect(readFileSync(out.provisioning, 'utf8')).toContain(`path: "${out.dir}"`);
     for (const spec of DEFAULT_DASHBOARDS) {
-      for (const p of spec.panels) expect(p.promql.split('(').length).toBe(p.promql.split(')').length);
+      for (const p of spec.panels)
+        expect(
+          validateQuery(p.promql).filter((x) => x.severity === 'error'),
+          p.promql,
+        ).toEqual([]);
     }
+    const errors = DEFAULT_DASHBOARDS[0]?.panels.find((p) => p.title.includes('by type'));
+    expect(errors?.legend).toBe('{{error_type}}');
+  });
+
+  it('follows a deployment’s metric prefix', () => {
+    const [overview] = seedDashboards({ prefix: 'ml_', enginePrefix: 'perf_' });
+    expect(overview?.panels.find((p) => p.title === 'Hub TPS')?.promql).toContain('ml_transfer_fulfil_count');
+    expect(overview?.panels[0]?.promql).toContain('perf_transfers_total');
   });
 
   it('accepts any { title, promql, unit } list', () => {

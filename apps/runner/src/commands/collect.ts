@@ -2,7 +2,7 @@ import { ExitCode } from '@mlperf/core';
 import { collectResults } from '@mlperf/report';
 import { defineCommand } from 'citty';
 
-export default defineCommand({
+export const collectCommand = defineCommand({
   meta: {
     name: 'collect',
     description: 'Gather summary, metrics, dashboards, logs and resource data into a results directory',

@@ -67,7 +67,7 @@ const captureCommand = defineCommand({
   },
 });
 
-export default defineCommand({
+export const dashboardsCommand = defineCommand({
   meta: {
     name: 'dashboards',
     description: 'Grafana dashboards: export them for provisioning, capture screenshots of a test',

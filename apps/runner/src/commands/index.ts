@@ -2,10 +2,12 @@ import type { CommandDef } from 'citty';
 
 /** Every `mlperf` sub-command: one line each, lazily loaded. */
 // biome-ignore lint/suspicious/noExplicitAny: citty's sub-commands differ in their argument types
-type AnyCommand = CommandDef<any>;
+export type AnyCommand = CommandDef<any>;
 export const commands: Record<string, () => Promise<AnyCommand>> = {
-  report: () => import('./report.js').then((m) => m.default),
-  collect: () => import('./collect.js').then((m) => m.default),
-  package: () => import('./package.js').then((m) => m.default),
-  dashboards: () => import('./dashboards.js').then((m) => m.default),
+  suite: () => import('./suite.js').then((m) => m.suiteCommand),
+  validate: () => import('./validate.js').then((m) => m.validateCommand),
+  report: () => import('./report.js').then((m) => m.reportCommand),
+  collect: () => import('./collect.js').then((m) => m.collectCommand),
+  package: () => import('./package.js').then((m) => m.packageCommand),
+  dashboards: () => import('./dashboards.js').then((m) => m.dashboardsCommand),
 };

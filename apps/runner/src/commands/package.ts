@@ -2,7 +2,7 @@ import { ExitCode } from '@mlperf/core';
 import { packageResults } from '@mlperf/report';
 import { defineCommand } from 'citty';
 
-export default defineCommand({
+export const packageCommand = defineCommand({
   meta: {
     name: 'package',
     description: 'Package results into one tar.gz with a SHA-256 manifest (secrets scrubbed)',

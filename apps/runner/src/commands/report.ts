@@ -16,7 +16,7 @@ async function analyzeIfMissing(dir: string): Promise<boolean> {
   return true;
 }
 
-export default defineCommand({
+export const reportCommand = defineCommand({
   meta: {
     name: 'report',
     description:

@@ -12,6 +12,10 @@ const UNITS: Record<string, string> = {
   Bps: 'Bps',
   cores: 'short',
   count: 'short',
+  messages: 'short',
+  'messages/s': 'short',
+  connections: 'short',
+  boolean: 'bool',
 };
 
 /** Grafana's own variable syntax, resolved by Grafana from the dashboard's datasource variable. */

@@ -1,4 +1,13 @@
-import type { AnalysisResult, Band, CorridorStats, CriterionResult, Finding } from '@mlperf/core';
+import type {
+  AnalysisResult,
+  Band,
+  BandMetric,
+  CorridorStats,
+  CriterionResult,
+  Finding,
+  MetricBand,
+} from '@mlperf/core';
+import { classifyMetric } from '@mlperf/core';
 import {
   corridorChart,
   engineChart,
@@ -128,7 +137,7 @@ export function buildTestView(
     keyMetrics: (analysis?.keyMetrics ?? []).map((k) => ({
       label: k.label,
       value: fmtValue(k.value, k.unit),
-      band: k.band,
+      band: k.band ?? bandOf(k.metric, k.value, analysis?.plannedTps, m.definition.bands),
       note: k.source,
     })),
     totals: [
@@ -179,6 +188,24 @@ export function buildTestView(
     dashboards: options.dashboards ?? [],
     generatedAt: fmtTime((options.now ?? new Date()).getTime()),
   };
+}
+
+/** Colours a key metric by the seed's Critical Metrics table when the analyzer gave no band. */
+function bandOf(
+  metric: BandMetric,
+  value: number | undefined,
+  plannedTps: number | undefined,
+  bands?: MetricBand[],
+): Band | undefined {
+  if (value === undefined || !Number.isFinite(value)) return undefined;
+  try {
+    return classifyMetric(metric, value, {
+      ...(plannedTps ? { plannedTps } : {}),
+      ...(bands ? { bands } : {}),
+    });
+  } catch {
+    return undefined;
+  }
 }
 
 function criterionRow(c: CriterionResult): Row & { status: string; detail: string; threshold: string } {
