@@ -129,13 +129,14 @@ describe('dashboards capture against a local page standing in for Grafana (fake 
 
   it('screenshots every dashboard at start, peak and end with the test time range; the key reaches only Grafana', async () => {
     const dir = makeRun(base, { testId: 'capture', seconds: 600, tps: 100 });
-    const caps = await captureDashboards({ grafanaUrl, runDir: dir, apiKey: KEY, width: 800, height: 500 });
-    expect(caps).toHaveLength(12);
+    const dashboards = DEFAULT_DASHBOARDS.slice(0, 2);
+    const caps = await captureDashboards({ grafanaUrl, runDir: dir, apiKey: KEY, width: 800, height: 500, dashboards });
+    expect(caps).toHaveLength(6);
     const w = captureWindows(dir);
     expect(w.start.from).toBe(Date.UTC(2026, 10, 27, 8, 0, 0));
     expect(w.end.to).toBe(Date.UTC(2026, 10, 27, 8, 10, 0));
     const pages = seen.filter((s) => s.path.startsWith('/d/'));
-    expect(pages).toHaveLength(12);
+    expect(pages).toHaveLength(6);
     expect(pages[0]?.path).toBe(
       `/d/mlperf-performance-overview/mlperf-performance-overview?orgId=1&from=${w.start.from}&to=${w.start.to}&kiosk=`,
     );
@@ -144,7 +145,14 @@ describe('dashboards capture against a local page standing in for Grafana (fake 
     expect(thirdParty.every((p) => p.headers.authorization === undefined)).toBe(true);
     const files = readdirSync(join(dir, 'dashboards')).sort();
     expect(files).toContain('mlperf-performance-overview-peak.png');
-    expect(files.filter((f) => f.endsWith('.png'))).toHaveLength(12);
+    expect(files.filter((f) => f.endsWith('.png'))).toEqual([
+      'mlperf-performance-overview-end.png',
+      'mlperf-performance-overview-peak.png',
+      'mlperf-performance-overview-start.png',
+      'mlperf-service-health-end.png',
+      'mlperf-service-health-peak.png',
+      'mlperf-service-health-start.png',
+    ]);
     for (const c of caps) expect(statSync(c.file).size).toBeGreaterThan(2000);
     for (const f of readdirSync(dir, { recursive: true }) as string[]) {
       const p = join(dir, f);

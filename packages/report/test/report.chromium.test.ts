@@ -64,6 +64,23 @@ describe('analysis-report.html in real Chromium', () => {
     expect(page.text).toContain('perffsp-1->perffsp-5');
   });
 
+  it('embeds dashboard screenshots from dashboards/ so the file stays self-contained', async () => {
+    const dir = makeRun(base, { testId: 'with-dashboards', seconds: 60, tps: 100 });
+    writeAnalysis(dir, passAnalysis('with-dashboards'));
+    const page = await hb.browser.newPage();
+    await page.setViewport({ width: 400, height: 200 });
+    await page.setContent('<body style="background:#123">dashboard</body>');
+    await page.screenshot({ path: join(dir, 'dashboards', 'mlperf-performance-overview-peak.png') });
+    await page.close();
+    const { html, r } = await check(dir, 'with-dashboards');
+    expect(html).toContain('alt="mlperf-performance-overview-peak.png" src="data:image/png;base64,');
+    const view = await hb.browser.newPage();
+    await view.goto(`file://${r.path}`);
+    const widths = await view.evaluate(`[...document.querySelectorAll('img.dashboard')].map((i) => i.naturalWidth)`);
+    await view.close();
+    expect(widths).toEqual([400]);
+  });
+
   it('failing run: findings with fixes; target text with <script> shows as text', async () => {
     const dir = makeRun(base, {
       testId: 'fail',
