@@ -130,7 +130,14 @@ describe('dashboards capture against a local page standing in for Grafana (fake 
   it('screenshots every dashboard at start, peak and end with the test time range; the key reaches only Grafana', async () => {
     const dir = makeRun(base, { testId: 'capture', seconds: 600, tps: 100 });
     const dashboards = DEFAULT_DASHBOARDS.slice(0, 2);
-    const caps = await captureDashboards({ grafanaUrl, runDir: dir, apiKey: KEY, width: 800, height: 500, dashboards });
+    const caps = await captureDashboards({
+      grafanaUrl,
+      runDir: dir,
+      apiKey: KEY,
+      width: 800,
+      height: 500,
+      dashboards,
+    });
     expect(caps).toHaveLength(6);
     const w = captureWindows(dir);
     expect(w.start.from).toBe(Date.UTC(2026, 10, 27, 8, 0, 0));

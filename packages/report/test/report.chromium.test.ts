@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, renderTestReport, type HeadlessBrowser } from '@mlperf/report';
@@ -76,7 +76,9 @@ describe('analysis-report.html in real Chromium', () => {
     expect(html).toContain('alt="mlperf-performance-overview-peak.png" src="data:image/png;base64,');
     const view = await hb.browser.newPage();
     await view.goto(`file://${r.path}`);
-    const widths = await view.evaluate(`[...document.querySelectorAll('img.dashboard')].map((i) => i.naturalWidth)`);
+    const widths = await view.evaluate(
+      `[...document.querySelectorAll('img.dashboard')].map((i) => i.naturalWidth)`,
+    );
     await view.close();
     expect(widths).toEqual([400]);
   });
@@ -120,15 +122,23 @@ describe('analysis-report.html in real Chromium', () => {
     expect(page.text).toContain('Incomplete evidence');
     expect(page.missingCharts).toEqual(['errors', 'resources']);
     expect(page.charts).toEqual(['tps', 'latency', 'rates', 'corridors', 'engine']);
+    expect(page.text).toMatch(/perffsp-1->perffsp-5\s+[\d,]+\s+40%\s+40%\s+100%/);
   });
 
   it('aborted run with analysis.json lists the analyzer’s missing items', async () => {
     const dir = makeRun(base, { testId: 'aborted-analysed', seconds: 120, tps: 1000, status: 'aborted' });
     writeAnalysis(dir, abortedAnalysis('aborted-analysed'));
+    const cpuFile = join(dir, 'metrics', 'container_cpu.json');
+    const cpu = JSON.parse(readFileSync(cpuFile, 'utf8'));
+    cpu.missing = [{ start: cpu.start + 30, end: cpu.start + 60, reason: 'Prometheus unreachable' }];
+    writeFileSync(cpuFile, JSON.stringify(cpu));
     const { page } = await check(dir, 'aborted-analysed');
     expect(page.verdict).toBe('unknown');
     expect(page.text).toContain('metrics/: no Prometheus exports (no Prometheus configured)');
     expect(page.text).toContain('stopped by the operator (SIGINT)');
+    expect(page.text).toContain(
+      'metrics/container_cpu: no data 2026-11-27 08:00:30 UTC – 2026-11-27 08:01:00 UTC (Prometheus unreachable)',
+    );
   });
 
   it('endurance run: trend charts with fitted slopes', async () => {

@@ -95,7 +95,14 @@ export function buildTestView(
     ...(input.analysisProblem ? [input.analysisProblem] : []),
     ...(analysis?.missing ?? []),
     ...results.problems,
+    ...Object.values(results.metrics).flatMap((e) =>
+      (e.missing ?? []).map(
+        (w) =>
+          `metrics/${e.name}: no data ${fmtTime(w.start * 1000)} – ${fmtTime(w.end * 1000)} (${w.reason})`,
+      ),
+    ),
   ];
+  const weights = new Map(m.definition.corridors.map((c) => [c.name ?? `${c.payer}->${c.payee}`, c.weight]));
   const criteria = analysis?.criteria ?? [];
   const errorsByType = analysis?.errorsByType ?? ts.errorsByType;
   const corridors: CorridorStats[] =
@@ -105,6 +112,7 @@ export function buildTestView(
       transfers: c.transfers,
       succeeded: c.succeeded,
       share: ts.succeeded + ts.failed > 0 ? c.transfers / (ts.succeeded + ts.failed) : 0,
+      ...(weights.has(corridor) ? { plannedShare: weights.get(corridor) } : {}),
     }));
   const startMs = results.timeseries[0]?.t ?? Date.parse(m.startedAt);
   const charts: Chart[] = [
