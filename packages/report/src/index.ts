@@ -29,3 +29,5 @@ export type { PackageEntry, PackageResult } from './package/package.js';
 export { collectResults } from './package/collect.js';
 export type { CollectedItem, Collection } from './package/collect.js';
 export { scrubText } from './package/secrets.js';
+export { importedReportInput, renderImportedReport } from './render-import.js';
+export type { ImportedRun } from './render-import.js';

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser, renderTestReport, type HeadlessBrowser } from '@mlperf/report';
+import { readResults } from '@mlperf/core';
+import { launchBrowser, renderImportedReport, renderTestReport, type HeadlessBrowser } from '@mlperf/report';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   abortedAnalysis,
@@ -168,4 +169,32 @@ describe('analysis-report.html in real Chromium', () => {
     expect(page.missingCharts).toEqual(['resources', 'engine']);
     expect(page.text).toContain('http:500');
   });
+
+  it.skipIf(!existsSync(`${K6_FIXTURES}/out.ndjson.gz`))(
+    'an imported run without a results directory renders beside its source',
+    async () => {
+      const timeseries = readResults(importK6(join(base, 'k6-src'))).timeseries;
+      const src = join(base, 'k6-file');
+      mkdirSync(src);
+      const r = renderImportedReport(
+        {
+          source: join(src, 'out.ndjson.gz'),
+          runId: 'out',
+          testId: 'k6',
+          testName: 'k6 run (out.ndjson.gz)',
+          status: 'completed',
+          startMs: timeseries[0]?.t ?? 0,
+          timeseries,
+          executor: { kind: 'k6' },
+          problems: ['k6 NDJSON: offered rate estimated as started + dropped iterations per second'],
+        },
+        undefined,
+      );
+      expect(r.path).toBe(join(src, 'analysis-report.html'));
+      const page = await openReport(hb.browser, r.path);
+      expect(page.consoleErrors).toEqual([]);
+      expect(page.charts).toEqual(['tps', 'latency', 'rates', 'errors', 'corridors']);
+      expect(page.text).toContain('k6 NDJSON: offered rate estimated');
+    },
+  );
 });
