@@ -1,10 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { LatencySnapshot } from '@mlperf/core';
 import { ResultsWriter } from '@mlperf/core';
 import { CORRIDORS } from './make-run.js';
 
-export const K6_FIXTURES = '/work/shared/fixtures/k6';
+/** Real k6 v0.45 output: the analyzer's copy in the repo, else shared/ beside the repository (as in CI). */
+export const K6_FIXTURES =
+  [
+    fileURLToPath(new URL('../../../analysis/test/fixtures/k6', import.meta.url)),
+    fileURLToPath(new URL('../../../../../shared/fixtures/k6', import.meta.url)),
+  ].find((d) => existsSync(`${d}/out.ndjson.gz`)) ?? 'k6 fixtures not found';
 
 interface Second {
   ok: number;
