@@ -13,4 +13,8 @@ export const commands: Record<string, () => Promise<AnyCommand>> = {
   run: () => import('./run.js').then((m) => m.runCommand),
   reset: () => import('./reset.js').then((m) => m.resetCommand),
   positions: () => import('./positions.js').then((m) => m.positionsCommand),
+  report: () => import('./report.js').then((m) => m.reportCommand),
+  collect: () => import('./collect.js').then((m) => m.collectCommand),
+  package: () => import('./package.js').then((m) => m.packageCommand),
+  dashboards: () => import('./dashboards.js').then((m) => m.dashboardsCommand),
 };
