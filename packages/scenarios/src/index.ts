@@ -1,1 +1,22 @@
 export { standardDfsps, standardSuite, standardTestFileName } from './standard-suite.js';
+export { corridorName, testContext } from './k6/context.js';
+export type { TestContext } from './k6/context.js';
+export {
+  K6_METRICS,
+  expectedLatencyMs,
+  k6Scenarios,
+  k6Thresholds,
+  peakRate,
+  plannedArrivals,
+  vuPools,
+} from './k6/options.js';
+export type { K6Scenario, K6SizingOptions, K6Threshold } from './k6/options.js';
+export { K6_SCALE, k6ScaleAdvice } from './k6/scale.js';
+export type { K6ScaleAdvice } from './k6/scale.js';
+export { DEFAULT_FULFILMENT_SECRET, SUMMARY_BEGIN, SUMMARY_END, renderK6Script } from './k6/script.js';
+export type { K6ScriptOptions } from './k6/script.js';
+export { extractSummaries, toSummaryExport } from './k6/summary.js';
+export type { K6HandleSummary, K6SummaryExport } from './k6/summary.js';
+export { mergeSummaries } from './k6/summary-merge.js';
+export { K6TimeseriesBuilder, k6NdjsonToTimeseries, latencySnapshot } from './k6/ndjson.js';
+export type { K6TimeseriesOptions } from './k6/ndjson.js';
