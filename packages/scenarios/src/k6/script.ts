@@ -2,6 +2,7 @@ import { parseDuration } from '@mlperf/core';
 import { type TestContext, corridorName } from './context.js';
 import { K6_METRICS, type K6SizingOptions, k6Scenarios, k6Thresholds } from './options.js';
 import { K6_SCRIPT_BODY } from './script-body.js';
+import { K6_ERROR_TYPES } from './totals.js';
 
 /** The lines k6's handleSummary prints around the summary JSON, so it can be found in a pod log. */
 export const SUMMARY_BEGIN = '=====MLPERF-K6-SUMMARY-BEGIN=====';
@@ -75,11 +76,12 @@ export function renderK6Script(ctx: TestContext, options: K6ScriptOptions): stri
     defaultSecret: DEFAULT_FULFILMENT_SECRET,
   };
   const thresholds = k6Thresholds(test, options);
-  // Always-true thresholds on per-corridor submetrics make k6 report each corridor in its summary.
+  // Always-true thresholds on submetrics make k6 report each corridor and error type in its summary.
   for (const c of config.corridors) {
     thresholds[`${K6_METRICS.e2e}{corridor:${c.name}}`] ??= ['max>=0'];
     thresholds[`${K6_METRICS.success}{corridor:${c.name}}`] ??= ['rate>=0'];
   }
+  for (const t of K6_ERROR_TYPES) thresholds[`${K6_METRICS.success}{error_type:${t}}`] ??= ['rate>=0'];
   const k6Options = {
     scenarios: k6Scenarios(test, options),
     thresholds,
