@@ -6,4 +6,5 @@ export type AnyCommand = CommandDef<any>;
 export const commands: Record<string, () => Promise<AnyCommand>> = {
   suite: () => import('./suite.js').then((m) => m.suiteCommand),
   validate: () => import('./validate.js').then((m) => m.validateCommand),
+  manifests: () => import('./manifests.js').then((m) => m.manifestsCommand),
 };
