@@ -33,3 +33,6 @@ export type { ClusterOptions } from './k8s/cluster.js';
 export { RBAC_NEEDED, kubeError } from './k8s/errors.js';
 export { runTestOnKubernetes } from './k8s/executor.js';
 export type { K8sRunOptions, K8sRunResult } from './k8s/executor.js';
+export { findK6, k6Version, requireK6 } from './k6/binary.js';
+export { runTestWithK6 } from './k6/local.js';
+export type { DfspSimHandle, K6LocalRunOptions, K6LocalRunResult } from './k6/local.js';

@@ -143,7 +143,7 @@ export class FakeKube {
     if (this.options.namespaces && !this.options.namespaces.includes(ns ?? '')) {
       return this.status(res, 404, 'NotFound', `namespaces "${ns}" not found`);
     }
-    if (plural === 'pods') return this.pod(req, res, url, name, sub);
+    if (plural === 'pods') return this.pod(res, url, name, sub);
     const store = this.store[plural as keyof FakeKube['store']];
     if (!store) return this.status(res, 404, 'NotFound', `no resource ${plural}`);
     if (req.method === 'GET' && !name)
@@ -172,7 +172,7 @@ export class FakeKube {
     return this.status(res, 405, 'MethodNotAllowed', `${req.method} not allowed`);
   }
 
-  private pod(req: IncomingMessage, res: ServerResponse, url: URL, name?: string, sub?: string): undefined {
+  private pod(res: ServerResponse, url: URL, name?: string, sub?: string): undefined {
     if (!name) {
       const [k, v] = (url.searchParams.get('labelSelector') ?? '').split('=');
       const items = [...this.pods.values()].map((p) => p.obj).filter((p) => !k || p.metadata.labels[k] === v);
