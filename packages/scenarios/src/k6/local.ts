@@ -3,9 +3,11 @@ import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunManifest, SuiteDefinition } from '@mlperf/core';
+import { safeUrl } from '@mlperf/core/promql';
 import { ExitCode, MlperfError, ResultsWriter, isMlperfError, runDirName } from '@mlperf/core';
 import { requireK6, k6Version } from './binary.js';
 import { testContext } from './context.js';
+import { type PrometheusExportOptions, prometheusExporter } from './prometheus.js';
 import { k6NdjsonToTimeseries } from './ndjson.js';
 import { baseManifest, plannedStageWindows, thresholdsPassed } from './run-manifest.js';
 import { renderK6Script } from './script.js';
@@ -35,6 +37,8 @@ export interface K6LocalRunOptions {
   expectedLatencyMs?: number;
   signal?: AbortSignal;
   handleSignals?: boolean;
+  /** Prometheus to export the named queries (and the run's k6 queries) from, when no `exportMetrics` is given. */
+  prometheus?: PrometheusExportOptions;
   exportMetrics?: (window: {
     start: Date;
     end: Date;
@@ -76,7 +80,11 @@ export async function runTestWithK6(options: K6LocalRunOptions): Promise<K6Local
       baseManifest(ctx, {
         runId,
         suite: options.suite,
-        target: { kind: 'url', url: options.hubUrl },
+        target: {
+          kind: 'url',
+          url: options.hubUrl,
+          ...(options.prometheus ? { prometheusUrl: safeUrl(options.prometheus.url) } : {}),
+        },
         executor: { kind: 'k6', version, settings: { binary: k6, dfspSim: sim.url } },
         ...(options.suiteRunId ? { suiteRunId: options.suiteRunId } : {}),
         versions: { k6: version, ...options.versions },
@@ -93,7 +101,16 @@ export async function runTestWithK6(options: K6LocalRunOptions): Promise<K6Local
     writeFileSync(scriptPath, script);
     const summaryPath = join(work, 'summary.json');
     const pointsPath = join(work, 'points.ndjson');
-    const args = ['run', '--no-color', '--out', `json=${pointsPath}`, ...(options.k6Args ?? []), scriptPath];
+    const args = [
+      'run',
+      '--no-color',
+      '--tag',
+      `testid=${runId}`,
+      '--out',
+      `json=${pointsPath}`,
+      ...(options.k6Args ?? []),
+      scriptPath,
+    ];
     note(`k6 ${args.join(' ')}`);
     const startedAt = new Date();
     writer.updateManifest({ startedAt: startedAt.toISOString(), stages: plannedStageWindows(ctx.test) });
@@ -131,8 +148,10 @@ export async function runTestWithK6(options: K6LocalRunOptions): Promise<K6Local
         exitCode: ExitCode.unavailable,
       });
     }
-    if (options.exportMetrics) {
-      const metrics = await options.exportMetrics({ start: startedAt, end: endedAt, dir: writer.dir, runId });
+    const exportMetrics =
+      options.exportMetrics ?? (options.prometheus && prometheusExporter(options.prometheus));
+    if (exportMetrics) {
+      const metrics = await exportMetrics({ start: startedAt, end: endedAt, dir: writer.dir, runId });
       if (metrics) writer.updateManifest({ metrics });
     }
     const finish = summary ? { totals: totalsFromSummary(summary) } : {};

@@ -2,8 +2,10 @@ import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { RunManifest, SuiteDefinition } from '@mlperf/core';
+import { safeUrl } from '@mlperf/core/promql';
 import { ExitCode, MlperfError, ResultsWriter, isMlperfError, runDirName } from '@mlperf/core';
 import { testContext } from '../k6/context.js';
+import { type PrometheusExportOptions, prometheusExporter } from '../k6/prometheus.js';
 import { extractSummaries, toSummaryExport, type K6HandleSummary } from '../k6/summary.js';
 import { mergeSummaries } from '../k6/summary-merge.js';
 import { totalsFromSummary } from '../k6/totals.js';
@@ -32,6 +34,8 @@ export interface K8sRunOptions extends ClusterOptions {
   /** How long pods may stay pending before the run fails (default 10 min). */
   startTimeoutMs?: number;
   /** Exports Prometheus queries over the run window; its report goes into run.json `metrics`. */
+  /** Prometheus to export the named queries (and the run's k6 queries) from, when no `exportMetrics` is given. */
+  prometheus?: PrometheusExportOptions;
   exportMetrics?: (window: {
     start: Date;
     end: Date;
@@ -86,7 +90,11 @@ export async function runTestOnKubernetes(options: K8sRunOptions): Promise<K8sRu
     baseManifest(ctx, {
       runId,
       suite: options.suite,
-      target: { kind: 'url', url: options.manifests.hubUrl },
+      target: {
+        kind: 'url',
+        url: options.manifests.hubUrl,
+        ...(options.prometheus ? { prometheusUrl: safeUrl(options.prometheus.url) } : {}),
+      },
       executor: {
         kind: 'k8s',
         version: rendered.testRun.spec.runner.image,
@@ -210,8 +218,10 @@ export async function runTestOnKubernetes(options: K8sRunOptions): Promise<K8sRu
     const summaries = await collectSummaries(cluster, seenRunners, streams, writer, note);
     const merged = mergeSummaries(summaries);
     writer.writeK6Summary(toSummaryExport(merged));
-    if (options.exportMetrics) {
-      const metrics = await options.exportMetrics({
+    const exportMetrics =
+      options.exportMetrics ?? (options.prometheus && prometheusExporter(options.prometheus));
+    if (exportMetrics) {
+      const metrics = await exportMetrics({
         start: new Date(startedAtMs ?? since),
         end: new Date(endMs),
         dir: writer.dir,

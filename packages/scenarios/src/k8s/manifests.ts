@@ -111,7 +111,7 @@ export function renderTestRun(ctx: TestContext, options: K8sManifestOptions): Re
   const labels = { ...MANAGED_BY, 'mlperf.io/test': k8sName(ctx.test.id) };
   const ns = options.namespace === undefined ? {} : { namespace: options.namespace };
   const args = [
-    ...(options.runId ? [`--tag testid=${k8sName(options.runId)}`] : []),
+    ...(options.runId ? [`--tag testid=${options.runId}`] : []),
     ...(options.prometheusRemoteWriteUrl ? ['-o experimental-prometheus-rw'] : []),
   ];
   const testRun: TestRunResource = {

@@ -109,7 +109,7 @@ describe('Kubernetes executor against a fake Kubernetes API server', () => {
     }[];
     expect(tr?.metadata.namespace).toBe('perf');
     expect(tr?.spec.arguments).toMatch(
-      /^--tag testid=baseline-100tps-\d{8}t\d{6}z -o experimental-prometheus-rw$/,
+      /^--tag testid=baseline-100tps-\d{8}T\d{6}Z -o experimental-prometheus-rw$/,
     );
     expect(tr?.spec.runner.image).toBe('registry.local/k6:1');
     expect(kube.store.configmaps.has(tr?.spec.script.configMap.name ?? '')).toBe(true);
