@@ -53,3 +53,11 @@ export type {
 export { LiveIssueDetector } from './monitor/live-issues.js';
 export type { DetectorOptions, LikelyCause, LiveIssue, LiveIssueKind } from './monitor/live-issues.js';
 export { TimeseriesTail } from './monitor/tail.js';
+export {
+  MonitorState,
+  newestRunDirectory,
+  renderMonitorFrame,
+  renderMonitorLine,
+  runMonitor,
+} from './monitor/index.js';
+export type { KeyMetricValue, MonitorOptions, MonitorSnapshot, MonitorSources } from './monitor/index.js';
