@@ -2,8 +2,11 @@ export { standardDfsps, standardSuite, standardTestFileName } from './standard-s
 export {
   formatCheckLine,
   formatCheckReport,
+  formatCheckSummary,
   generatorSelfTest,
   judgeGenerator,
+  loadKubeAccess,
+  parseQuantity,
   runChecks,
 } from './check/index.js';
 export type {

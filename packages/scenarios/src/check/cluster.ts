@@ -177,7 +177,9 @@ function kubeGet<T>(kube: KubeAccess, path: string): Promise<T> {
     method: 'GET',
     headers: { accept: 'application/json', ...(kube.headers ?? {}) },
     timeout: 10_000,
-    ...(isHttps ? { ca: kube.ca, rejectUnauthorized: !kube.insecureSkipTlsVerify } : {}),
+    ...(isHttps
+      ? { ca: kube.ca, cert: kube.cert, key: kube.key, rejectUnauthorized: !kube.insecureSkipTlsVerify }
+      : {}),
   };
   return new Promise((resolve, reject) => {
     const req = (isHttps ? httpsRequest : httpRequest)(url, options, (res) => {

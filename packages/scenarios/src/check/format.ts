@@ -22,7 +22,12 @@ export function formatCheckLine(c: CheckResult, options: { numbers?: boolean } =
 export function formatCheckReport(report: CheckReport, options: { numbers?: boolean } = {}): string {
   const lines = ['System Ready Check', '=================='];
   for (const c of report.checks) lines.push(...formatCheckLine(c, options));
-  lines.push('');
+  return [...lines, ...formatCheckSummary(report)].join('\n');
+}
+
+/** The closing lines: estimated duration and cost, READY / NOT READY. */
+export function formatCheckSummary(report: CheckReport): string[] {
+  const lines = [''];
   const bound = report.estimate.upperBound ? 'at most ' : '';
   lines.push(`Estimated test duration: ${bound}${formatHours(report.estimate.durationMs)}`);
   if (report.estimate.cost) {
@@ -37,7 +42,7 @@ export function formatCheckReport(report: CheckReport, options: { numbers?: bool
       ? `NOT READY: ${failed} check${failed === 1 ? '' : 's'} failed`
       : `READY${warned > 0 ? ` with ${warned} warning${warned === 1 ? '' : 's'}` : ''}`,
   );
-  return lines.join('\n');
+  return lines;
 }
 
 function fmt(v: number, unit?: string): string {

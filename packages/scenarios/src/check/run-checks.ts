@@ -67,6 +67,15 @@ export async function runChecks(input: CheckInput): Promise<CheckReport> {
 
   await run('services-healthy', () => checkServicesHealthy(target));
   const down = checks.find((c) => c.id === 'services-healthy' && c.unavailable);
+  await run('uptime', () => checkUptime(target, now()));
+  await run('resource-utilisation', () => checkResourceUtilisation(target));
+  await run('no-firing-alerts', () => checkAlerts(target));
+  await run('cluster-capacity', () => checkClusterCapacity(target.kube, input.clusterNeed));
+  await run('test-data', () =>
+    checkTestData(target.adminUrl, input.dfsps, plan.liquidity, {
+      endpointsAtStart: input.endpointsAtStart ?? false,
+    }),
+  );
   await run('first-transfer', async () => {
     const title = 'First test completed successfully';
     if (down)
@@ -98,15 +107,6 @@ export async function runChecks(input: CheckInput): Promise<CheckReport> {
         : { hint: 'a single transfer must succeed before load: fix it with `mlperf run` at 1 TPS first' }),
     };
   });
-  await run('uptime', () => checkUptime(target, now()));
-  await run('resource-utilisation', () => checkResourceUtilisation(target));
-  await run('no-firing-alerts', () => checkAlerts(target));
-  await run('cluster-capacity', () => checkClusterCapacity(target.kube, input.clusterNeed));
-  await run('test-data', () =>
-    checkTestData(target.adminUrl, input.dfsps, plan.liquidity, {
-      endpointsAtStart: input.endpointsAtStart ?? false,
-    }),
-  );
   const bounded = plan.tests.filter((t) => !t.upperBound).map((t) => t.peakRate);
   const peak = Math.max(0, ...(bounded.length > 0 ? bounded : plan.tests.map((t) => t.peakRate)));
   await run('generator-capacity', async () =>

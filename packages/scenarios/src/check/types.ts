@@ -53,6 +53,9 @@ export interface KubeAccess {
   /** PEM CA bundle for https servers. */
   ca?: string;
   insecureSkipTlsVerify?: boolean;
+  /** PEM client certificate and key (kubeconfig client-certificate auth). */
+  cert?: string;
+  key?: string;
   /** Restrict pod requests to this namespace; all namespaces when omitted. */
   namespace?: string;
 }

@@ -128,3 +128,44 @@ describe('cluster-capacity against a FAKE Kubernetes API server', () => {
     expect(r.exitCode).toBe(3);
   });
 });
+
+describe('loadKubeAccess', () => {
+  it('reads the current context of a token kubeconfig, and names the contexts when one is unknown', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { loadKubeAccess } = await import('../../src/check/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'mlperf-kube-'));
+    try {
+      const file = join(dir, 'config');
+      writeFileSync(
+        file,
+        [
+          'apiVersion: v1',
+          'kind: Config',
+          'current-context: perf',
+          'contexts:',
+          '  - name: perf',
+          '    context: { cluster: c1, user: u1 }',
+          'clusters:',
+          '  - name: c1',
+          '    cluster: { server: "https://10.0.0.1:6443", certificate-authority-data: "' +
+            Buffer.from('CA PEM').toString('base64') +
+            '" }',
+          'users:',
+          '  - name: u1',
+          '    user: { token: test-token }',
+        ].join('\n'),
+      );
+      expect(loadKubeAccess(file)).toEqual({
+        server: 'https://10.0.0.1:6443',
+        context: 'perf',
+        headers: { authorization: 'Bearer test-token' },
+        ca: 'CA PEM',
+      });
+      expect(() => loadKubeAccess(file, 'prod')).toThrow(/context "prod" not found/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
