@@ -1,6 +1,7 @@
 import { ExitCode, isMlperfError } from '@mlperf/core';
-import { defineCommand, runCommand, showUsage } from 'citty';
-import { commands } from './commands/index.js';
+import { defineCommand, renderUsage, runCommand } from 'citty';
+import { checkFlags, resolveCommand, subCommandNames } from './_argv.js';
+import { type AnyCommand, commands } from './commands/index.js';
 
 export const VERSION = '0.1.0';
 
@@ -8,41 +9,76 @@ export const mainCommand = defineCommand({
   meta: {
     name: 'mlperf',
     version: VERSION,
-    description: 'Prove a Mojaloop hub clears 1000 transfers per second.',
+    description:
+      'Prove a Mojaloop hub clears 1000 transfers per second. Exit codes: 0 ok, 1 criteria failed, 2 bad input or usage, 3 target or infrastructure unavailable.',
   },
   subCommands: commands,
 });
+
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
 /**
  * Runs the CLI with `argv` and returns the exit code instead of exiting, so tests can call it in-process.
  * Errors are printed as `CODE: message` + hint, never as a stack trace.
  */
 export async function run(argv: string[]): Promise<number> {
-  if (argv.includes('--version') || argv.includes('-v')) {
-    if (argv.length === 1) {
+  try {
+    const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
       console.log(VERSION);
       return ExitCode.ok;
     }
-  }
-  if (argv.length === 0 || (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h'))) {
-    await showUsage(mainCommand);
-    return ExitCode.ok;
-  }
-  try {
-    const { result } = await runCommand(mainCommand, { rawArgs: argv });
+    const resolved = await resolveCommand(mainCommand, argv);
+    if (argv.length === 0 || beforeDashes.includes('--help') || beforeDashes.includes('-h')) {
+      await showHelp(resolved.cmd, resolved.name);
+      return ExitCode.ok;
+    }
+    await checkFlags(resolved);
+    // Run the resolved command itself: citty drops a sub-command's return value (our exit code).
+    const { result } = await runCommand(resolved.cmd, { rawArgs: resolved.rest });
     return typeof result === 'number' ? result : ExitCode.ok;
   } catch (err) {
-    if (isMlperfError(err)) {
-      console.error(err.format());
-      return err.exitCode;
+    return report(err, argv);
+  }
+}
+
+/** citty's usage text, named by the full command path, without colour unless on a terminal. */
+async function showHelp(cmd: AnyCommand, name: string): Promise<void> {
+  const parentName = name.split(' ').slice(0, -1).join(' ');
+  const parent = parentName ? defineCommand({ meta: { name: parentName, version: VERSION } }) : undefined;
+  const text = await renderUsage(cmd, parent);
+  const plain = process.stdout.isTTY ? text : text.replace(ANSI, '');
+  console.log(
+    plain
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .join('\n'),
+  );
+}
+
+async function report(err: unknown, argv: string[]): Promise<number> {
+  if (isMlperfError(err)) {
+    console.error(err.format());
+    return err.exitCode;
+  }
+  if (err instanceof Error && err.name === 'CLIError') {
+    const { cmd, name } = await resolveCommand(mainCommand, argv);
+    const code = (err as Error & { code?: string }).code;
+    const message = err.message.replace(ANSI, '');
+    const subs = await subCommandNames(cmd);
+    if (code === 'E_UNKNOWN_COMMAND' || code === 'E_NO_COMMAND') {
+      const what =
+        code === 'E_NO_COMMAND' ? `\`${name}\` needs a command` : `\`${name}\`: ${message.toLowerCase()}`;
+      console.error(`USAGE: ${what}\n  hint: use one of: ${subs.join(', ')} (\`${name} --help\` tells more)`);
+    } else {
+      console.error(`USAGE: ${message}\n  hint: run \`${name} --help\``);
     }
-    if (err instanceof Error && err.name === 'CLIError') {
-      console.error(`USAGE: ${err.message}\n  hint: run \`mlperf --help\` or \`mlperf <command> --help\``);
-      return ExitCode.badInput;
-    }
-    console.error(err instanceof Error ? `INTERNAL: ${err.message}` : `INTERNAL: ${String(err)}`);
     return ExitCode.badInput;
   }
+  // A bug, not bad input: say so plainly, without a stack trace.
+  console.error(`INTERNAL: ${err instanceof Error ? err.message : String(err)}`);
+  console.error('  hint: this is a bug in mlperf; please report it with the command you ran');
+  return ExitCode.badInput;
 }
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<never> {

@@ -24,3 +24,21 @@ export { isResultsDirectory, parseTimeseries, readResults } from './results/read
 
 export type * from './analysis/types.js';
 export { ANALYSIS_SCHEMA_VERSION } from './analysis/types.js';
+export {
+  defineCorridor,
+  defineDfsp,
+  defineStopRule,
+  defineSuite,
+  defineTest,
+  defineTransfer,
+  stage,
+} from './model/define.js';
+export { validateSuite, suiteProblems, WEIGHT_TOLERANCE } from './model/validate.js';
+export type { SuiteIssue, SuiteInvalidDetails, ValidatedSuite, ValidateOptions } from './model/validate.js';
+export { BAND_METRICS, DEFAULT_BANDS, classifyMetric, resolveBand } from './model/bands.js';
+export type { ClassifyOptions } from './model/bands.js';
+export { estimateCost, planSuite, planTest } from './model/plan.js';
+export type { PlanOptions } from './model/plan.js';
+export type * from './model/plan-types.js';
+export { loadSuiteFile, readSuiteFile, SUITE_FILE_EXTENSIONS } from './model/load.js';
+export type { LoadSuiteOptions } from './model/load.js';

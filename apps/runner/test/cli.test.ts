@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { cli } from './_cli.js';
+
+describe('mlperf', () => {
+  it('--version prints the version', async () => {
+    expect(await cli('--version')).toEqual({ code: 0, stdout: '0.1.0', stderr: '' });
+    expect((await cli('-v')).stdout).toBe('0.1.0');
+  });
+
+  it('--help lists the commands and the exit codes', async () => {
+    const r = await cli('--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatchInlineSnapshot(`
+      "Prove a Mojaloop hub clears 1000 transfers per second. Exit codes: 0 ok, 1 criteria failed, 2 bad input or usage, 3 target or infrastructure unavailable. (mlperf v0.1.0)
+
+      USAGE mlperf suite|validate
+
+      COMMANDS
+
+           suite    The performance test suite: show its plan (and run it).
+        validate    Check a suite file and list every problem with its path and a hint (exit 2 when invalid).
+
+      Use mlperf <command> --help for more information about a command."
+    `);
+  });
+
+  it('with no arguments prints the help', async () => {
+    expect(await cli()).toEqual(await cli('--help'));
+  });
+
+  it('--help works on sub-commands', async () => {
+    expect((await cli('suite', '--help')).stdout).toMatchInlineSnapshot(`
+      "The performance test suite: show its plan (and run it). (mlperf suite v0.1.0)
+
+      USAGE mlperf suite show
+
+      COMMANDS
+
+        show    Show the plan of a suite: tests, stages, planned transfers, TPS per corridor, liquidity needed vs funded, duration and cost.
+
+      Use mlperf suite <command> --help for more information about a command."
+    `);
+    expect((await cli('suite', 'show', '--help')).stdout).toMatchInlineSnapshot(`
+      "Show the plan of a suite: tests, stages, planned transfers, TPS per corridor, liquidity needed vs funded, duration and cost. (mlperf suite show v0.1.0)
+
+      USAGE mlperf suite show [OPTIONS]
+
+      OPTIONS
+
+                       --suite=<file>    Suite file (.ts, .mts, .js, .mjs, .json, .yaml); the standard Phase-07 suite when omitted
+               --profile=<quick|full>    full: the seed numbers; quick: every duration / 60
+                     --time-scale=<n>    Multiply every duration by this (e.g. 0.5 or 1/60)
+                     --rate-cap=<tps>    Cap every rate at this many TPS
+                  --normalise-weights    Scale corridor weights that do not sum to 1, with a warning
+                               --json    Print the plan as JSON
+        --cost-per-node-hour=<amount>    Price of one node for one hour (with --nodes)
+                          --nodes=<n>    Number of cluster nodes (with --cost-per-node-hour)
+      "
+    `);
+    expect((await cli('validate', '-h')).stdout).toMatchInlineSnapshot(`
+      "Check a suite file and list every problem with its path and a hint (exit 2 when invalid). (mlperf validate v0.1.0)
+
+      USAGE mlperf validate [OPTIONS] <FILE>
+
+      ARGUMENTS
+
+        FILE=<file>    Suite file: .ts, .mts, .js, .mjs, .json, .yaml or .yml (Required)
+
+      OPTIONS
+
+                     --json    Print the result as JSON
+        --normalise-weights    Scale corridor weights that do not sum to 1, with a warning
+      "
+    `);
+  });
+
+  it('rejects unknown and missing commands with exit 2', async () => {
+    expect(await cli('nope')).toMatchInlineSnapshot(`
+      {
+        "code": 2,
+        "stderr": "USAGE: \`mlperf\`: unknown command nope
+        hint: use one of: suite, validate (\`mlperf --help\` tells more)",
+        "stdout": "",
+      }
+    `);
+    expect(await cli('suite')).toMatchInlineSnapshot(`
+      {
+        "code": 2,
+        "stderr": "USAGE: \`mlperf suite\` needs a command
+        hint: use one of: show (\`mlperf suite --help\` tells more)",
+        "stdout": "",
+      }
+    `);
+    expect(await cli('suite', 'nope')).toMatchInlineSnapshot(`
+      {
+        "code": 2,
+        "stderr": "USAGE: \`mlperf suite\`: unknown command nope
+        hint: use one of: show (\`mlperf suite --help\` tells more)",
+        "stdout": "",
+      }
+    `);
+    expect(await cli('validate')).toMatchInlineSnapshot(`
+      {
+        "code": 2,
+        "stderr": "USAGE: Missing required positional argument: FILE
+        hint: run \`mlperf validate --help\`",
+        "stdout": "",
+      }
+    `);
+  });
+});
