@@ -56,3 +56,62 @@ export { runTestWithK6 } from './k6/local.js';
 export type { DfspSimHandle, K6LocalRunOptions, K6LocalRunResult } from './k6/local.js';
 export { k6RunQueries, prometheusExporter } from './k6/prometheus.js';
 export type { PrometheusExportOptions } from './k6/prometheus.js';
+  formatCheckLine,
+  formatCheckReport,
+  formatCheckSummary,
+  generatorSelfTest,
+  judgeGenerator,
+  loadKubeAccess,
+  parseQuantity,
+  runChecks,
+} from './check/index.js';
+export type {
+  CheckId,
+  CheckInput,
+  CheckNumber,
+  CheckPlan,
+  CheckReport,
+  CheckResult,
+  CheckStatus,
+  CheckTarget,
+  ClusterNeed,
+  KubeAccess,
+  LiquidityNeed,
+  SelfTestResult,
+  ServiceEndpoint,
+  formatSuiteEvent,
+  isSuiteDirectory,
+  passedGate,
+  progression,
+  readSuiteManifest,
+  remainingMs,
+  runSuite,
+  SUITE_FILE,
+  SUITE_RUN_SCHEMA_VERSION,
+  suiteDirName,
+  suiteVerdict,
+} from './suite-run/index.js';
+  RunTestArgs,
+  RunTestOutcome,
+  SuiteEvent,
+  SuiteFindingSummary,
+  SuitePhase,
+  SuiteRunDeps,
+  SuiteRunManifest,
+  SuiteRunOptions,
+  SuiteRunResult,
+  SuiteRunStatus,
+  SuiteTestAttempt,
+  SuiteTestEntry,
+  SuiteTestStatus,
+  TestAnalysis,
+export { LiveIssueDetector } from './monitor/live-issues.js';
+export type { DetectorOptions, LikelyCause, LiveIssue, LiveIssueKind } from './monitor/live-issues.js';
+export { TimeseriesTail } from './monitor/tail.js';
+  MonitorState,
+  newestRunDirectory,
+  renderMonitorFrame,
+  renderMonitorLine,
+  runMonitor,
+} from './monitor/index.js';
+export type { KeyMetricValue, MonitorOptions, MonitorSnapshot, MonitorSources } from './monitor/index.js';

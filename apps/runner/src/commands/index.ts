@@ -18,4 +18,5 @@ export const commands: Record<string, () => Promise<AnyCommand>> = {
   package: () => import('./package.js').then((m) => m.packageCommand),
   dashboards: () => import('./dashboards.js').then((m) => m.dashboardsCommand),
   manifests: () => import('./manifests.js').then((m) => m.manifestsCommand),
+  monitor: () => import('./monitor.js').then((m) => m.monitorCommand),
 };
