@@ -67,3 +67,25 @@ describe('position topic keyed by DFSP', () => {
     await driver.stop();
   });
 });
+
+describe('overload', () => {
+  it('answers 503 (2003) once the backlog limit is reached, and recovers', async () => {
+    await using hub = await startHub({
+      knobs: {
+        maxBacklog: 5,
+        stages: { prepare: { serviceTimeMs: 50, partitions: 1, consumers: 1, inFlightPerConsumer: 1 } },
+      },
+    });
+    const driver = new FspiopDriver(hub.url, hub.adminUrl);
+    await driver.start(['perffsp-1', 'perffsp-5']);
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, () => driver.transfer('perffsp-1', 'perffsp-5', '1')),
+    );
+    const refused = outcomes.filter((o) => o.state === 'HTTP_ERROR');
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((o) => o.httpStatus === 503)).toBe(true);
+    expect(outcomes.filter((o) => o.state === 'COMMITTED').length + refused.length).toBe(30);
+    expect((await driver.transfer('perffsp-1', 'perffsp-5', '1')).state).toBe('COMMITTED');
+    await driver.stop();
+  });
+});
