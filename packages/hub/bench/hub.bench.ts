@@ -38,6 +38,7 @@ async function hubCpuSeconds(metricsUrl: string): Promise<number> {
 
 async function step(driver: FspiopDriver, rate: number, metricsUrl: string) {
   const cpu0 = await hubCpuSeconds(metricsUrl);
+  const self0 = process.cpuUsage();
   const outcomes: Promise<Outcome>[] = [];
   const start = performance.now();
   const total = rate * SECONDS;
@@ -63,8 +64,11 @@ async function step(driver: FspiopDriver, rate: number, metricsUrl: string) {
   const ok = done.filter((o) => o.state === 'COMMITTED');
   const lat = ok.map((o) => o.ms).sort((a, b) => a - b);
   const hubCpuMs = ((await hubCpuSeconds(metricsUrl)) - cpu0) * 1000;
+  const self = process.cpuUsage(self0);
+  const driverCpuMs = (self.user + self.system) / 1000;
   return {
     hubCpuMsPerTransfer: ok.length > 0 ? hubCpuMs / ok.length : Number.NaN,
+    driverCpuMsPerTransfer: ok.length > 0 ? driverCpuMs / ok.length : Number.NaN,
     rate,
     offered: total / offeredSeconds,
     achieved: settled === 'timeout' ? 0 : ok.length / elapsed,
@@ -86,7 +90,9 @@ try {
   // warm-up: JIT in both processes, keep-alive sockets
   await step(driver, 400, hub.metricsUrl);
   await step(driver, 800, hub.metricsUrl);
-  console.log('rate(offered)  achieved/s  success   p50 ms  p95 ms  p99 ms  drain s  hub CPU ms/transfer');
+  console.log(
+    'rate(offered)  achieved/s  success   p50 ms  p95 ms  p99 ms  drain s  CPU ms/transfer: hub driver',
+  );
   // A step that fails is tried once more before the bench stops: a shared machine has noisy seconds.
   const queue = [...STEPS];
   let retried = -1;
@@ -98,7 +104,7 @@ try {
     peak = Math.max(peak, r.achieved);
     const sustained = r.success >= 0.999 && r.p95 < 500 && r.drainSeconds < 1.5;
     console.log(
-      `${String(rate).padStart(5)} (${r.offered.toFixed(0).padStart(5)})  ${r.achieved.toFixed(0).padStart(9)}  ${(r.success * 100).toFixed(2).padStart(6)}%  ${r.p50.toFixed(1).padStart(6)}  ${r.p95.toFixed(1).padStart(6)}  ${r.p99.toFixed(1).padStart(6)}  ${r.drainSeconds.toFixed(2).padStart(6)}  ${r.hubCpuMsPerTransfer.toFixed(3).padStart(8)}  ${sustained ? 'sustained' : 'NOT sustained'}`,
+      `${String(rate).padStart(5)} (${r.offered.toFixed(0).padStart(5)})  ${r.achieved.toFixed(0).padStart(9)}  ${(r.success * 100).toFixed(2).padStart(6)}%  ${r.p50.toFixed(1).padStart(6)}  ${r.p95.toFixed(1).padStart(6)}  ${r.p99.toFixed(1).padStart(6)}  ${r.drainSeconds.toFixed(2).padStart(6)}  ${r.hubCpuMsPerTransfer.toFixed(3).padStart(8)} ${r.driverCpuMsPerTransfer.toFixed(3).padStart(6)}  ${sustained ? 'sustained' : 'NOT sustained'}`,
     );
     if (!sustained) {
       if (retried === rate) break;
