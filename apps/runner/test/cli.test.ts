@@ -13,15 +13,13 @@ describe('mlperf', () => {
     expect(r.stdout).toMatchInlineSnapshot(`
       "Prove a Mojaloop hub clears 1000 transfers per second. Exit codes: 0 ok, 1 criteria failed, 2 bad input or usage, 3 target or infrastructure unavailable. (mlperf v0.1.0)
 
-      USAGE mlperf suite|validate|run|reset|positions
+      USAGE mlperf hub|suite|validate
 
       COMMANDS
 
-            suite    The performance test suite: show its plan (and run it).
-         validate    Check a suite file and list every problem with its path and a hint (exit 2 when invalid).
-              run    Run one test against the embedded hub or a real Mojaloop, live, and write its results directory.
-            reset    Reset DFSP funds, limits and positions to the suite's opening state (reset-test-data), then show them.
-        positions    Show each DFSP's funds available to send (liquidity minus position), as check-dfsp-positions does.
+             hub    Run the embedded Mojaloop hub simulator until Ctrl-C, printing its URLs.
+           suite    The performance test suite: show its plan (and run it).
+        validate    Check a suite file and list every problem with its path and a hint (exit 2 when invalid).
 
       Use mlperf <command> --help for more information about a command."
     `);
@@ -82,7 +80,7 @@ describe('mlperf', () => {
       {
         "code": 2,
         "stderr": "USAGE: \`mlperf\`: unknown command nope
-        hint: use one of: suite, validate, run, reset, positions (\`mlperf --help\` tells more)",
+        hint: use one of: hub, suite, validate (\`mlperf --help\` tells more)",
         "stdout": "",
       }
     `);
