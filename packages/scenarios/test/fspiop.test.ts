@@ -40,7 +40,7 @@ describe('ILP prepare packet', () => {
     const cond = conditionOf(deriveFulfilment('s', 'id'));
     const t = ilpTemplate('g.perffsp-5.msisdn.1', 1000n, Buffer.from('eyJhIjoxfQ'));
     const at = Date.UTC(2026, 10, 27, 8, 35, 12, 345);
-    const d = decodeIlpPrepare(ilpPrepare(t, at, cond));
+    const d = decodeIlpPrepare(ilpPrepare(t, new Date(at).toISOString(), cond));
     expect(d.amount).toBe(1000n);
     expect(d.expiresAt).toBe('20261127083512345');
     expect(d.condition.equals(cond)).toBe(true);
@@ -50,7 +50,7 @@ describe('ILP prepare packet', () => {
 
   it('uses the long length form above 127 bytes', () => {
     const t = ilpTemplate('g.x', 1n, Buffer.alloc(300, 65));
-    const d = decodeIlpPrepare(ilpPrepare(t, Date.now(), Buffer.alloc(32)));
+    const d = decodeIlpPrepare(ilpPrepare(t, new Date().toISOString(), Buffer.alloc(32)));
     expect(d.data).toHaveLength(300);
   });
 });

@@ -349,13 +349,13 @@ export class LoadEngine implements HubEvents, PayerSide {
     const fulfilment = deriveFulfilment(this.o.secret, id);
     const condition = conditionOf(fulfilment);
     const cs = this.corridorState[c] as CorridorState;
-    const expiresAt = Date.now() + this.o.expirationMs;
+    const expiration = new Date(Date.now() + this.o.expirationMs).toISOString();
     const body = prepareBody(
       cs.parts,
       id,
-      ilpPrepare(cs.ilp, expiresAt, condition),
+      ilpPrepare(cs.ilp, expiration, condition),
       condition.toString('base64url'),
-      new Date(expiresAt).toISOString(),
+      expiration,
     );
     const intended = this.t0 + intendedMs;
     const t = new Transfer(id, c, intended, now, fulfilment.toString('base64url'));
