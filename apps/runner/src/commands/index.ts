@@ -17,4 +17,6 @@ export const commands: Record<string, () => Promise<AnyCommand>> = {
   collect: () => import('./collect.js').then((m) => m.collectCommand),
   package: () => import('./package.js').then((m) => m.packageCommand),
   dashboards: () => import('./dashboards.js').then((m) => m.dashboardsCommand),
+  manifests: () => import('./manifests.js').then((m) => m.manifestsCommand),
+  monitor: () => import('./monitor.js').then((m) => m.monitorCommand),
 };
