@@ -1,14 +1,14 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /**
  * Interledger condition and fulfilment, as FSPIOP uses them: the fulfilment is 32 bytes, the
  * condition is sha256(fulfilment); both travel base64url without padding (43 characters).
- * The fulfilment of a transfer is derived from a secret and the transferId (sha256 of both, one
- * hash per transfer), so the payee side can answer any prepare without shared state and the payer
- * side can check the answer. The secret is random per run and never leaves the engine.
+ * The fulfilment of a transfer is HMAC-SHA256(secret, transferId), so the payee side can answer
+ * any prepare without shared state and the payer side can check the answer; the k6 script and the
+ * DFSP simulator derive it the same way. The engine's secret is random per run and never written.
  */
 export function deriveFulfilment(secret: string | Buffer, transferId: string): Buffer {
-  return createHash('sha256').update(secret).update('\n').update(transferId).digest();
+  return createHmac('sha256', secret).update(transferId).digest();
 }
 
 export function conditionOf(fulfilment: Buffer): Buffer {
