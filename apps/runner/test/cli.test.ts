@@ -13,7 +13,7 @@ describe('mlperf', () => {
     expect(r.stdout).toMatchInlineSnapshot(`
       "Prove a Mojaloop hub clears 1000 transfers per second. Exit codes: 0 ok, 1 criteria failed, 2 bad input or usage, 3 target or infrastructure unavailable. (mlperf v0.1.0)
 
-      USAGE mlperf hub|analyze|compare|suite|validate|promql|run|reset|positions|report|collect|package|dashboards
+      USAGE mlperf hub|analyze|compare|suite|validate|promql|run|reset|positions|report|collect|package|dashboards|manifests|monitor
 
       COMMANDS
 
@@ -30,6 +30,8 @@ describe('mlperf', () => {
            collect    Gather summary, metrics, dashboards, logs and resource data into a results directory
            package    Package results into one tar.gz with a SHA-256 manifest (secrets scrubbed)
         dashboards    Grafana dashboards: export them for provisioning, capture screenshots of a test
+         manifests    Write k6-operator manifests: tests/01-baseline-100tps.yaml ... 05-stress-test.yaml (DFSP simulator, script ConfigMap, TestRun), for \`kubectl apply -f\`.
+           monitor    Follow a running suite or test from a second terminal: progress, key metrics with bands, errors of the last 5 min, service health, live issues.
 
       Use mlperf <command> --help for more information about a command."
     `);
@@ -90,7 +92,7 @@ describe('mlperf', () => {
       {
         "code": 2,
         "stderr": "USAGE: \`mlperf\`: unknown command nope
-        hint: use one of: hub, analyze, compare, suite, validate, promql, run, reset, positions, report, collect, package, dashboards (\`mlperf --help\` tells more)",
+        hint: use one of: hub, analyze, compare, suite, validate, promql, run, reset, positions, report, collect, package, dashboards, manifests, monitor (\`mlperf --help\` tells more)",
         "stdout": "",
       }
     `);

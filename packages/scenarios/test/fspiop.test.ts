@@ -9,6 +9,7 @@ import {
   uuid,
 } from '@mlperf/scenarios';
 import { describe, expect, it } from 'vitest';
+import { classifyHttpFailure } from '../src/engine/hub-client.js';
 import { ilpPrepare, ilpTemplate } from '../src/fspiop/ilp.js';
 
 describe('condition and fulfilment', () => {
@@ -67,5 +68,21 @@ describe('canonicalAmount', () => {
     expect(() => canonicalAmount('abc')).toThrow(/transfer.amount: "abc" is not a decimal amount/);
     expect(() => canonicalAmount('1.23456')).toThrow(/more than 4 decimals/);
     expect(() => canonicalAmount('0.00')).toThrow(/greater than zero/);
+  });
+});
+
+describe('synchronous error answers', () => {
+  it('are FSPIOP errors by code when the body says so, HTTP errors by status otherwise', () => {
+    expect(
+      classifyHttpFailure(
+        400,
+        '{"errorInformation":{"errorCode":"3100","errorDescription":"Generic validation error"}}',
+      ),
+    ).toEqual({
+      errorType: 'fspiop:3100',
+      detail: 'HTTP 400: FSPIOP 3100 Generic validation error',
+    });
+    expect(classifyHttpFailure(503, 'busy')).toEqual({ errorType: 'http:503', detail: 'HTTP 503: busy' });
+    expect(classifyHttpFailure(500, '{"errorInformation":{}}').errorType).toBe('http:500');
   });
 });
