@@ -74,7 +74,7 @@ try {
         'p(99)'
       ] ?? 0;
     const perK = (r.engine.cpuSeconds / Math.max(1, r.totals.started)) * 1000;
-    if (rate === 1000) cpuPer1000 = r.engine.cpuSeconds / r.durationS;
+    if (rate === 1000) cpuPer1000 = perK;
     const ok = dropped < 0.001 && r.engine.schedulingLagP99Ms < 5;
     console.log(
       `  ${String(rate).padStart(5)}  ${String(r.totals.offered).padStart(7)}  ${(dropped * 100).toFixed(3).padStart(8)}  ${r.engine.schedulingLagP99Ms.toFixed(2).padStart(12)}  ${e2e.toFixed(1).padStart(10)}  ${(r.engine.cpuSeconds / r.durationS).toFixed(2).padStart(10)}  ${perK.toFixed(3).padStart(8)}  ${ok ? 'ok' : 'NOT SUSTAINED'}`,
