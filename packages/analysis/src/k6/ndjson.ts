@@ -156,11 +156,8 @@ export class K6NdjsonReader {
         p = this.fast(buf, q + POINT_B.length, end, metric);
       else if (buf.compare(METRIC_B, 0, METRIC_B.length, q, Math.min(end, q + METRIC_B.length)) === 0) return;
     }
-    if (!p) {
-      this.addSlow(buf, start, end);
-      return;
-    }
-    this.add(p);
+    if (p) this.add(p);
+    else this.addSlow(buf, start, end);
   }
 
   private addSlow(buf: Buffer, start: number, end: number): void {
