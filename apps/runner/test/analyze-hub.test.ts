@@ -1,11 +1,10 @@
-// Real load against the embedded hub, per fault profile, scraped by a private Prometheus and exported
+// Real load (the engine) against the embedded hub, per fault profile, scraped by a private Prometheus and exported
 // through the PromQL catalogue; the analyzer's top finding must name the injected cause.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeRun, snapshotOf } from '@mlperf/analysis';
-import type { AnalysisResult, TestDefinition, TimeseriesRecord } from '@mlperf/core';
-import { ResultsWriter } from '@mlperf/core';
+import { analyzeRun } from '@mlperf/analysis';
+import type { AnalysisResult, TestDefinition } from '@mlperf/core';
 import {
   type ExportableQuery,
   catalogueFor,
@@ -16,18 +15,9 @@ import {
 } from '@mlperf/core/promql';
 import { type HubHandle, type HubProfileName, startHub } from '@mlperf/hub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FspiopDriver, type Outcome } from '../../../packages/hub/test/support/fspiop-driver.js';
+import { runTest, standardSuite } from '@mlperf/scenarios';
 
 const prometheusBin = findPrometheusBinary();
-const CORRIDORS = [
-  ['perffsp-1', 'perffsp-5', 8],
-  ['perffsp-2', 'perffsp-6', 5],
-  ['perffsp-3', 'perffsp-7', 4],
-  ['perffsp-4', 'perffsp-8', 3],
-] as const;
-const PICK = CORRIDORS.flatMap(([payer, payee, n]) =>
-  Array.from({ length: n }, () => [payer, payee] as const),
-);
 const WINDOW = '3s';
 const QUERIES: ExportableQuery[] = [
   ...catalogueFor({ window: WINDOW, families: ['resources', 'saturation'] }),
@@ -44,14 +34,11 @@ const QUERIES: ExportableQuery[] = [
 let base: string;
 let hub: HubHandle;
 let prom: RunningPrometheus | undefined;
-let driver: FspiopDriver;
 
 beforeAll(async () => {
   if (!prometheusBin) return;
   base = mkdtempSync(join(tmpdir(), 'mlperf-analyze-hub-'));
   hub = await startHub({ isolation: 'process' });
-  driver = new FspiopDriver(hub.url, hub.adminUrl);
-  await driver.start(Array.from({ length: 8 }, (_, i) => `perffsp-${i + 1}`));
   const p = await startPrivatePrometheus({
     scrapeTargets: [{ job: 'hub', url: hub.metricsUrl }],
     scrapeInterval: '1s',
@@ -62,17 +49,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await prom?.stop();
-  driver?.agent.destroy();
   await hub?.stop();
   if (base) rmSync(base, { recursive: true, force: true });
 });
 
-/** Open-model load at RATE for SECONDS, recorded per second through core's ResultsWriter; then the catalogue is exported. */
+/** A short constant-rate run by the real load engine against the hub, then the catalogue exported from Prometheus. */
 async function runProfile(
   profile: HubProfileName,
-  RATE: number,
+  rate: number,
   kind: TestDefinition['kind'] = 'target',
-  SECONDS = 9,
+  seconds = 9,
 ): Promise<AnalysisResult> {
   await hub.setProfile(profile);
   await hub.reset();
@@ -80,7 +66,7 @@ async function runProfile(
     id: `hub-${profile}`,
     name: `hub ${profile}`,
     kind,
-    stages: [{ kind: 'constant', rate: RATE, duration: `${SECONDS}s` }],
+    stages: [{ kind: 'constant', rate, duration: `${seconds}s` }],
     warmup: '3s',
     cooldown: '1s',
     criteria: [
@@ -90,108 +76,38 @@ async function runProfile(
       { kind: 'no-memory-leak' },
     ],
   };
-  const start = Date.now();
-  const w = ResultsWriter.create(
-    base,
-    {
-      runId: test.id,
-      testId: test.id,
-      testName: test.name,
-      definition: {
-        test,
-        dfsps: [],
-        corridors: CORRIDORS.map(([payer, payee, n]) => ({
-          payer,
-          payee,
-          weight: n / 20,
-          name: `${payer}->${payee}`,
-        })),
-        transfer: { amount: '1', expiration: '30s' },
-      },
-      target: { kind: 'embedded', url: hub.url, hubProfile: profile },
-      executor: { kind: 'local' },
-      versions: {},
-      host: { hostname: 'test', platform: process.platform, cpus: 2, memoryBytes: 0 },
-      startedAt: new Date(start).toISOString(),
-      stages: [
-        {
-          index: 0,
-          name: 'constant',
-          kind: 'constant',
-          startS: 0,
-          endS: SECONDS,
-          fromRate: RATE,
-          toRate: RATE,
-        },
-      ],
-    },
-    { dirName: test.id, minFreeBytes: 0 },
-  );
-  const seconds = Array.from({ length: SECONDS + 30 }, () => ({
-    ok: [] as number[],
-    failed: {} as Record<string, number>,
-    started: 0,
-  }));
-  const pending: Promise<void>[] = [];
-  let sent = 0;
-  while (Date.now() - start < SECONDS * 1000) {
-    const due = Math.floor(((Date.now() - start) / 1000) * RATE) - sent;
-    for (let i = 0; i < due; i++, sent++) {
-      const [payer, payee] = PICK[sent % PICK.length] as readonly [string, string];
-      const s = Math.floor((Date.now() - start) / 1000);
-      (seconds[s] as { started: number }).started++;
-      pending.push(
-        driver.transfer(payer, payee, '1', 'fulfil', 10_000).then((o: Outcome) => {
-          const b = seconds[
-            Math.min(seconds.length - 1, Math.floor((Date.now() - start) / 1000))
-          ] as (typeof seconds)[number];
-          if (o.state === 'COMMITTED') b.ok.push(o.ms);
-          else {
-            const k = o.state === 'ABORTED' ? `fspiop:${o.errorCode}` : `http:${o.httpStatus}`;
-            b.failed[k] = (b.failed[k] ?? 0) + 1;
-          }
-        }),
-      );
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  // Completions after the window are not recorded; give stragglers a moment, then move on.
-  await Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, 4000))]);
-  for (let s = 0; s < SECONDS; s++) {
-    const b = seconds[s] as (typeof seconds)[number];
-    const e2e = snapshotOf(b.ok);
-    const rec: TimeseriesRecord = {
-      t: start + s * 1000,
-      s,
-      stage: 0,
-      offeredRate: RATE,
-      offered: RATE,
-      started: b.started,
-      dropped: 0,
-      succeeded: b.ok.length,
-      failed: b.failed,
-      inFlight: 0,
-      latency: e2e ? { e2e } : {},
-      corridors: {},
-    };
-    w.appendSecond(rec);
-  }
+  const suite = { ...standardSuite(), tests: [test], criteria: [] };
+  const run = await runTest({
+    suite,
+    test: test.id,
+    target: { url: hub.url, adminUrl: hub.adminUrl, kind: 'embedded', hubProfile: profile },
+    out: base,
+    dirName: test.id,
+    minFreeBytes: 0,
+    timeoutGraceMs: 1000,
+    abortDrainMs: 2000,
+  });
+  const startMs = Date.parse(JSON.parse(readFileSync(join(run.dir, 'run.json'), 'utf8')).startedAt);
   await new Promise((r) => setTimeout(r, 1500));
   await exportQueries({
     client: (prom as RunningPrometheus).client,
     queries: QUERIES,
-    start: start / 1000,
-    end: (start + SECONDS * 1000) / 1000,
-    dir: w.dir,
+    start: startMs / 1000,
+    end: startMs / 1000 + run.durationS,
+    dir: run.dir,
     scrapeIntervalS: 1,
     step: 1,
   });
-  w.finish('completed');
-  return analyzeRun(w.dir);
+  return analyzeRun(run.dir);
 }
 
 const brief = (r: AnalysisResult) =>
-  r.findings.map((f) => `${f.rank}. ${f.kind} ${f.subject ?? ''} (${f.confidence})`).join('; ');
+  r.findings
+    .map(
+      (f) =>
+        `${f.rank}. ${f.kind} ${f.subject ?? ''} (${f.confidence}) ${f.kind === 'generator-saturated' ? JSON.stringify(f.evidence[0]?.values) : ''}`,
+    )
+    .join('; ');
 
 describe.skipIf(!prometheusBin)('analyze against the embedded hub (real load, real Prometheus)', () => {
   it('healthy profile at the baseline rate: no bottleneck finding', async () => {
