@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failAnalysis, passAnalysis, suiteAnalysis } from '../../../packages/report/test/helpers/analyses.js';
+import { K6_FIXTURES } from '../../../packages/report/test/helpers/k6-import.js';
 import { makeRun, writeAnalysis } from '../../../packages/report/test/helpers/make-run.js';
 import { cli as runCli } from './_cli.js';
 
@@ -109,5 +110,20 @@ describe('mlperf report / collect / package / dashboards', () => {
     );
     expect(r.code).toBe(2);
     expect(r.err).toContain('--moments start,noon: unknown noon');
+  });
+
+  it('report <k6 file> without the analyzer’s k6 importer says so, or writes the report when it is there', async () => {
+    const k6 = K6_FIXTURES;
+    const out = join(base, 'k6-report.html');
+    const r = await cli('report', join(k6, 'out.ndjson.gz'), '--out', out, '--target-tps', '400');
+    const analysis = (await import('@mlperf/analysis')) as Record<string, unknown>;
+    if (typeof analysis.analyzeData === 'function') {
+      expect(r.code).toBe(0);
+      expect(r.out.split('\n').at(-1)).toBe('<tmp>/k6-report.html');
+      expect(readFileSync(out, 'utf8')).toContain('data-chart="latency"');
+    } else {
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('REPORT_K6_UNAVAILABLE');
+    }
   });
 });
