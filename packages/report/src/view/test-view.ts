@@ -91,7 +91,7 @@ export function buildTestView(
   const m = results.manifest;
   const series = runSeries(results.timeseries);
   const ts = timeseriesTotals(results.timeseries);
-  const missing = [
+  const missing = unique([
     ...(input.analysisProblem ? [input.analysisProblem] : []),
     ...(analysis?.missing ?? []),
     ...results.problems,
@@ -101,7 +101,7 @@ export function buildTestView(
           `metrics/${e.name}: no data ${fmtTime(w.start * 1000)} – ${fmtTime(w.end * 1000)} (${w.reason})`,
       ),
     ),
-  ];
+  ]);
   const weights = new Map(m.definition.corridors.map((c) => [c.name ?? `${c.payer}->${c.payee}`, c.weight]));
   const criteria = analysis?.criteria ?? [];
   const errorsByType = analysis?.errorsByType ?? ts.errorsByType;
@@ -215,6 +215,8 @@ function bandOf(
     return undefined;
   }
 }
+
+const unique = (list: string[]): string[] => [...new Set(list)];
 
 function criterionRow(c: CriterionResult): Row & { status: string; detail: string; threshold: string } {
   return {
