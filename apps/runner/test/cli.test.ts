@@ -13,16 +13,13 @@ describe('mlperf', () => {
     expect(r.stdout).toMatchInlineSnapshot(`
       "Prove a Mojaloop hub clears 1000 transfers per second. Exit codes: 0 ok, 1 criteria failed, 2 bad input or usage, 3 target or infrastructure unavailable. (mlperf v0.1.0)
 
-      USAGE mlperf suite|validate|report|collect|package|dashboards
+      USAGE mlperf hub|suite|validate
 
       COMMANDS
 
-             suite    The performance test suite: show its plan (and run it).
-          validate    Check a suite file and list every problem with its path and a hint (exit 2 when invalid).
-            report    Write analysis-report.html for a results directory, or the suite, success and playbook reports for a suite directory
-           collect    Gather summary, metrics, dashboards, logs and resource data into a results directory
-           package    Package results into one tar.gz with a SHA-256 manifest (secrets scrubbed)
-        dashboards    Grafana dashboards: export them for provisioning, capture screenshots of a test
+             hub    Run the embedded Mojaloop hub simulator until Ctrl-C, printing its URLs.
+           suite    The performance test suite: show its plan (and run it).
+        validate    Check a suite file and list every problem with its path and a hint (exit 2 when invalid).
 
       Use mlperf <command> --help for more information about a command."
     `);
@@ -83,7 +80,7 @@ describe('mlperf', () => {
       {
         "code": 2,
         "stderr": "USAGE: \`mlperf\`: unknown command nope
-        hint: use one of: suite, validate, report, collect, package, dashboards (\`mlperf --help\` tells more)",
+        hint: use one of: hub, suite, validate (\`mlperf --help\` tells more)",
         "stdout": "",
       }
     `);

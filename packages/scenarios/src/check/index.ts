@@ -1,0 +1,12 @@
+export type * from './types.js';
+export { runChecks, formatHours, formatMoney } from './run-checks.js';
+export type { CheckInput, CheckPlan } from './run-checks.js';
+export { formatCheckLine, formatCheckReport, formatCheckSummary } from './format.js';
+export { generatorSelfTest, judgeGenerator } from './generator.js';
+export type { SelfTestResult } from './generator.js';
+export type { ClusterNeed } from './cluster.js';
+export type { LiquidityNeed } from './test-data.js';
+export { parsePromText } from './prom-text.js';
+export type { Sample } from './prom-text.js';
+export { loadKubeAccess } from './kubeconfig.js';
+export { parseQuantity } from './cluster.js';
