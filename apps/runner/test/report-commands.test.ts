@@ -112,18 +112,36 @@ describe('mlperf report / collect / package / dashboards', () => {
     expect(r.err).toContain('--moments start,noon: unknown noon');
   });
 
-  it('report <k6 file> without the analyzer’s k6 importer says so, or writes the report when it is there', async () => {
-    const k6 = K6_FIXTURES;
+  it('report <k6 output> imports it through the analyzer and writes the report where --out says', async () => {
     const out = join(base, 'k6-report.html');
-    const r = await cli('report', join(k6, 'out.ndjson.gz'), '--out', out, '--target-tps', '400');
-    const analysis = (await import('@mlperf/analysis')) as Record<string, unknown>;
-    if (typeof analysis.analyzeData === 'function') {
-      expect(r.code).toBe(0);
-      expect(r.out.split('\n').at(-1)).toBe('<tmp>/k6-report.html');
-      expect(readFileSync(out, 'utf8')).toContain('data-chart="latency"');
-    } else {
-      expect(r.code).toBe(2);
-      expect(r.err).toContain('REPORT_K6_UNAVAILABLE');
-    }
+    const r = await cli('report', join(K6_FIXTURES, 'out.ndjson.gz'), '--out', out, '--target-tps', '400');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatchInlineSnapshot(`
+      "verdict: FAIL
+      <tmp>/k6-report.html"
+    `);
+    const html = readFileSync(out, 'utf8');
+    for (const chart of ['tps', 'latency', 'rates', 'errors', 'corridors'])
+      expect(html).toContain(`data-chart="${chart}"`);
+    const s = await cli(
+      'report',
+      join(K6_FIXTURES, 'summary-export.json'),
+      '--out',
+      join(base, 'k6-summary.html'),
+    );
+    expect(s.code).toBe(0);
+    expect((await cli('report', join(K6_FIXTURES, 'out.ndjson.gz'), '--target-tps', 'lots')).code).toBe(2);
+  });
+
+  it('report <test dir> without analysis.json runs the analysis first', async () => {
+    const dir = makeRun(base, { testId: 'unanalysed', seconds: 120, tps: 100 });
+    const r = await cli('report', dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatchInlineSnapshot(`
+      "verdict: PASS
+      <tmp>/unanalysed/analysis-report.html"
+    `);
+    expect(existsSync(join(dir, 'analysis.json'))).toBe(true);
+    expect(readFileSync(join(dir, 'analysis-report.html'), 'utf8')).not.toContain('analysis.json: missing');
   });
 });

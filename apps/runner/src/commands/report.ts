@@ -1,25 +1,23 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { AnalysisResult } from '@mlperf/core';
+import {
+  analyzeData,
+  analyzeRun,
+  analyzeSuite,
+  detectK6Input,
+  k6NdjsonData,
+  k6SummaryData,
+  type RunData,
+} from '@mlperf/analysis';
 import { ExitCode, isResultsDirectory, MlperfError } from '@mlperf/core';
 import {
   type ImportedRun,
   printPdf,
   type RenderedReport,
-  renderReport,
   renderImportedReport,
+  renderReport,
 } from '@mlperf/report';
 import { defineCommand } from 'citty';
-
-type ImportedData = Omit<ImportedRun, 'source' | 'executor' | 'status'> & { status: string };
-type Analyzer = {
-  analyzeRun?: (dir: string) => unknown;
-  analyzeSuite?: (dir: string) => unknown;
-  detectK6Input?: (path: string) => 'summary' | 'ndjson';
-  k6NdjsonData?: (path: string, o: { targetTps?: number }) => Promise<ImportedData>;
-  k6SummaryData?: (path: string, o: { targetTps?: number }) => ImportedData;
-  analyzeData?: (data: ImportedData, o: { targetTps?: number }) => AnalysisResult;
-};
 
 /** `mlperf report <k6 output file>`: imports it through the analyzer and writes its report. */
 async function reportK6(
@@ -27,22 +25,11 @@ async function reportK6(
   out: string | undefined,
   targetTps: number | undefined,
 ): Promise<RenderedReport> {
-  const a = (await import('@mlperf/analysis')) as Analyzer;
-  if (!a.detectK6Input || !a.k6NdjsonData || !a.k6SummaryData || !a.analyzeData) {
-    throw new MlperfError(
-      'REPORT_K6_UNAVAILABLE',
-      `${path}: reading k6 output needs the analyzer's k6 importer, which this build lacks`,
-      {
-        hint: 'pass a results directory written by `mlperf run`',
-        exitCode: ExitCode.badInput,
-      },
-    );
-  }
   const opts = targetTps ? { targetTps } : {};
-  const data =
-    a.detectK6Input(path) === 'ndjson' ? await a.k6NdjsonData(path, opts) : a.k6SummaryData(path, opts);
-  const analysis = a.analyzeData(data, opts);
-  const status = (['completed', 'aborted', 'failed'] as const).find((s) => s === data.status) ?? 'completed';
+  const data: RunData =
+    detectK6Input(path) === 'ndjson' ? await k6NdjsonData(path, opts) : k6SummaryData(path, opts);
+  const analysis = analyzeData(data, opts);
+  const status = (['completed', 'aborted', 'failed'] as const).find((s) => s === data.status) ?? 'aborted';
   const run: ImportedRun = {
     source: path,
     runId: data.runId,
@@ -51,22 +38,19 @@ async function reportK6(
     status,
     startMs: data.startMs,
     timeseries: data.timeseries,
+    metrics: data.metrics,
+    corridors: data.corridors,
     executor: { kind: 'k6' },
     problems: data.problems,
   };
-  if (data.metrics) run.metrics = data.metrics;
-  if (data.corridors) run.corridors = data.corridors;
   return renderImportedReport(run, analysis, out ? { out } : {});
 }
 
-/** Runs the analyzer when analysis.json is missing; false when @mlperf/analysis cannot yet. */
-async function analyzeIfMissing(dir: string): Promise<boolean> {
-  if (existsSync(join(dir, 'analysis.json'))) return true;
-  const analysis = (await import('@mlperf/analysis')) as Analyzer;
-  const fn = isResultsDirectory(dir) ? analysis.analyzeRun : analysis.analyzeSuite;
-  if (typeof fn !== 'function') return false;
-  fn(dir);
-  return true;
+/** Writes analysis.json first when it is missing (a test run or a whole suite). */
+function analyzeIfMissing(dir: string): void {
+  if (existsSync(join(dir, 'analysis.json'))) return;
+  if (isResultsDirectory(dir)) analyzeRun(dir);
+  else analyzeSuite(dir);
 }
 
 export const reportCommand = defineCommand({
@@ -133,11 +117,7 @@ export const reportCommand = defineCommand({
       for (const w of written) console.log(w);
       return ExitCode.ok;
     }
-    if (args.analyze && !(await analyzeIfMissing(dir))) {
-      console.error(
-        'note: analysis.json is missing and the analyzer is not available; the report marks it missing',
-      );
-    }
+    if (args.analyze) analyzeIfMissing(dir);
     const r = renderReport(dir);
     const written: string[] = [];
     if (r.kind === 'test') {
