@@ -144,4 +144,28 @@ describe('mlperf report / collect / package / dashboards', () => {
     expect(existsSync(join(dir, 'analysis.json'))).toBe(true);
     expect(readFileSync(join(dir, 'analysis-report.html'), 'utf8')).not.toContain('analysis.json: missing');
   });
+
+  it('stress and endurance runs analysed by the real analyzer get the stress curve and the trend charts', async () => {
+    const stress = makeRun(base, {
+      testId: 'stress-test',
+      kind: 'stress',
+      seconds: 600,
+      tps: 3000,
+      capacity: 1500,
+    });
+    expect((await cli('report', stress)).code).toBe(0);
+    const s = readFileSync(join(stress, 'analysis-report.html'), 'utf8');
+    expect(s).toContain('data-chart="stress"');
+    expect(s).toContain('knee 1500 TPS');
+    const endurance = makeRun(base, {
+      testId: 'endurance-1000tps',
+      kind: 'endurance',
+      seconds: 1200,
+      tps: 100,
+    });
+    expect((await cli('report', endurance)).code).toBe(0);
+    const e = readFileSync(join(endurance, 'analysis-report.html'), 'utf8');
+    expect(e).toContain('data-chart="endurance-1"');
+    expect(e).toContain('Theil-Sen slope');
+  });
 });

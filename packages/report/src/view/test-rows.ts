@@ -1,7 +1,7 @@
 import type { AnalysisResult, Band, BandMetric, CriterionResult, Finding, MetricBand } from '@mlperf/core';
 import { classifyMetric } from '@mlperf/core';
 import type { TestReportInput } from '../load.js';
-import { fmtDuration, fmtInt, fmtNumber, fmtPercent, fmtTime, fmtValue } from './format.js';
+import { fmtDuration, fmtInt, fmtNumber, fmtP, fmtPercent, fmtTime, fmtValue } from './format.js';
 import type { FindingView, Row } from './test-view.js';
 
 /** Colours a key metric by the seed's Critical Metrics table when the analyzer gave no band. */
@@ -66,7 +66,7 @@ export function enduranceRows(a: AnalysisResult): Row[] {
     label: `Memory trend: ${t.subject}`,
     value: `${fmtValue(t.slopePerHour, `${t.unit}/h`)}`,
     band: t.significant ? ('critical' as const) : ('target' as const),
-    note: `p = ${t.pValue.toPrecision(2)} (${t.significant ? 'significant' : 'not significant'})`,
+    note: `${fmtP(t.pValue)} (${t.significant ? 'significant' : 'not significant'})`,
   }));
   if (e.latencyDrift) {
     const d = e.latencyDrift;
@@ -74,7 +74,7 @@ export function enduranceRows(a: AnalysisResult): Row[] {
       label: 'p95 latency drift',
       value: `${fmtNumber(d.firstP95Ms)} ms → ${fmtNumber(d.lastP95Ms)} ms (${fmtPercent(d.changeRatio - 1, 1)})`,
       band: d.significant ? 'warning' : 'target',
-      note: `p = ${d.pValue.toPrecision(2)}`,
+      note: fmtP(d.pValue),
     });
   }
   if (e.errorRateTrend) {
@@ -83,7 +83,7 @@ export function enduranceRows(a: AnalysisResult): Row[] {
       label: 'Error-rate trend',
       value: fmtValue(t.slopePerHour, `${t.unit}/h`),
       band: t.significant ? 'warning' : 'target',
-      note: `p = ${t.pValue.toPrecision(2)}`,
+      note: fmtP(t.pValue),
     });
   }
   for (const x of e.exhaustion) {
