@@ -7,4 +7,7 @@ export const commands: Record<string, () => Promise<AnyCommand>> = {
   suite: () => import('./suite.js').then((m) => m.suiteCommand),
   validate: () => import('./validate.js').then((m) => m.validateCommand),
   manifests: () => import('./manifests.js').then((m) => m.manifestsCommand),
+  run: () => import('./run.js').then((m) => m.runCommand),
+  reset: () => import('./reset.js').then((m) => m.resetCommand),
+  positions: () => import('./positions.js').then((m) => m.positionsCommand),
 };
