@@ -56,3 +56,7 @@ export { newTransferId, ulid, uuid } from './fspiop/ids.js';
 export type { IdKind } from './fspiop/ids.js';
 export { canonicalAmount, TRANSFERS_ACCEPT, TRANSFERS_CONTENT_TYPE } from './fspiop/messages.js';
 export { abortOnSignals } from './signals.js';
+export { startDfspSim } from './dfsp-sim/server.js';
+export type { DfspSim, DfspSimOptions } from './dfsp-sim/server.js';
+export { DFSP_SIM_METRICS, OutcomeBook } from './dfsp-sim/outcomes.js';
+export type { Outcome } from './dfsp-sim/outcomes.js';
