@@ -122,7 +122,10 @@ export class OutcomeBook {
     e.touched = Date.now();
     if (sentAt !== undefined && e.sentAt === undefined) e.sentAt = sentAt;
     this.observe(e);
-    if (e.outcome) return this.respond(res, id, e);
+    if (e.outcome) {
+      this.respond(res, id, e);
+      return;
+    }
     const w = {
       res,
       timer: setTimeout(() => {
