@@ -13,13 +13,17 @@ describe('mlperf', () => {
     expect(r.stdout).toMatchInlineSnapshot(`
       "Prove a Mojaloop hub clears 1000 transfers per second. Exit codes: 0 ok, 1 criteria failed, 2 bad input or usage, 3 target or infrastructure unavailable. (mlperf v0.1.0)
 
-      USAGE mlperf suite|validate|manifests
+      USAGE mlperf suite|validate|manifests|dfsp-sim|run|reset|positions
 
       COMMANDS
 
             suite    The performance test suite: show its plan (and run it).
          validate    Check a suite file and list every problem with its path and a hint (exit 2 when invalid).
         manifests    Write k6-operator manifests: tests/01-baseline-100tps.yaml ... 05-stress-test.yaml (DFSP simulator, script ConfigMap, TestRun), for \`kubectl apply -f\`.
+         dfsp-sim    Serve the DFSP simulator for k6 runs: answers prepares as payee, receives callbacks as payer, lets k6 await outcomes (GET /outcomes/<id>), /metrics. Runs until Ctrl-C.
+              run    Run one test against the embedded hub or a real Mojaloop, live, and write its results directory.
+            reset    Reset DFSP funds, limits and positions to the suite's opening state (reset-test-data), then show them.
+        positions    Show each DFSP's funds available to send (liquidity minus position), as check-dfsp-positions does.
 
       Use mlperf <command> --help for more information about a command."
     `);
@@ -80,7 +84,7 @@ describe('mlperf', () => {
       {
         "code": 2,
         "stderr": "USAGE: \`mlperf\`: unknown command nope
-        hint: use one of: suite, validate, manifests (\`mlperf --help\` tells more)",
+        hint: use one of: suite, validate, manifests, dfsp-sim, run, reset, positions (\`mlperf --help\` tells more)",
         "stdout": "",
       }
     `);

@@ -34,7 +34,7 @@ export { RBAC_NEEDED, kubeError } from './k8s/errors.js';
 export { runTestOnKubernetes } from './k8s/executor.js';
 export type { K8sRunOptions, K8sRunResult } from './k8s/executor.js';
 export { findK6, k6Version, requireK6 } from './k6/binary.js';
-export { runTestWithK6 } from './k6/local.js';
+export { inProcessDfspSim, runTestWithK6 } from './k6/local.js';
 export type { DfspSimHandle, K6LocalRunOptions, K6LocalRunResult } from './k6/local.js';
 export { k6RunQueries, prometheusExporter } from './k6/prometheus.js';
 export type { PrometheusExportOptions } from './k6/prometheus.js';
