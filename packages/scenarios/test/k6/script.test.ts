@@ -141,8 +141,8 @@ describe('one rendered iteration (script logic run in Node with k6 module stand-
     expect(headers['FSPIOP-Source']).toBe(body.payerFsp);
     expect(headers['FSPIOP-Destination']).toBe(body.payeeFsp);
     expect(body.transferId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    // FSPIOP canonical amount: "0.10" would fail the API's Amount pattern.
-    expect(body.amount).toEqual({ amount: '0.1', currency: 'USD' });
+    // FSPIOP canonical amount (no trailing zeros), as the API's Amount pattern requires.
+    expect(body.amount).toEqual({ amount: '0.05', currency: 'USD' });
     const fulfilment = createHmac('sha256', DEFAULT_FULFILMENT_SECRET).update(body.transferId).digest();
     expect(body.condition).toBe(createHash('sha256').update(fulfilment).digest('base64url'));
     expect(body.condition).toHaveLength(43);
@@ -155,14 +155,14 @@ describe('one rendered iteration (script logic run in Node with k6 module stand-
     expect(Date.parse(body.expiration) - Date.now()).toBeGreaterThan(29_000);
     // The ILP packet decodes with the engine's decoder to the same amount, expiry and condition.
     const ilp = decodeIlpPrepare(body.ilpPacket);
-    expect(ilp.amount).toBe(1000n);
+    expect(ilp.amount).toBe(500n);
     expect(ilp.condition.toString('base64url')).toBe(body.condition);
     expect(ilp.expiresAt).toBe(body.expiration.replace(/[-:TZ.]/g, ''));
     expect(ilp.destination).toBe(`g.${body.payeeFsp}.msisdn.27710000002`);
     expect(JSON.parse(Buffer.from(ilp.data.toString('ascii'), 'base64url').toString('utf8'))).toMatchObject({
       payer: { partyIdInfo: { fspId: body.payerFsp } },
       payee: { partyIdInfo: { fspId: body.payeeFsp } },
-      amount: { amount: '0.1', currency: 'USD' },
+      amount: { amount: '0.05', currency: 'USD' },
     });
     expect(get?.url).toMatch(
       new RegExp(`^http://sim.test:8080/outcomes/${body.transferId}\\?waitMs=\\d+&sentAt=\\d+$`),
