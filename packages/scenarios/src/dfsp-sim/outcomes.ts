@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { SecondsLog } from './seconds.js';
 
 /** The simulator's /metrics names (its own, beside the engine's `mlperf_` ones). */
 export const DFSP_SIM_METRICS = {
@@ -44,6 +45,8 @@ interface Entry {
  */
 export class OutcomeBook {
   readonly registry = new Registry();
+  /** Per-second outcomes and latency, for timeseries of runs whose k6 output stays in pods. */
+  readonly seconds = new SecondsLog();
   private readonly entries = new Map<string, Entry>();
   private readonly duration: Histogram<'corridor'>;
   private readonly transfers: Counter<'outcome' | 'error_type' | 'corridor'>;
@@ -112,6 +115,11 @@ export class OutcomeBook {
       error_type: errorType ?? '',
       corridor: e.corridor,
     });
+    this.seconds.outcome(
+      e.outcome.at,
+      e.corridor,
+      state === 'COMMITTED' ? undefined : (errorType ?? 'aborted'),
+    );
     this.observe(e);
     for (const w of e.waiters.splice(0)) this.answer(id, e, w);
   }
@@ -163,11 +171,14 @@ export class OutcomeBook {
   private observe(e: Entry): void {
     if (e.observed || !e.outcome || e.sentAt === undefined) return;
     e.observed = true;
-    this.duration.observe({ corridor: e.corridor }, Math.max(0, e.outcome.at - e.sentAt) / 1000);
+    const ms = Math.max(0, e.outcome.at - e.sentAt);
+    this.duration.observe({ corridor: e.corridor }, ms / 1000);
+    this.seconds.latency(e.outcome.at, e.corridor, ms);
   }
 
   /** Forgets entries untouched for `retentionMs` (their waiters, if any, were answered PENDING). */
   sweep(now = Date.now()): void {
+    this.seconds.tick(now);
     for (const [id, e] of this.entries) {
       if (e.waiters.length === 0 && now - e.touched > this.retentionMs) this.entries.delete(id);
     }

@@ -45,7 +45,8 @@ interface Route {
  * The DFSP roles of the engine as a standalone server for any number of DFSPs: the payee answers
  * every forwarded prepare, the payer receives the callbacks, and k6 long-polls
  * `GET /outcomes/{transferId}?waitMs=&sentAt=` for a transfer's end (COMMITTED, ABORTED with its
- * error type, or PENDING when the wait runs out). /metrics has its end-to-end latency histogram.
+ * error type, or PENDING when the wait runs out). /metrics has its end-to-end latency histogram;
+ * `GET /seconds/<fromMs>/<toMs>` the outcomes and latency of each second (timeseries of k8s runs).
  */
 export async function startDfspSim(options: DfspSimOptions): Promise<DfspSim> {
   const secret = options.secret ?? DEFAULT_FULFILMENT_SECRET;
@@ -140,6 +141,13 @@ export async function startDfspSim(options: DfspSimOptions): Promise<DfspSim> {
   };
 
   const outcomes = (path: string, query: string, res: ServerResponse): boolean => {
+    // `/seconds-<from>-<to>` too: one path segment passes the Kubernetes service proxy unchanged.
+    const sec = /^\/seconds[/-](\d+)[/-](\d+)$/.exec(path);
+    if (sec) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(book.seconds.range(Number(sec[1]), Number(sec[2]))));
+      return true;
+    }
     const m = /^\/outcomes\/([^/]+)$/.exec(path);
     if (!m) return false;
     const q = new URLSearchParams(query);
