@@ -18,5 +18,6 @@ export const commands: Record<string, () => Promise<AnyCommand>> = {
   package: () => import('./package.js').then((m) => m.packageCommand),
   dashboards: () => import('./dashboards.js').then((m) => m.dashboardsCommand),
   manifests: () => import('./manifests.js').then((m) => m.manifestsCommand),
+  'dfsp-sim': () => import('./dfsp-sim.js').then((m) => m.dfspSimCommand),
   monitor: () => import('./monitor.js').then((m) => m.monitorCommand),
 };

@@ -175,6 +175,19 @@ export class Cluster {
     );
   }
 
+  /** GET of JSON on a Service through the API server's proxy (`services/proxy`): one path segment. */
+  async proxyGetJson(service: string, port: number, segment: string): Promise<unknown> {
+    const body: unknown = await this.call(`get services/proxy ${service}:${port}/${segment}`, () =>
+      this.core.connectGetNamespacedServiceProxyWithPath({
+        name: `${service}:${port}`,
+        namespace: this.namespace,
+        path: segment,
+      }),
+    );
+    // client-node already parses a JSON response, despite its `string` type.
+    return typeof body === 'string' ? JSON.parse(body) : body;
+  }
+
   /** Deletes what a run created; a resource already gone is fine. Returns the failures, never throws. */
   async deleteAll(
     items: { kind: 'TestRun' | 'ConfigMap' | 'Deployment' | 'Service'; name: string }[],

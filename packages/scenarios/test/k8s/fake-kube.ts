@@ -28,6 +28,8 @@ export interface FakeKubeOptions {
   unschedulable?: boolean;
   /** The handleSummary object runner `i` (0-based) prints; undefined: prints none. */
   summary?: (runner: number) => object | undefined;
+  /** Where `services/<name>:<port>/proxy/...` goes (the DFSP simulator): base URL by `name:port`. */
+  serviceProxy?: Record<string, string>;
   /** k6 exit code of the runners (99 = thresholds crossed). */
   exitCode?: number;
   stepMs?: number;
@@ -129,6 +131,20 @@ export class FakeKube {
         'Forbidden',
         `${url.pathname} is forbidden: User "fake-user" cannot ${req.method?.toLowerCase()} this resource`,
       );
+    }
+    const proxy = /^\/api\/v1\/namespaces\/[^/]+\/services\/([^/]+)\/proxy\/(.+)$/.exec(url.pathname);
+    if (proxy) {
+      const base = this.options.serviceProxy?.[decodeURIComponent(proxy[1] ?? '')];
+      if (!base)
+        return this.status(
+          res,
+          503,
+          'ServiceUnavailable',
+          `no endpoints available for service "${proxy[1]}"`,
+        );
+      const r = await fetch(`${base}/${decodeURIComponent(proxy[2] ?? '')}`);
+      res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'text/plain' });
+      return void res.end(await r.text());
     }
     const m =
       /^\/(?:api\/v1|apis\/([^/]+)\/([^/]+))\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?(?:\/(log))?$/.exec(
