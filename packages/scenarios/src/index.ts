@@ -56,6 +56,7 @@ export { inProcessDfspSim, runTestWithK6 } from './k6/local.js';
 export type { DfspSimHandle, K6LocalRunOptions, K6LocalRunResult } from './k6/local.js';
 export { k6RunQueries, prometheusExporter } from './k6/prometheus.js';
 export type { PrometheusExportOptions } from './k6/prometheus.js';
+export {
   formatCheckLine,
   formatCheckReport,
   formatCheckSummary,
@@ -79,6 +80,8 @@ export type {
   LiquidityNeed,
   SelfTestResult,
   ServiceEndpoint,
+} from './check/index.js';
+export {
   formatSuiteEvent,
   isSuiteDirectory,
   passedGate,
@@ -91,6 +94,7 @@ export type {
   suiteDirName,
   suiteVerdict,
 } from './suite-run/index.js';
+export type {
   RunTestArgs,
   RunTestOutcome,
   SuiteEvent,
@@ -105,9 +109,11 @@ export type {
   SuiteTestEntry,
   SuiteTestStatus,
   TestAnalysis,
+} from './suite-run/index.js';
 export { LiveIssueDetector } from './monitor/live-issues.js';
 export type { DetectorOptions, LikelyCause, LiveIssue, LiveIssueKind } from './monitor/live-issues.js';
 export { TimeseriesTail } from './monitor/tail.js';
+export {
   MonitorState,
   newestRunDirectory,
   renderMonitorFrame,

@@ -146,15 +146,18 @@ export class K6NdjsonReader {
     ) {
       const ns = start + PREFIX_B.length;
       const q = buf.indexOf(34, ns);
-      if (q < 0 || q >= end) return this.addSlow(buf, start, end);
+      if (q < 0 || q >= end) {
+        this.addSlow(buf, start, end);
+        return;
+      }
       const metric = this.names.get(buf, ns, q);
       if (!this.wanted(metric)) return;
       if (buf.compare(POINT_B, 0, POINT_B.length, q, Math.min(end, q + POINT_B.length)) === 0)
         p = this.fast(buf, q + POINT_B.length, end, metric);
       else if (buf.compare(METRIC_B, 0, METRIC_B.length, q, Math.min(end, q + METRIC_B.length)) === 0) return;
     }
-    if (!p) return this.addSlow(buf, start, end);
-    this.add(p);
+    if (p) this.add(p);
+    else this.addSlow(buf, start, end);
   }
 
   private addSlow(buf: Buffer, start: number, end: number): void {

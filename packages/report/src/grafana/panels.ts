@@ -54,7 +54,7 @@ function extraPanels(options: CatalogueOptions): Record<string, PanelQuery> {
       unit: 'tps',
       legend: '{{corridor}}',
     },
-    offeredRate: { title: 'Offered rate (profile)', promql: `sum(${e.offeredRate})`, unit: 'tps' },
+    offeredRate: { title: 'Offered rate (profile)', promql: `sum(${e.targetRate})`, unit: 'tps' },
     nodeCpu: {
       title: 'Node CPU',
       promql: `1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[${w}]))`,
