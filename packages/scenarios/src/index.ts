@@ -126,3 +126,4 @@ export type { DfspSim, DfspSimOptions } from './dfsp-sim/server.js';
 export { DFSP_SIM_METRICS, OutcomeBook } from './dfsp-sim/outcomes.js';
 export type { Outcome } from './dfsp-sim/outcomes.js';
 export type { SimSecond } from './dfsp-sim/seconds.js';
+export { k6ClusterNeed, k6SuiteRunTest } from './k6/suite-adapter.js';

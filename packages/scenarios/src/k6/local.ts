@@ -50,6 +50,8 @@ export interface K6LocalRunOptions {
     runId: string;
   }) => Promise<RunManifest['metrics']>;
   onEvent?: (message: string) => void;
+  /** Called once the results directory exists (monitors follow it from then on). */
+  onStart?: (dir: string) => void;
   suiteRunId?: string;
   versions?: Record<string, string>;
 }
@@ -116,6 +118,7 @@ export async function runTestWithK6(options: K6LocalRunOptions): Promise<K6Local
       }),
       { dirName: runId },
     );
+    options.onStart?.(writer.dir);
     const script = renderK6Script(ctx, {
       hubUrl: options.hubUrl,
       dfspSimUrl: sim.url,

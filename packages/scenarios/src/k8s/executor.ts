@@ -45,6 +45,8 @@ export interface K8sRunOptions extends ClusterOptions {
     runId: string;
   }) => Promise<RunManifest['metrics']>;
   onEvent?: (message: string) => void;
+  /** Called once the results directory exists (monitors follow it from then on). */
+  onStart?: (dir: string) => void;
   suiteRunId?: string;
   versions?: Record<string, string>;
 }
@@ -113,6 +115,7 @@ export async function runTestOnKubernetes(options: K8sRunOptions): Promise<K8sRu
     }),
     { dirName: runId },
   );
+  options.onStart?.(writer.dir);
   writeFileSync(
     writer.logPath('testrun.yaml.json'),
     JSON.stringify([rendered.configMap, rendered.testRun], null, 2),
