@@ -99,6 +99,7 @@ export async function runWithK6Executor(
           ...(flags['runner-image'] ? { runnerImage: flags['runner-image'] } : {}),
           ...(parallelism !== undefined ? { parallelism } : {}),
           ...(flags['prometheus-rw'] ? { prometheusRemoteWriteUrl: flags['prometheus-rw'] } : {}),
+          ...(o.adminUrl ? { dfspSim: { adminUrl: o.adminUrl } } : {}),
         },
         ...(flags.kubeconfig ? { kubeconfigPath: flags.kubeconfig } : {}),
         ...(flags.context ? { context: flags.context } : {}),
