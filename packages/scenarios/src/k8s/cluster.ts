@@ -153,6 +153,14 @@ export class Cluster {
     });
   }
 
+  /** Pods matching a label selector (`app.kubernetes.io/name=mlperf-dfsp-sim`). */
+  async listPods(labelSelector: string): Promise<V1Pod[]> {
+    const list = await this.call(`list pods ${labelSelector}`, () =>
+      this.core.listNamespacedPod({ namespace: this.namespace, labelSelector }),
+    );
+    return list.items;
+  }
+
   /** The pods k6-operator made for a TestRun (initializer, starter, runners): label `k6_cr=<name>`. */
   async listTestRunPods(name: string): Promise<V1Pod[]> {
     const list = await this.call(`list pods of testrun ${name}`, () =>

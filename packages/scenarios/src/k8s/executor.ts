@@ -183,6 +183,14 @@ export async function runTestOnKubernetes(options: K8sRunOptions): Promise<K8sRu
       }
       const pods = await cluster.listTestRunPods(name);
       checkPods(pods, stage, seenRunners);
+      // The simulator's pods too: k6 would only see it never become ready.
+      if (options.deployDfspSim !== false) {
+        const simName = mOptions.dfspSim?.name ?? DFSP_SIM_DEFAULTS.name;
+        for (const pod of await cluster.listPods(`app.kubernetes.io/name=${simName}`)) {
+          const problem = podProblem(pod);
+          if (problem) throw problem;
+        }
+      }
       for (const pod of pods) {
         const pn = podName(pod);
         if (podRole(pod) !== 'starter' && hasLog(pod) && !streams.has(pn)) {

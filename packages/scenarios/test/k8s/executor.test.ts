@@ -231,6 +231,16 @@ describe('Kubernetes executor against a fake Kubernetes API server', () => {
     expect(kube.store.testruns.size).toBe(0);
   });
 
+  it("fake API: the DFSP simulator's image that cannot be pulled is exit 3 naming --dfsp-sim-image", async () => {
+    const { options } = await setup({ simImagePullFails: true, runMs: 3_000 });
+    const err = await fails(runTestOnKubernetes(options));
+    expect(err).toMatchObject({ code: 'K8S_IMAGE_PULL', exitCode: 3 });
+    expect(err.message).toMatch(
+      /^DFSP simulator pod mlperf-dfsp-sim-7d9f-abcde cannot pull image mlperf\/mlperf:0.1.0: ImagePullBackOff/,
+    );
+    expect(err.hint).toContain('--dfsp-sim-image');
+  });
+
   it('fake API: a runner pod killed mid-test (OOM) is exit 3, its log is kept', async () => {
     const { options, manifestOf, runDirs } = await setup({
       runnerCrash: { exitCode: 137, reason: 'OOMKilled' },

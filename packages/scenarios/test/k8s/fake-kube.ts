@@ -18,6 +18,8 @@ export interface FakeKubeOptions {
   namespaces?: string[];
   /** Runner pods cannot pull their image. */
   imagePullFails?: boolean;
+  /** The DFSP simulator's image cannot be pulled. */
+  simImagePullFails?: boolean;
   /** Runner 1 stops mid-test with this exit code (137 + OOMKilled, 107 script error...). */
   runnerCrash?: { exitCode: number; reason?: string };
   /** Runner 1 is deleted mid-test (evicted). */
@@ -170,6 +172,23 @@ export class FakeKube {
         return this.status(res, 409, 'AlreadyExists', `${plural} "${obj.metadata.name}" already exists`);
       store.set(obj.metadata.name, obj);
       if (plural === 'testruns') this.operate(obj);
+      if (plural === 'deployments' && this.options.simImagePullFails) {
+        const labels =
+          (obj as { spec?: { template?: { metadata?: { labels?: Record<string, string> } } } }).spec?.template
+            ?.metadata?.labels ?? {};
+        const pod = this.addPod(
+          '',
+          `${obj.metadata.name}-7d9f-abcde`,
+          labels,
+          {
+            waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "mlperf/mlperf:0.1.0"' },
+          },
+          'Pending',
+        );
+        delete pod.obj.metadata.labels.k6_cr;
+        delete pod.obj.metadata.labels.app;
+        (pod.obj.status.containerStatuses as { image: string }[])[0]!.image = 'mlperf/mlperf:0.1.0';
+      }
       return this.json(res, 201, obj);
     }
     const existing = name === undefined ? undefined : store.get(name);
