@@ -13,10 +13,11 @@ describe('mlperf', () => {
     expect(r.stdout).toMatchInlineSnapshot(`
       "Prove a Mojaloop hub clears 1000 transfers per second. Exit codes: 0 ok, 1 criteria failed, 2 bad input or usage, 3 target or infrastructure unavailable. (mlperf v0.1.0)
 
-      USAGE mlperf suite|validate
+      USAGE mlperf hub|suite|validate
 
       COMMANDS
 
+             hub    Run the embedded Mojaloop hub simulator until Ctrl-C, printing its URLs.
            suite    The performance test suite: show its plan (and run it).
         validate    Check a suite file and list every problem with its path and a hint (exit 2 when invalid).
 
@@ -79,7 +80,7 @@ describe('mlperf', () => {
       {
         "code": 2,
         "stderr": "USAGE: \`mlperf\`: unknown command nope
-        hint: use one of: suite, validate (\`mlperf --help\` tells more)",
+        hint: use one of: hub, suite, validate (\`mlperf --help\` tells more)",
         "stdout": "",
       }
     `);

@@ -39,10 +39,10 @@ describe('mlperf suite show --json', () => {
       ['perffsp-4->perffsp-8', 150],
     ]);
     expect(target?.liquidity.map((l) => [l.dfsp, l.needed, l.available])).toEqual([
-      ['perffsp-1', 72_000, 1_000_000],
-      ['perffsp-2', 45_000, 1_000_000],
-      ['perffsp-3', 36_000, 1_000_000],
-      ['perffsp-4', 27_000, 1_000_000],
+      ['perffsp-1', 36_000, 1_000_000],
+      ['perffsp-2', 22_500, 1_000_000],
+      ['perffsp-3', 18_000, 1_000_000],
+      ['perffsp-4', 13_500, 1_000_000],
     ]);
   });
 
@@ -83,7 +83,7 @@ describe('mlperf suite show', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatchInlineSnapshot(`
       "Suite mojaloop-1000tps (profile quick, time scale 0.016667)
-      8 DFSPs, 4 corridors, 5 tests; 0.1 USD per transfer
+      8 DFSPs, 4 corridors, 5 tests; 0.05 USD per transfer
 
       Tests (in run order)
         #  test               after            duration   peak TPS   transfers
@@ -118,19 +118,15 @@ describe('mlperf suite show', () => {
 
       Liquidity each payer needs (amount x its transfers) vs what it can pay
         payer        can pay  baseline-100tps  scale-500tps  target-1000tps  endurance-1000tps  stress-test  whole suite
-        perffsp-1  1,000,000               20           300           1,200              4,800    <= 17,220    <= 23,540
-        perffsp-2  1,000,000             12.5         187.5             750              3,000  <= 10,762.5  <= 14,712.5
-        perffsp-3  1,000,000               10           150             600              2,400     <= 8,610    <= 11,770
-        perffsp-4  1,000,000              7.5         112.5             450              1,800   <= 6,457.5   <= 8,827.5
+        perffsp-1  1,000,000               10           150             600              2,400     <= 8,610    <= 11,770
+        perffsp-2  1,000,000             6.25         93.75             375              1,500  <= 5,381.25  <= 7,356.25
+        perffsp-3  1,000,000                5            75             300              1,200     <= 4,305     <= 5,885
+        perffsp-4  1,000,000             3.75         56.25             225                900  <= 3,228.75  <= 4,413.75
 
       Duration: <= 4m7s (5 tests + 4 cool-downs of 3s)
       Transfers: <= 588,500
         (<= : upper bound; an open-ended ramp stops when its stop rule fires)
-      Cost: 10 nodes x USD 4.11/node-hour x 0.07 h = <= USD 2.82
-
-      Suite warnings
-        transfer.amount: "0.10" sent as "0.1" (FSPIOP amounts have no trailing zeros: write "0.1")
-        tests[0]: warmup + cooldown leave no steady state to judge (shorten warmup/cooldown or lengthen the stages)"
+      Cost: 10 nodes x USD 4.11/node-hour x 0.07 h = <= USD 2.82"
     `);
   });
 

@@ -5,7 +5,7 @@ import { Ledger } from './ledger.js';
 import { HubMetrics } from './metrics.js';
 import { Notifier } from './notifier.js';
 import { DbPool, Stage } from './pipeline.js';
-import { resolveProfile } from './profiles.js';
+import { resolveHubProfile } from './profiles.js';
 import {
   type FulfilMsg,
   type NotifyMsg,
@@ -138,8 +138,8 @@ export class HubCore {
   setProfile(p: HubProfileName | HubProfile | HubKnobsPatch): HubProfile {
     const next =
       typeof p === 'string' || (typeof p === 'object' && p !== null && 'knobs' in p && 'name' in p)
-        ? resolveProfile(p as HubProfileName | HubProfile)
-        : resolveProfile(this.profile, p as HubKnobsPatch);
+        ? resolveHubProfile(p as HubProfileName | HubProfile)
+        : resolveHubProfile(this.profile, p as HubKnobsPatch);
     this.profile = next;
     for (const s of HUB_STAGES) this.stages[s].configure(next.knobs.stages[s]);
     return next;

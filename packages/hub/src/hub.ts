@@ -5,7 +5,7 @@ import { HubCore } from './core.js';
 import { adminHandler } from './http/admin-server.js';
 import { fspiopHandler } from './http/fspiop-server.js';
 import { startHubProcess } from './isolation.js';
-import { resolveProfile } from './profiles.js';
+import { resolveHubProfile } from './profiles.js';
 import { checkDfsps, seedDfsps } from './topology.js';
 import type { HubHandle, HubOptions } from './types.js';
 
@@ -46,7 +46,7 @@ export async function startHub(options: HubOptions = {}): Promise<HubHandle> {
   if (options.isolation === 'process') return startHubProcess(options);
   const host = options.host ?? '127.0.0.1';
   const dfsps = checkDfsps(options.dfsps ?? seedDfsps());
-  const profile = resolveProfile(options.profile, options.knobs);
+  const profile = resolveHubProfile(options.profile, options.knobs);
   const core = new HubCore(dfsps, profile, options.log ?? (() => {}), options.hubName ?? 'Hub');
   let adminUrl = '';
   const fspiop = http.createServer({ keepAliveTimeout: 65_000 }, fspiopHandler(core));

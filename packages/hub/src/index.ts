@@ -1,5 +1,11 @@
 export { startHub } from './hub.js';
-export { HUB_PROFILES, HUB_PROFILE_NAMES, resolveProfile } from './profiles.js';
+export {
+  HUB_PROFILES,
+  HUB_PROFILE_NAMES,
+  mergeKnobs,
+  parseKnobAssignments,
+  resolveHubProfile,
+} from './profiles.js';
 export { seedDfsps, checkDfsps } from './topology.js';
 export { FSPIOP_ERRORS } from './fspiop/errors.js';
 export { HUB_SERVICES, HUB_STAGES } from './types.js';

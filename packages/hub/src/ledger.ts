@@ -45,6 +45,8 @@ export interface Transfer {
   /** The original prepare, forwarded to the payee; dropped once forwarded. */
   prepareBody: string | undefined;
   prepareDate: string;
+  /** performance.now() when the payee's PUT arrived. */
+  fulfilAt?: number;
   fulfilment?: string;
   completedTimestamp?: string;
   errorCode?: string;

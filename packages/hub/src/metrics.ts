@@ -33,8 +33,10 @@ const HANDLER_HISTOGRAMS: Record<HubStage, [string, string]> = {
 /** The hub's Prometheus registry, with the names real Mojaloop deployments expose. */
 export class HubMetrics {
   readonly registry = new Registry();
-  readonly ingressPrepare: Histogram<'success'>;
-  readonly ingressFulfil: Histogram<'success'>;
+  readonly prepareHist: Histogram<'success'>;
+  readonly fulfilHist: Histogram<'success'>;
+  private readonly prepareObs: Histogram.Internal<string>[];
+  private readonly fulfilObs: Histogram.Internal<string>[];
   readonly txTransfer: Histogram;
   readonly transferDuration: Histogram;
   readonly handlers: Record<HubStage, [ok: Histogram.Internal<string>, failed: Histogram.Internal<string>]>;
@@ -50,14 +52,18 @@ export class HubMetrics {
     collectDefaultMetrics({ register: r });
     const hist = (name: string, help: string, labelNames: string[] = [], buckets = LATENCY_BUCKETS) =>
       new Histogram({ name, help, labelNames, buckets, registers: [r] });
-    this.ingressPrepare = hist('moja_transfer_prepare', 'ml-api-adapter POST /transfers handling (seconds)', [
-      'success',
-    ]) as Histogram<'success'>;
-    this.ingressFulfil = hist(
-      'moja_transfer_fulfil',
-      'ml-api-adapter PUT /transfers/{id} handling (seconds)',
+    this.prepareHist = hist(
+      'moja_transfer_prepare',
+      'Prepare path: POST received to prepare forwarded to the payee (success) or refused (seconds)',
       ['success'],
     ) as Histogram<'success'>;
+    this.fulfilHist = hist(
+      'moja_transfer_fulfil',
+      'Fulfil path: PUT received to commit (success), or a reserved transfer aborted (seconds)',
+      ['success'],
+    ) as Histogram<'success'>;
+    this.prepareObs = [this.prepareHist.labels('true'), this.prepareHist.labels('false')];
+    this.fulfilObs = [this.fulfilHist.labels('true'), this.fulfilHist.labels('false')];
     this.txTransfer = hist(
       'moja_tx_transfer',
       'End to end: prepare received to commit notification sent (seconds)',
@@ -182,6 +188,17 @@ export class HubMetrics {
       perPartition(g, true, (p) => p.committed),
     );
 
+    ledgerGauge(
+      'mysql_global_status_innodb_row_lock_current_waits',
+      'Position updates waiting behind another update of the same participant (emulated)',
+      () => {
+        const position = src.stages().find((s) => s.name === 'position');
+        let waits = 0;
+        for (const p of position?.partitions ?? []) waits += Math.max(0, p.produced - p.committed - 1);
+        return waits;
+      },
+    );
+
     const containerLabels = ['container', 'service', 'pod', 'namespace'];
     const labels = (svc: string) => ({
       container: svc,
@@ -250,6 +267,14 @@ export class HubMetrics {
     perService('moja_service_up', '1 when the emulated service is up', 'gauge', (s) =>
       src.emu.isDown(s) ? 0 : 1,
     );
+  }
+
+  prepare(ok: boolean, seconds: number): void {
+    this.prepareObs[ok ? 0 : 1]!.observe(seconds);
+  }
+
+  fulfil(ok: boolean, seconds: number): void {
+    this.fulfilObs[ok ? 0 : 1]!.observe(seconds);
   }
 
   /** Counts a transfer reaching its final state. */

@@ -36,7 +36,12 @@ export class Notifier {
       this.fail(cb, `no ${cb.type} endpoint registered`);
       return false;
     }
-    const url = template.replaceAll('{{transferId}}', cb.transferId);
+    const target = this.target(template);
+    if (typeof target === 'string') {
+      this.fail(cb, target);
+      return false;
+    }
+    const url = { ...target, path: target.path.replaceAll('{{transferId}}', cb.transferId) };
     const k = this.knobs();
     let lastError = '';
     for (let attempt = 0; attempt <= k.retries; attempt++) {
@@ -53,6 +58,30 @@ export class Notifier {
     return false;
   }
 
+  private readonly targets = new Map<string, { hostname: string; port: number; path: string } | string>();
+
+  /** Parses an endpoint template once; a string is the reason it is unusable. */
+  private target(template: string): { hostname: string; port: number; path: string } | string {
+    let t = this.targets.get(template);
+    if (t === undefined) {
+      try {
+        const u = new URL(template.replaceAll('{{transferId}}', '__ID__'));
+        if (u.protocol !== 'http:') t = `endpoint ${template} is not http://`;
+        else
+          t = {
+            hostname: u.hostname.replace(/^\[|\]$/g, ''),
+            port: Number(u.port || 80),
+            path: (u.pathname + u.search).replaceAll('__ID__', '{{transferId}}'),
+          };
+      } catch {
+        t = `endpoint ${template} is not a URL`;
+      }
+      if (this.targets.size > 10_000) this.targets.clear();
+      this.targets.set(template, t);
+    }
+    return t;
+  }
+
   private fail(cb: Callback, why: string): void {
     this.failed++;
     this.onResult(cb.to.name, cb.type, false);
@@ -62,11 +91,16 @@ export class Notifier {
   }
 
   /** Resolves null on a 2xx answer, else the reason. */
-  private request(url: string, cb: Callback, timeoutMs: number): Promise<string | null> {
+  private request(
+    url: { hostname: string; port: number; path: string },
+    cb: Callback,
+    timeoutMs: number,
+  ): Promise<string | null> {
     return new Promise((resolve) => {
       let req: http.ClientRequest;
       try {
-        req = http.request(url, {
+        req = http.request({
+          ...url,
           method: cb.method,
           agent: this.agent,
           headers: { ...cb.headers, 'content-length': Buffer.byteLength(cb.body) },

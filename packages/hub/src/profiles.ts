@@ -120,25 +120,29 @@ export function mergeKnobs(base: HubKnobs, patch: HubKnobsPatch, path = 'knobs')
 
 function mergeValue(base: unknown, patch: unknown, path: string): unknown {
   if (patch === undefined) return base;
+  const nullable = path.endsWith('.stall') || path.endsWith('.crash');
+  if (patch === null && nullable) return null;
   if (isPlainObject(base)) {
     if (!isPlainObject(patch)) throw badKnob(path, 'an object', patch);
     const out: Record<string, unknown> = { ...base };
     for (const [k, v] of Object.entries(patch)) {
       if (!(k in base))
-        throw badKnob(`${path}.${k}`, `one of: ${Object.keys(base).join(', ')}`, v, 'unknown key');
+        throw new MlperfError(
+          'HUB_KNOB_INVALID',
+          `${path}.${k}: unknown knob; ${path} has ${Object.keys(base).join(', ')}`,
+          { hint: 'see the knobs table in the @mlperf/hub README' },
+        );
       out[k] = mergeValue(base[k], v, `${path}.${k}`);
     }
     return out;
   }
   if (base === null) {
-    if (patch === null) return null;
-    if (path.endsWith('.stall') || path.endsWith('.crash')) {
+    if (nullable) {
       const full = { service: 'central-ledger', everyMs: 10_000, forMs: 1000 };
       return mergeValue(full, patch, path);
     }
     throw badKnob(path, 'null', patch);
   }
-  if (patch === null && (path.endsWith('.stall') || path.endsWith('.crash'))) return null;
   if (typeof base === 'number') {
     if (typeof patch !== 'number' || !Number.isFinite(patch) || patch < 0)
       throw badKnob(path, 'a number >= 0', patch);
@@ -148,10 +152,10 @@ function mergeValue(base: unknown, patch: unknown, path: string): unknown {
   return patch;
 }
 
-function badKnob(path: string, expected: string, got: unknown, what = 'invalid value'): MlperfError {
+function badKnob(path: string, expected: string, got: unknown): MlperfError {
   return new MlperfError(
     'HUB_KNOB_INVALID',
-    `${path}: ${what} ${JSON.stringify(got)}; expected ${expected}`,
+    `${path}: invalid value ${JSON.stringify(got)}; expected ${expected}`,
     {
       hint: 'see the knobs table in the @mlperf/hub README',
     },
@@ -195,7 +199,7 @@ export const HUB_PROFILES: Readonly<Record<HubProfileName, HubProfile>> = Object
 );
 
 /** A named profile (or a full profile object) with `patch` applied; throws MlperfError on unknown names or bad knobs. */
-export function resolveProfile(
+export function resolveHubProfile(
   profile: HubProfileName | HubProfile | undefined,
   patch?: HubKnobsPatch,
 ): HubProfile {
@@ -213,4 +217,44 @@ export function resolveProfile(
   }
   const knobs = checkKnobs(patch ? mergeKnobs(base.knobs, patch) : structuredClone(base.knobs));
   return { ...base, knobs };
+}
+
+/**
+ * Parses `path=value` assignments separated by commas (`dbPool.size=5,faults.errorRate=0.01`) into a
+ * knobs patch; values are numbers, true/false, null, JSON objects or strings. Keys are checked when applied.
+ */
+export function parseKnobAssignments(text: string): HubKnobsPatch {
+  const patch: Record<string, unknown> = {};
+  for (const part of text.split(/,(?![^{]*})/)) {
+    const item = part.trim();
+    if (!item) continue;
+    const eq = item.indexOf('=');
+    if (eq <= 0)
+      throw new MlperfError('HUB_KNOB_INVALID', `"${item}" is not a knob assignment`, {
+        hint: 'write path=value, e.g. dbPool.size=5 or faults.errorRate=0.01',
+      });
+    const path = item.slice(0, eq).trim().split('.');
+    const raw = item.slice(eq + 1).trim();
+    let value: unknown = raw;
+    if (raw === 'null') value = null;
+    else if (raw === 'true' || raw === 'false') value = raw === 'true';
+    else if (raw !== '' && Number.isFinite(Number(raw))) value = Number(raw);
+    else if (raw.startsWith('{')) {
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        throw new MlperfError('HUB_KNOB_INVALID', `${path.join('.')}: ${raw} is not valid JSON`, {
+          hint: 'quote keys: {"service":"central-ledger","everyMs":10000,"forMs":500}',
+        });
+      }
+    }
+    let node = patch;
+    for (const k of path.slice(0, -1)) {
+      const next = node[k];
+      if (typeof next !== 'object' || next === null) node[k] = {};
+      node = node[k] as Record<string, unknown>;
+    }
+    node[path.at(-1) ?? ''] = value;
+  }
+  return patch as HubKnobsPatch;
 }

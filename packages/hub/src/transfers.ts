@@ -23,8 +23,15 @@ export interface PrepareMsg {
 }
 
 export type FulfilMsg =
-  | { kind: 'fulfil'; id: string; body: TransferFulfilBody; headers: FspiopHeaders }
-  | { kind: 'reject'; id: string; body: TransferErrorBody; raw: string; headers: FspiopHeaders };
+  | { kind: 'fulfil'; id: string; body: TransferFulfilBody; headers: FspiopHeaders; receivedAt: number }
+  | {
+      kind: 'reject';
+      id: string;
+      body: TransferErrorBody;
+      raw: string;
+      headers: FspiopHeaders;
+      receivedAt: number;
+    };
 
 export type PositionMsg =
   | { kind: 'prepare'; t: Transfer }
@@ -117,8 +124,9 @@ export class TransferHandlers {
   }
 
   /** A prepare refused before it became a transfer of the ledger (unknown DFSP, modified duplicate). */
-  private reject(code: string): void {
+  private reject(code: string, receivedAt: number): void {
     this.rejected++;
+    this.metrics.prepare(false, (performance.now() - receivedAt) / 1000);
     this.metrics.transfers.inc({ outcome: 'rejected', error_code: code });
   }
 
@@ -134,8 +142,12 @@ export class TransferHandlers {
     notifyPayee: boolean,
     payerBody?: string,
   ): void {
+    const reserved = t.state === 'RESERVED';
     if (!this.ledger().abort(t, code, description)) return;
     this.finalNotice(t, false);
+    const now = performance.now();
+    if (reserved) this.metrics.fulfil(false, (now - (t.fulfilAt ?? t.receivedAt)) / 1000);
+    else this.metrics.prepare(false, (now - t.receivedAt) / 1000);
     if (payerBody !== undefined)
       this.notify(
         t.payer,
@@ -159,7 +171,7 @@ export class TransferHandlers {
     const existing = ledger.lookup(body.transferId);
     if (existing) {
       if (existing.bodyHash !== m.hash) {
-        this.reject('3106');
+        this.reject('3106', m.receivedAt);
         this.errorTo(
           source,
           body.transferId,
@@ -181,7 +193,7 @@ export class TransferHandlers {
     const payer = ledger.participants.get(body.payerFsp);
     const payee = ledger.participants.get(body.payeeFsp);
     if (!payer || !payee) {
-      this.reject('3201');
+      this.reject('3201', m.receivedAt);
       const missing = payer ? `payeeFsp ${body.payeeFsp}` : `payerFsp ${body.payerFsp}`;
       this.errorTo(source, body.transferId, headers.version, '3201', `${missing} is not a participant`);
       return false;
@@ -239,6 +251,7 @@ export class TransferHandlers {
         return false;
       }
       this.scheduleExpiry(t);
+      this.metrics.prepare(true, (performance.now() - t.receivedAt) / 1000);
       const headers: Record<string, string> = { accept: CONTENT_TYPE('1') };
       const body = t.prepareBody ?? '';
       t.prepareBody = undefined;
@@ -259,6 +272,7 @@ export class TransferHandlers {
       }
       ledger.commit(t);
       this.finalNotice(t, true);
+      this.metrics.fulfil(true, (performance.now() - (t.fulfilAt ?? t.receivedAt)) / 1000);
       const k = this.knobs().faults;
       this.emu.leak(k.leakService, k.leakBytesPerTransfer);
       this.commitNotice(t, t.payer);
@@ -348,6 +362,7 @@ export class TransferHandlers {
       this.abort(t, '2001', 'database connection pool timeout', true);
       return false;
     }
+    t.fulfilAt = m.receivedAt;
     if (m.kind === 'reject') {
       const info = m.body.errorInformation;
       this.stages.position.produce(t.payer.index, {

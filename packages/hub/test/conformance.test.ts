@@ -36,7 +36,7 @@ describe('FSPIOP conformance against @mojaloop/api-snippets v1.1', () => {
       driver.transfer('perffsp-2', 'perffsp-6', '1', 'reserved'),
       driver.transfer('perffsp-3', 'perffsp-7', '1', 'reject'),
       driver.transfer('perffsp-4', 'perffsp-8', '1', 'wrong-fulfilment'),
-      driver.transfer('perffsp-6', 'perffsp-2', '1'),
+      driver.transfer('perffsp-8', 'perffsp-4', '5'),
       driver.transfer('perffsp-1', 'perffsp-6', '1', 'ignore', 700),
       driver.transfer('perffsp-1', 'perffsp-1', '1'),
     ]);

@@ -65,3 +65,17 @@ describe('the standard Phase-07 suite', () => {
     expect(standardTestFileName('target-1000tps')).toBe('03-target-1000tps.yaml');
   });
 });
+
+describe('profiles scale what depends on time', () => {
+  it('shrinks warm-up, cool-down and expected transfers with the test', () => {
+    const quick = resolveProfile(standardSuite(), { profile: 'quick' });
+    const baseline = quick.tests[0]!;
+    expect([baseline.warmup, baseline.cooldown, baseline.expected?.transfers]).toEqual([
+      '500ms',
+      '167ms',
+      500,
+    ]);
+    const capped = resolveProfile(standardSuite(), { profile: 'full', rateCap: 500 });
+    expect(capped.tests.find((t) => t.id === 'target-1000tps')!.expected?.transfers).toBe(900_000);
+  });
+});

@@ -1,5 +1,6 @@
 import { MlperfError } from '../errors.js';
 import { formatDuration, parseDuration } from './duration.js';
+import { stageArrivals, timeStages } from './stages.js';
 import type {
   ProfileInfo,
   ProfileName,
@@ -20,7 +21,7 @@ export interface ProfileOptions {
   rateCap?: number;
 }
 
-/** Windows (stop rule, warm-up) never shrink below this, or they would hold too few samples. */
+/** Evaluation windows (stop rule, recovery) never shrink below this, or they would hold too few samples. */
 const MIN_WINDOW_MS = 3000;
 
 /**
@@ -66,8 +67,15 @@ export function resolveProfile(suite: SuiteDefinition, options: ProfileOptions =
   const scaleTest = (t: TestDefinition, i: number): TestDefinition => {
     const p = `tests[${i}]`;
     const out: TestDefinition = { ...t, stages: t.stages.map((s, j) => scaleStage(s, `${p}.stages[${j}]`)) };
-    if (t.warmup) out.warmup = window(t.warmup, `${p}.warmup`);
-    if (t.cooldown) out.cooldown = window(t.cooldown, `${p}.cooldown`);
+    // Warm-up and cool-down shrink with the test, or a short test would have no steady state left.
+    if (t.warmup) out.warmup = scale(t.warmup, `${p}.warmup`);
+    if (t.cooldown) out.cooldown = scale(t.cooldown, `${p}.cooldown`);
+    // Transfer counts follow the planned volume (time scale and rate cap together).
+    const volume = boundedArrivals(out.stages) / Math.max(1, boundedArrivals(t.stages));
+    const count = (n: number) => Math.round(n * volume);
+    out.criteria = t.criteria.map((c) => (c.kind === 'transfers' ? { ...c, min: count(c.min) } : c));
+    if (t.expected?.transfers !== undefined)
+      out.expected = { ...t.expected, transfers: count(t.expected.transfers) };
     if (t.stopRule?.window)
       out.stopRule = { ...t.stopRule, window: window(t.stopRule.window, `${p}.stopRule.window`) };
     if (t.recovery)
@@ -75,8 +83,8 @@ export function resolveProfile(suite: SuiteDefinition, options: ProfileOptions =
         rate: cap(t.recovery.rate),
         duration: window(t.recovery.duration, `${p}.recovery.duration`),
       };
-    if (t.expected?.duration)
-      out.expected = { ...t.expected, duration: scale(t.expected.duration, `${p}.expected.duration`) };
+    if (out.expected?.duration)
+      out.expected = { ...out.expected, duration: scale(out.expected.duration, `${p}.expected.duration`) };
     return out;
   };
 
@@ -100,4 +108,11 @@ export function resolveProfile(suite: SuiteDefinition, options: ProfileOptions =
   if (suite.cooldownBetweenTests)
     out.cooldownBetweenTests = window(suite.cooldownBetweenTests, 'cooldownBetweenTests');
   return out;
+}
+
+/** Planned arrivals of the stages that have a bound (an unbounded open ramp adds nothing). */
+function boundedArrivals(stages: readonly Stage[]): number {
+  return timeStages(stages)
+    .filter((t) => Number.isFinite(t.durationMs))
+    .reduce((n, t) => n + stageArrivals(t, 0, t.durationMs), 0);
 }

@@ -83,7 +83,7 @@ export interface StopRule {
 
 /** What each transfer looks like. */
 export interface TransferTemplate {
-  /** Amount in major units, as a decimal string (`"0.10"`). */
+  /** Amount in major units, as a decimal string (`"0.05"`). */
   amount: string;
   /** Defaults to the payer DFSP's currency. */
   currency?: string;

@@ -158,8 +158,9 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       title: 'Hub error rate',
       unit: 'ratio',
       band: 'error-rate',
-      promql: `((sum(rate(${p}transfer_prepare_count{success="false"}${w})) or vector(0)) + (sum(rate(${p}transfer_fulfil_count{success="false"}${w})) or vector(0))) / sum(rate(${p}transfer_prepare_count${w}))`,
-      description: 'Failed prepares and fulfils over prepares.',
+      promql: `clamp_min(1 - sum(rate(${p}transfer_fulfil_count{success="true"}${w})) / sum(rate(${p}transfer_prepare_count${w})), 0)`,
+      description:
+        'Prepares that did not end in a successful fulfil (1 - success rate): ingress, position (4001, 4200) and payee failures alike.',
     },
     {
       family: 'mojaloop',
@@ -194,6 +195,15 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       unit: 'ms',
       promql: `histogram_quantile(0.95, sum by (le) (rate(${p}transfer_fulfil_bucket${w}))) * 1000`,
       description: 'P95 time to process a fulfil, in ms.',
+    },
+    {
+      family: 'mojaloop',
+      name: 'mojaloop_aborted_by_error_code',
+      title: 'Aborted transfers per second by FSPIOP error',
+      unit: 'tps',
+      promql: `sum by (error_code) (rate(${p}transfers_total{outcome="aborted"}${w}))`,
+      description:
+        'Transfers the hub aborted per second, by FSPIOP error code (4001 liquidity, 4200 NDC, 3303 expired ...; embedded hub counter).',
     },
     {
       family: 'mojaloop',
@@ -233,6 +243,22 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
     },
     {
       family: 'engine',
+      name: 'engine_started_tps',
+      title: 'Engine started transfers per second',
+      unit: 'tps',
+      promql: `sum(rate(${e.iterations}${w}))`,
+      description: 'Arrivals that sent a prepare per second (k6 iterations).',
+    },
+    {
+      family: 'engine',
+      name: 'engine_target_rate',
+      title: 'Planned rate',
+      unit: 'tps',
+      promql: `sum(${e.targetRate})`,
+      description: 'The arrival rate the profile prescribes now.',
+    },
+    {
+      family: 'engine',
       name: 'engine_success_rate',
       title: 'Engine success rate',
       unit: 'ratio',
@@ -265,7 +291,7 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       unit: 'ms',
       band: 'p95-latency',
       live: true,
-      promql: `histogram_quantile(0.95, sum by (le) (rate(${e.duration}_bucket${w}))) * 1000`,
+      promql: `histogram_quantile(0.95, sum by (le) (rate(${e.transferDuration}_bucket${w}))) * 1000`,
       description: 'P95 end-to-end latency from the intended start (coordinated-omission corrected), in ms.',
     },
     {
@@ -273,8 +299,24 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       name: 'engine_p99_ms',
       title: 'Engine P99 end-to-end latency',
       unit: 'ms',
-      promql: `histogram_quantile(0.99, sum by (le) (rate(${e.duration}_bucket${w}))) * 1000`,
+      promql: `histogram_quantile(0.99, sum by (le) (rate(${e.transferDuration}_bucket${w}))) * 1000`,
       description: 'P99 end-to-end latency, in ms.',
+    },
+    {
+      family: 'engine',
+      name: 'engine_service_p95_ms',
+      title: 'Engine P95 service time',
+      unit: 'ms',
+      promql: `histogram_quantile(0.95, sum by (le) (rate(${e.serviceDuration}_bucket${w}))) * 1000`,
+      description: 'P95 from the actual send to the COMMITTED callback, in ms.',
+    },
+    {
+      family: 'engine',
+      name: 'engine_prepare_ack_p95_ms',
+      title: 'Prepare acknowledgement P95',
+      unit: 'ms',
+      promql: `histogram_quantile(0.95, sum by (le) (rate(${e.prepareAck}_bucket${w}))) * 1000`,
+      description: 'P95 of POST /transfers until HTTP 202, in ms.',
     },
     {
       family: 'engine',
@@ -291,6 +333,15 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       unit: 'count',
       promql: `sum(${e.inFlight})`,
       description: 'Prepares sent and not yet finished.',
+    },
+    {
+      family: 'engine',
+      name: 'engine_scheduling_lag_seconds',
+      title: 'Engine scheduling lag (p99)',
+      unit: 'seconds',
+      promql: `max(${e.schedulingLag})`,
+      description:
+        'How late the engine starts arrivals; above ~0.05 s the load generator itself is saturated.',
     },
 
     {
@@ -426,6 +477,14 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       promql: 'up',
       description: '1 when Prometheus could scrape the target, 0 when it could not.',
     },
+    {
+      family: 'resources',
+      name: 'service_restarts',
+      title: 'Container restarts',
+      unit: 'count',
+      promql: `sum by (${pod}) (increase(kube_pod_container_status_restarts_total${c}${w}))`,
+      description: 'Container restarts (crashes, OOM kills) within the window (kube-state-metrics).',
+    },
 
     {
       family: 'saturation',
@@ -478,6 +537,23 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       promql: 'max by (job, instance) (nodejs_eventloop_lag_p99_seconds)',
       description:
         'p99 event-loop lag of each Node.js service (prom-client); above ~0.1 s the service is CPU-bound.',
+    },
+    {
+      family: 'saturation',
+      name: 'db_pool_wait_p95_ms',
+      title: 'DB pool wait P95',
+      unit: 'ms',
+      promql: `histogram_quantile(0.95, sum by (le) (rate(${p}db_pool_wait_seconds_bucket${w}))) * 1000`,
+      description:
+        'P95 time a query waits for a pool connection, in ms (the embedded hub exposes it; central-ledger does not).',
+    },
+    {
+      family: 'saturation',
+      name: 'db_pool_pending',
+      title: 'Queries waiting for a DB connection',
+      unit: 'count',
+      promql: `sum(${p}db_pool_pending)`,
+      description: 'Queries queued for a pool connection (embedded hub).',
     },
   ];
   for (const q of all) {

@@ -49,7 +49,7 @@ export {
 export type { Matching, MatcherValue, Operand } from './builders.js';
 export { CATALOGUE, CATALOGUE_FAMILIES, catalogueFor, catalogueQuery } from './catalogue.js';
 export type { CatalogueFamily, CatalogueOptions, CatalogueQuery, QueryUnit } from './catalogue.js';
-export { ENGINE_METRICS, engineMetricNames } from './engine-metrics.js';
+export { engineMetricNames } from './engine-metrics.js';
 export { SEED_METRICS, SEED_RECORDED_COUNTERS } from './seed-names.js';
 export { ruleFileYaml, seedRecordingRules, writeSeedRecordingRules } from './recording-rules.js';
 export type { RecordingRule, RuleGroup, SeedRulesOptions } from './recording-rules.js';
@@ -85,3 +85,5 @@ export { exportQueries, findMissingWindows } from './export.js';
 export type { ExportOptions, ExportReport, ExportableQuery, MissingWindow } from './export.js';
 export { watchQueries } from './watch.js';
 export type { LiveValue, QueryWatch, WatchOptions, WatchedQuery } from './watch.js';
+export { openPrometheusSession } from './session.js';
+export type { PrometheusSession, PrometheusSessionOptions } from './session.js';

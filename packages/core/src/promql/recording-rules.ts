@@ -27,6 +27,7 @@ export interface SeedRulesOptions {
 /**
  * Recording rules that define the seed's `mojaloop_transfer_*` names from real Mojaloop metrics,
  * so `rate(mojaloop_transfer_success[1m])` and the seed's other queries work verbatim.
+ * Each rule records nothing when a scraped target already exposes `mojaloop_transfer_total`.
  * The recorded series are sums over all handler instances (prepare and fulfil run in different
  * pods, so per-instance series would not match in the seed's division). A handler restart makes
  * a sum drop, which rate() reads as one counter reset: the mojaloop_* catalogue queries, which
@@ -60,6 +61,10 @@ export function seedRecordingRules(options: SeedRulesOptions = {}): RuleGroup[] 
     { record: `${SEED_METRICS.duration}_count`, expr: `sum(${p}tx_transfer_count)` },
     { record: `${SEED_METRICS.duration}_sum`, expr: `sum(${p}tx_transfer_sum)` },
   ];
+  // A target that already exposes the seed names (mlperf's embedded hub does) wins: the rules then
+  // record nothing, so the seed's queries never see two series.
+  const guard = ` unless on () ${SEED_METRICS.total}{job!=""}`;
+  for (const rule of rules) rule.expr += guard;
   for (const rule of rules) {
     const errors = validateQuery(rule.expr).filter((d) => d.severity === 'error');
     if (errors.length > 0) throw new Error(`recording rule ${rule.record} is invalid: ${errors[0]?.message}`);

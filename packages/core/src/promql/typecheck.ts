@@ -40,7 +40,10 @@ const TYPE_NAMES: Record<ValueType, string> = {
 export class TypeChecker {
   readonly diagnostics: Diagnostic[] = [];
 
-  constructor(private readonly q: string) {}
+  constructor(
+    private readonly q: string,
+    private readonly prometheusVersion?: string,
+  ) {}
 
   private error(node: SyntaxNode, message: string, hint: string, rule: string): void {
     this.diagnostics.push({ severity: 'error', from: node.from, to: node.to, message, hint, rule });
@@ -188,6 +191,14 @@ export class TypeChecker {
           'unknown-function',
         );
       return 'vector';
+    }
+    if (sig.since && this.prometheusVersion && olderThan(this.prometheusVersion, sig.since) && ident) {
+      this.warn(
+        ident,
+        `${name}() needs Prometheus ${sig.since} or later; this one is ${this.prometheusVersion}`,
+        'upgrade Prometheus or avoid the function',
+        'function-version',
+      );
     }
     const min = sig.optional < 0 ? sig.args.length : sig.args.length - sig.optional;
     const max = sig.optional < 0 ? Number.POSITIVE_INFINITY : sig.args.length;
@@ -351,4 +362,12 @@ function regexProblem(value: string): string | undefined {
 /** RE2 flag groups such as `(?i)` have no JS equivalent outside a group; drop them for checking. */
 function jsRegex(value: string): string {
   return value.replace(/\(\?[imsU]+\)/g, '');
+}
+
+/** Whether version `a` (`2.42.0+ds`) is older than `b` (`3.0`). */
+function olderThan(a: string, b: string): boolean {
+  const parse = (v: string) => (/^v?(\d+)\.(\d+)/.exec(v) ?? []).slice(1, 3).map(Number);
+  const [am = 0, an = 0] = parse(a);
+  const [bm = 0, bn = 0] = parse(b);
+  return am < bm || (am === bm && an < bn);
 }

@@ -33,6 +33,8 @@ export interface ValidateOptions {
   metadata?: Record<string, MetricType>;
   /** Extra metric names known to be counters (recording rules carry no metadata). */
   counters?: readonly string[];
+  /** Version of the Prometheus that will run the query (`2.42.0`); functions it lacks get a warning. */
+  prometheusVersion?: string;
   /** Metric names known to have series; a selector whose metric is not here gets `no-series`. */
   knownMetrics?: readonly string[];
 }

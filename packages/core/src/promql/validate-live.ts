@@ -16,7 +16,13 @@ export interface LiveValidateOptions extends ValidateOptions {
 export async function validateQueryLive(q: string, options: LiveValidateOptions): Promise<Diagnostic[]> {
   const { client, lookbackS = 3600, ...rest } = options;
   const metadata = { ...(await client.metricTypes()), ...rest.metadata };
-  const diagnostics = validateQuery(q, { ...rest, metadata });
+  const prometheusVersion =
+    rest.prometheusVersion ?? (await client.buildInfo().catch(() => undefined))?.data.version;
+  const diagnostics = validateQuery(q, {
+    ...rest,
+    metadata,
+    ...(prometheusVersion ? { prometheusVersion } : {}),
+  });
   if (diagnostics.some((d) => d.severity === 'error')) return diagnostics;
   const end = Date.now() / 1000;
   let names: string[] | undefined;

@@ -16,7 +16,7 @@ export function validateQuery(q: string, opts: ValidateOptions = {}): Diagnostic
   const tree = parseQuery(q);
   const syntax = syntaxDiagnostics(q, tree);
   if (syntax.length > 0) return syntax;
-  const checker = new TypeChecker(q);
+  const checker = new TypeChecker(q, opts.prometheusVersion);
   const top = exprChildren(tree.topNode)[0];
   const type = top ? checker.check(top) : undefined;
   const out = [...checker.diagnostics];

@@ -4,7 +4,6 @@ import {
   catalogueFor,
   catalogueQuery,
   chooseStep,
-  ENGINE_METRICS,
   listNames,
   pointCount,
   ruleFileYaml,
@@ -12,7 +11,7 @@ import {
   seedRecordingRules,
   validateQuery,
 } from '@mlperf/core/promql';
-import type { BandMetric, MetricBand } from '@mlperf/core';
+import { type BandMetric, ENGINE_METRICS, type MetricBand } from '@mlperf/core';
 import { describe, expect, it } from 'vitest';
 
 /** The unit of each Critical Metrics band (MetricBand.unit). */
@@ -140,23 +139,23 @@ describe('seed recording rules', () => {
         - name: "mlperf-seed-names"
           rules:
             - record: "mojaloop_transfer_total"
-              expr: "sum(central_transfer_prepare_count)"
+              expr: "sum(central_transfer_prepare_count) unless on () mojaloop_transfer_total{job!=\\"\\"}"
             - record: "mojaloop_transfer_success"
-              expr: "sum(central_transfer_fulfil_count{success=\\"true\\"})"
+              expr: "sum(central_transfer_fulfil_count{success=\\"true\\"}) unless on () mojaloop_transfer_total{job!=\\"\\"}"
             - record: "mojaloop_transfer_error"
-              expr: "sum(central_transfer_prepare_count{success=\\"false\\"})"
+              expr: "sum(central_transfer_prepare_count{success=\\"false\\"}) unless on () mojaloop_transfer_total{job!=\\"\\"}"
               labels:
                 error_type: "prepare"
             - record: "mojaloop_transfer_error"
-              expr: "sum(central_transfer_fulfil_count{success=\\"false\\"})"
+              expr: "sum(central_transfer_fulfil_count{success=\\"false\\"}) unless on () mojaloop_transfer_total{job!=\\"\\"}"
               labels:
                 error_type: "fulfil"
             - record: "mojaloop_transfer_duration_bucket"
-              expr: "sum by (le) (central_tx_transfer_bucket)"
+              expr: "sum by (le) (central_tx_transfer_bucket) unless on () mojaloop_transfer_total{job!=\\"\\"}"
             - record: "mojaloop_transfer_duration_count"
-              expr: "sum(central_tx_transfer_count)"
+              expr: "sum(central_tx_transfer_count) unless on () mojaloop_transfer_total{job!=\\"\\"}"
             - record: "mojaloop_transfer_duration_sum"
-              expr: "sum(central_tx_transfer_sum)"
+              expr: "sum(central_tx_transfer_sum) unless on () mojaloop_transfer_total{job!=\\"\\"}"
       "
     `);
     expect(() => seedRecordingRules({ prefix: 'a b' })).toThrow(
@@ -178,5 +177,14 @@ describe('range-query step', () => {
       expect(span / step, String(span)).toBeLessThanOrEqual(11_000);
       expect(pointCount(0, span, step)).toBeLessThanOrEqual(11_001);
     }
+  });
+});
+
+describe('the catalogue README', () => {
+  it('documents every query with its unit and band', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(new URL('../../src/promql/README.md', import.meta.url), 'utf8');
+    for (const q of CATALOGUE)
+      expect(readme, q.name).toContain(`| \`${q.name}\` | ${q.unit} | ${q.band ?? ''} |`);
   });
 });

@@ -9,6 +9,9 @@ import {
   catalogueQuery,
   exportQueries,
   findPrometheusBinary,
+  freePort,
+  type LiveValue,
+  openPrometheusSession,
   type PrometheusClient,
   privatePrometheusConfig,
   ruleFileYaml,
@@ -20,6 +23,34 @@ import {
 } from '@mlperf/core/promql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
+
+const PROMTOOL_RULE_TESTS = `rule_files: [rules.yml]
+evaluation_interval: 15s
+tests:
+  - interval: 15s
+    input_series:
+      - { series: 'moja_transfer_prepare_count{job="ml-api-adapter",success="true"}', values: '0+15x40' }
+      - { series: 'moja_transfer_fulfil_count{job="central-ledger",success="true"}', values: '0+13.5x40' }
+      - { series: 'moja_transfer_fulfil_count{job="central-ledger",success="false"}', values: '0+1.5x40' }
+    promql_expr_test:
+      - expr: rate(mojaloop_transfer_success[1m])
+        eval_time: 5m
+        exp_samples: [{ labels: '{}', value: 0.9 }]
+      - expr: rate(mojaloop_transfer_success[1m]) / rate(mojaloop_transfer_total[1m])
+        eval_time: 5m
+        exp_samples: [{ labels: '{}', value: 0.9 }]
+      - expr: sum by (error_type) (rate(mojaloop_transfer_error[1m]))
+        eval_time: 5m
+        exp_samples: [{ labels: '{error_type="fulfil"}', value: 0.1 }]
+  - interval: 15s
+    input_series:
+      - { series: 'moja_transfer_prepare_count{job="hub",success="true"}', values: '0+15x40' }
+      - { series: 'mojaloop_transfer_total{job="hub",instance="h:1"}', values: '0+15x40' }
+    promql_expr_test:
+      - expr: rate(mojaloop_transfer_total[1m])
+        eval_time: 5m
+        exp_samples: [{ labels: '{job="hub",instance="h:1"}', value: 1 }]
+`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -190,7 +221,7 @@ describe('private Prometheus (real Debian binary) scraping a /metrics server the
   });
 
   it('lints against the live server: metadata types and selectors with no series', async () => {
-    const gauge = await validateQueryLive('rate(mlperf_transfers_in_flight[1m])', { client: prom.client });
+    const gauge = await validateQueryLive('rate(mlperf_inflight_transfers[1m])', { client: prom.client });
     expect(gauge.map((d) => d.rule)).toEqual(['rate-non-counter']);
     expect(gauge[0]?.message).toContain('gauge');
     const typo = await validateQueryLive('sum(rate(mlperf_transfers_totl[1m]))', { client: prom.client });
@@ -263,6 +294,13 @@ describe('private Prometheus (real Debian binary) scraping a /metrics server the
       'SUCCESS: 7 rules found',
     );
     expect(execFileSync(promtool, ['check', 'config', config], { encoding: 'utf8' })).toContain('SUCCESS');
+    // promtool's rule unit tests run the seed's queries verbatim over the recorded names, and check
+    // that a target exposing the seed names itself (the embedded hub) wins over the rules.
+    const unitTests = join(dir, 'rules.test.yml');
+    await writeFile(unitTests, PROMTOOL_RULE_TESTS);
+    expect(execFileSync(promtool, ['test', 'rules', unitTests], { encoding: 'utf8', cwd: dir })).toContain(
+      'SUCCESS',
+    );
   });
 });
 
@@ -376,5 +414,69 @@ describe('Prometheus faults', () => {
     await expect(
       startPrivatePrometheus({ scrapeTargets: [], binary: '/bin/false', readyTimeoutMs: 5000 }),
     ).rejects.toMatchObject({ code: 'PROMETHEUS_START_FAILED', exitCode: 3 });
+  });
+});
+
+describe('openPrometheusSession: private, external or degraded', () => {
+  it('runs a private Prometheus for the run: live view, then the export for run.json', async () => {
+    requirePrometheus();
+    const server = await startMetricsServer({ tps: 50, successRatio: 1 });
+    const dir = await mkdtemp(join(tmpdir(), 'mlperf-promql-session-'));
+    const session = await openPrometheusSession({
+      scrapeTargets: [{ job: 'engine', url: server.url }],
+      logFile: join(dir, 'logs', 'prometheus.log'),
+      catalogue: { window: '5s' },
+      env: {},
+    });
+    try {
+      expect(session.mode).toBe('private');
+      const updates: LiveValue[][] = [];
+      const watch = session.watch((v) => updates.push(v), 200);
+      const start = Date.now() / 1000;
+      await until(async () =>
+        updates.some((u) => u.find((v) => v.name === 'engine_tps')?.value) ? true : undefined,
+      );
+      await watch?.stop();
+      expect(updates.at(-1)?.map((v) => v.name)).toEqual(
+        session.queries.filter((q) => q.live).map((q) => q.name),
+      );
+      // The same Prometheus, given as an external one.
+      const external = await openPrometheusSession({ prometheusUrl: session.url as string, env: {} });
+      expect(external.mode).toBe('external');
+      const metrics = await external.exportRun({ start, end: Date.now() / 1000, dir });
+      expect(metrics.skipped).toEqual([]);
+      expect(metrics.exported).toContain('engine_tps');
+      expect(metrics.exported).not.toContain('k6_tps');
+      expect((await readdir(join(dir, 'metrics'))).length).toBe(session.queries.length);
+      expect(await readFile(join(dir, 'logs', 'prometheus.log'), 'utf8')).toContain('Server is ready');
+    } finally {
+      await session.stop();
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails clearly when the given Prometheus is down, and degrades without a binary', async () => {
+    const port = await freePort();
+    await expect(
+      openPrometheusSession({ prometheusUrl: `http://127.0.0.1:${port}`, env: {} }),
+    ).rejects.toMatchObject({
+      code: 'PROMETHEUS_UNREACHABLE',
+      exitCode: 3,
+    });
+    const degraded = await openPrometheusSession({
+      binary: '/nonexistent/prometheus',
+      scrapeTargets: [],
+      env: {},
+    });
+    expect(degraded.mode).toBe('degraded');
+    expect(degraded.degraded?.install).toContain('apt-get install prometheus');
+    expect(degraded.watch(() => {})).toBeUndefined();
+    const metrics = await degraded.exportRun({ start: 0, end: 60, dir: '/nonexistent' });
+    expect(metrics.exported).toEqual([]);
+    expect(metrics.skipped.length).toBe(degraded.queries.length);
+    expect(metrics.skipped[0]?.reason).toBe(
+      'no Prometheus: no executable prometheus at /nonexistent/prometheus; install: apt-get install prometheus (Debian/Ubuntu), or set MLPERF_PROMETHEUS_BIN to a prometheus binary',
+    );
   });
 });

@@ -284,6 +284,18 @@ describe('lint: histogram_quantile without le', () => {
   });
 });
 
+describe('lint: functions newer than the Prometheus that runs the query', () => {
+  it('warns only when the version is known and older', () => {
+    expect(rules('histogram_avg(rate(x_seconds_count[5m]))')).toEqual([]);
+    const [d] = validateQuery('histogram_avg(rate(x_seconds_count[5m]))', { prometheusVersion: '2.42.0+ds' });
+    expect(d).toMatchObject({ severity: 'warning', rule: 'function-version', from: 0, to: 13 });
+    expect(d?.message).toBe('histogram_avg() needs Prometheus 3.0 or later; this one is 2.42.0+ds');
+    expect(rules('histogram_avg(rate(x_seconds_count[5m]))', { prometheusVersion: '3.5.0' })).toEqual([]);
+    expect(rules('clamp(x, 0, 1)', { prometheusVersion: '2.25.1' })).toEqual(['warning:function-version']);
+    expect(rules('clamp(x, 0, 1)', { prometheusVersion: '2.42.0' })).toEqual([]);
+  });
+});
+
 describe('lint: selectors with no series', () => {
   it('warns only when the known metrics are given', () => {
     expect(validateQuery('sum(x_totl)')).toEqual([]);

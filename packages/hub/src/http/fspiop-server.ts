@@ -55,6 +55,7 @@ export function fspiopHandler(hub: HubCore) {
           id,
           body: checkFulfil(parseJson(raw)),
           headers,
+          receivedAt: start,
         });
         sendEmpty(res, 200);
       } else if (route === 'reject') {
@@ -64,13 +65,13 @@ export function fspiopHandler(hub: HubCore) {
           body: checkError(parseJson(raw)),
           raw,
           headers,
+          receivedAt: start,
         });
         sendEmpty(res, 200);
       } else {
         hub.handlers.get(id, headers);
         sendEmpty(res, 202);
       }
-      observe(hub, route, start, true);
     } catch (err) {
       const e =
         err instanceof FspiopError
@@ -82,12 +83,9 @@ export function fspiopHandler(hub: HubCore) {
   };
 }
 
+/** Requests refused at the door count as failed prepares / fulfils. */
 function observe(hub: HubCore, route: string | undefined, start: number, ok: boolean): void {
-  const h =
-    route === 'prepare'
-      ? hub.metrics.ingressPrepare
-      : route === 'fulfil' || route === 'reject'
-        ? hub.metrics.ingressFulfil
-        : undefined;
-  h?.labels(ok ? 'true' : 'false').observe((performance.now() - start) / 1000);
+  const seconds = (performance.now() - start) / 1000;
+  if (route === 'prepare') hub.metrics.prepare(ok, seconds);
+  else if (route === 'fulfil' || route === 'reject') hub.metrics.fulfil(ok, seconds);
 }

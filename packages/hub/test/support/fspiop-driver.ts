@@ -79,7 +79,7 @@ export function fspiopHeaders(
 export class FspiopDriver {
   readonly pending = new Map<string, Pending>();
   readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  private server!: http.Server;
+  private server: http.Server | undefined;
   callbackUrl = '';
   /** Every callback received, when recording is on. */
   readonly callbacks: CallbackRecord[] = [];
@@ -95,9 +95,10 @@ export class FspiopDriver {
   ) {}
 
   async start(dfsps: string[]): Promise<void> {
-    this.server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.onCallback(req, res));
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.callbackUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.onCallback(req, res));
+    this.server = server;
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    this.callbackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     for (const d of dfsps) {
       const base = `${this.callbackUrl}/${d}`;
       for (const [type, value] of [
@@ -269,9 +270,11 @@ export class FspiopDriver {
 
   async stop(): Promise<void> {
     this.agent.destroy();
+    const server = this.server;
+    if (!server) return;
     await new Promise<void>((r) => {
-      this.server.close(() => r());
-      this.server.closeAllConnections();
+      server.close(() => r());
+      server.closeAllConnections();
     });
   }
 }

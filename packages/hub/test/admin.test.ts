@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HubHandle, seedDfsps, startHub } from '@mlperf/hub';
+import { FspiopDriver } from './support/fspiop-driver.js';
+import { scrape, sum } from './support/prom.js';
+
+describe('central-ledger admin API', () => {
+  let hub: HubHandle;
+  let d: FspiopDriver;
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const r = await d.request(
+      hub.adminUrl,
+      method,
+      path,
+      {},
+      body === undefined ? undefined : JSON.stringify(body),
+    );
+    return { status: r.status, json: r.body ? JSON.parse(r.body) : undefined };
+  };
+  beforeAll(async () => {
+    hub = await startHub();
+    d = new FspiopDriver(hub.url, hub.adminUrl);
+  });
+  afterAll(async () => {
+    await d?.stop();
+    await hub?.stop();
+  });
+
+  it('lists the seed topology with positions, accounts and limits', async () => {
+    const list = await admin('GET', '/participants');
+    expect(list.json.map((p: { name: string }) => p.name)).toEqual(seedDfsps().map((x) => x.id));
+    expect((await admin('GET', '/participants/perffsp-1/positions')).json).toEqual([
+      { currency: 'USD', value: 0, changedDate: expect.any(String) },
+    ]);
+    const accounts = (await admin('GET', '/participants/perffsp-1/accounts')).json;
+    expect(
+      accounts.map((a: { ledgerAccountType: string; value: number }) => [a.ledgerAccountType, a.value]),
+    ).toEqual([
+      ['POSITION', 0],
+      ['SETTLEMENT', -1_000_000],
+    ]);
+    expect((await admin('GET', '/participants/perffsp-5/limits')).json).toEqual([
+      { currency: 'USD', limit: { type: 'NET_DEBIT_CAP', value: 0, alarmPercentage: 10 } },
+    ]);
+  });
+
+  it('records funds in and out of the settlement account', async () => {
+    const accounts = (await admin('GET', '/participants/perffsp-5/accounts')).json;
+    const settlement = accounts.find(
+      (a: { ledgerAccountType: string }) => a.ledgerAccountType === 'SETTLEMENT',
+    ).id;
+    const fundsIn = {
+      transferId: 'f1',
+      externalReference: 'x',
+      action: 'recordFundsIn',
+      reason: 'test',
+      amount: { amount: '500', currency: 'USD' },
+    };
+    expect((await admin('POST', `/participants/perffsp-5/accounts/${settlement}`, fundsIn)).status).toBe(202);
+    const out = {
+      ...fundsIn,
+      transferId: 'f2',
+      action: 'recordFundsOutPrepareReserve',
+      amount: { amount: '200', currency: 'USD' },
+    };
+    expect((await admin('POST', `/participants/perffsp-5/accounts/${settlement}`, out)).status).toBe(202);
+    expect((await hub.ledger()).participants.find((p) => p.name === 'perffsp-5')?.liquidity).toBe(300);
+    expect(
+      (
+        await admin('PUT', `/participants/perffsp-5/accounts/${settlement}/transfers/f2`, {
+          action: 'recordFundsOutAbort',
+        })
+      ).status,
+    ).toBe(202);
+    expect((await hub.ledger()).participants.find((p) => p.name === 'perffsp-5')?.liquidity).toBe(500);
+    const tooMuch = await admin('POST', `/participants/perffsp-5/accounts/${settlement}`, {
+      ...out,
+      transferId: 'f3',
+      amount: { amount: '900', currency: 'USD' },
+    });
+    expect([tooMuch.status, tooMuch.json.errorInformation.errorCode]).toEqual([400, '4001']);
+    const wrongAccount = await admin('POST', '/participants/perffsp-5/accounts/999', fundsIn);
+    expect(wrongAccount.json.errorInformation.errorDescription).toMatch(/not the settlement account/);
+  });
+
+  it('sets the net debit cap and registers callback endpoints', async () => {
+    const put = await admin('PUT', '/participants/perffsp-2/limits', {
+      currency: 'USD',
+      limit: { type: 'NET_DEBIT_CAP', value: 250 },
+    });
+    expect(put.json.limit.value).toBe(250);
+    expect(
+      (
+        await admin('POST', '/participants/perffsp-2/endpoints', {
+          type: 'FSPIOP_CALLBACK_URL_TRANSFER_POST',
+          value: 'http://127.0.0.1:1/t',
+        })
+      ).status,
+    ).toBe(201);
+    expect((await admin('GET', '/participants/perffsp-2/endpoints')).json).toEqual([
+      { type: 'FSPIOP_CALLBACK_URL_TRANSFER_POST', value: 'http://127.0.0.1:1/t' },
+    ]);
+    const bad = await admin('POST', '/participants/perffsp-2/endpoints', {
+      type: 'FSPIOP_CALLBACK_URL_TRANSFER_PUT',
+      value: 'ftp://x',
+    });
+    expect(bad.status).toBe(400);
+    const unknown = await admin('GET', '/participants/nobody/positions');
+    expect([unknown.status, unknown.json.errorInformation.errorCode]).toEqual([404, '3200']);
+  });
+
+  it('resets to a suite initial state, keeping endpoints and using callbackBaseUrl', async () => {
+    const dfsps = [
+      {
+        id: 'a',
+        currency: 'EUR',
+        initialPosition: 0,
+        liquidity: 10,
+        netDebitCap: 10,
+        callbackBaseUrl: 'http://127.0.0.1:7/a/',
+      },
+      { id: 'perffsp-2', currency: 'EUR', initialPosition: 0, liquidity: 5, netDebitCap: 5 },
+    ];
+    const r = await admin('POST', '/admin/reset', { dfsps });
+    expect(r.status).toBe(200);
+    expect((await admin('GET', '/participants/a/endpoints')).json).toEqual([
+      { type: 'FSPIOP_CALLBACK_URL_TRANSFER_POST', value: 'http://127.0.0.1:7/a/transfers' },
+      { type: 'FSPIOP_CALLBACK_URL_TRANSFER_PUT', value: 'http://127.0.0.1:7/a/transfers/{{transferId}}' },
+      {
+        type: 'FSPIOP_CALLBACK_URL_TRANSFER_ERROR',
+        value: 'http://127.0.0.1:7/a/transfers/{{transferId}}/error',
+      },
+    ]);
+    expect((await admin('GET', '/participants/perffsp-2/endpoints')).json).toHaveLength(1);
+    const bad = await admin('POST', '/admin/reset', { dfsps: [{ id: 'x' }] });
+    expect(bad.json.errorInformation.errorDescription).toMatch(
+      /HUB_DFSPS_INVALID: body.dfsps: \[0\].currency/,
+    );
+    await hub.reset();
+    expect((await hub.ledger()).participants.map((p) => p.name)).toEqual(['a', 'perffsp-2']);
+    await hub.reset(seedDfsps());
+  });
+
+  it('reports /health per emulated service and goes DOWN during a crash', async () => {
+    const health = await fetch(hub.healthUrl);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({
+      status: 'OK',
+      service: 'central-ledger',
+      services: [{ name: 'broker' }, { name: 'datastore' }],
+    });
+    expect((await fetch(`${hub.url}/health`)).status).toBe(200);
+    await hub.setProfile({ faults: { crash: { service: 'mysql', everyMs: 100_000, forMs: 99_900 } } });
+    await new Promise((r) => setTimeout(r, 250));
+    const down = await fetch(`${hub.adminUrl}/health/central-ledger`);
+    expect(down.status).toBe(502);
+    expect(await down.json()).toMatchObject({
+      status: 'DOWN',
+      services: [
+        { name: 'broker', status: 'OK' },
+        { name: 'datastore', status: 'DOWN' },
+      ],
+    });
+    const m = await scrape(hub.metricsUrl);
+    expect(sum(m, 'moja_service_up', { service: 'mysql' })).toBe(0);
+    expect(sum(m, 'kube_pod_container_status_restarts_total', { container: 'mysql' })).toBe(1);
+    await hub.setProfile({ faults: { crash: null } });
+    expect((await fetch(`${hub.url}/health/nothing`)).status).toBe(404);
+  });
+});
+
+describe('startHub isolation and memory limit', () => {
+  it('runs in a child process with the same API', async () => {
+    await using hub = await startHub({ isolation: 'process', profile: 'kafka-lag' });
+    expect(hub.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(hub.profile.name).toBe('kafka-lag');
+    const d = new FspiopDriver(hub.url, hub.adminUrl);
+    await d.start(['perffsp-1', 'perffsp-5']);
+    expect((await d.transfer('perffsp-1', 'perffsp-5', '2')).state).toBe('COMMITTED');
+    expect((await hub.ledger()).committed).toBe(1);
+    await hub.setProfile('healthy');
+    expect(hub.profile.name).toBe('healthy');
+    await hub.reset();
+    expect((await hub.ledger()).committed).toBe(0);
+    await expect(hub.reset([])).rejects.toThrow(/HUB_DFSPS_INVALID|non-empty/);
+    await d.stop();
+  });
+
+  it('reports a port in use as MlperfError with exit code 3', async () => {
+    await using first = await startHub();
+    const port = Number(new URL(first.url).port);
+    await expect(startHub({ port })).rejects.toMatchObject({ code: 'HUB_LISTEN_FAILED', exitCode: 3 });
+    await expect(startHub({ port, isolation: 'process' })).rejects.toMatchObject({
+      code: 'HUB_LISTEN_FAILED',
+    });
+  });
+
+  it('OOM-kills a leaking service at its memory limit and restarts it', async () => {
+    const logs: string[] = [];
+    await using hub = await startHub({
+      profile: 'memory-leak',
+      log: (l) => logs.push(l),
+      knobs: { memoryLimitBytes: { 'central-ledger': 330 * 1024 * 1024 }, restartMs: 200 },
+    });
+    const d = new FspiopDriver(hub.url, hub.adminUrl);
+    await d.start(['perffsp-1', 'perffsp-5']);
+    await Promise.all(Array.from({ length: 200 }, () => d.transfer('perffsp-1', 'perffsp-5', '1')));
+    await new Promise((r) => setTimeout(r, 300));
+    const m = await scrape(hub.metricsUrl);
+    expect(
+      sum(m, 'kube_pod_container_status_restarts_total', { container: 'central-ledger' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(logs.some((l) => l.includes('OOMKilled'))).toBe(true);
+    const l = await hub.ledger();
+    expect(l.committed + l.aborted).toBe(200);
+    await d.stop();
+  });
+});
