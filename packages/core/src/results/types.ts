@@ -95,6 +95,8 @@ export interface RunManifest {
   statusReason?: string;
   stages: StageWindow[];
   totals?: RunTotals;
+  /** When a stop rule ended the planned stages early (stress test): when, at which planned rate, why. */
+  stopped?: { atS: number; rate: number; reason: string };
   /** Names of the metrics/ exports written, and anything that could not be gathered. */
   metrics?: { exported: string[]; skipped: { name: string; reason: string }[] };
 }

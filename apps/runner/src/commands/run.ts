@@ -1,0 +1,153 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ExitCode, MlperfError } from '@mlperf/core';
+import { type HubHandle, type HubProfileName, HUB_PROFILE_NAMES, startHub } from '@mlperf/hub';
+import { abortOnSignals, runTest } from '@mlperf/scenarios';
+import { defineCommand } from 'citty';
+import { LiveProgress } from '../live/progress.js';
+import { runSummary } from '../live/summary.js';
+import { numberFlag, resolveSuiteFromFlags, suiteSourceArgs } from './_suite-source.js';
+
+const MAX_HUB_LOG_LINES = 10_000;
+
+export const runCommand = defineCommand({
+  meta: {
+    name: 'run',
+    description:
+      'Run one test against the embedded hub or a real Mojaloop, live, and write its results directory.',
+  },
+  args: {
+    test: {
+      type: 'positional',
+      required: true,
+      description: 'Test id, e.g. target-1000tps',
+      valueHint: 'test',
+    },
+    ...suiteSourceArgs,
+    target: {
+      type: 'string',
+      default: 'embedded',
+      description:
+        '`embedded` (start the built-in hub in its own process) or the ml-api-adapter URL of a real hub',
+      valueHint: 'embedded|url',
+    },
+    'admin-url': {
+      type: 'string',
+      description: 'central-ledger admin API of a real hub: registers the DFSP callback endpoints',
+      valueHint: 'url',
+    },
+    'hub-profile': {
+      type: 'string',
+      description: `Embedded hub profile: ${HUB_PROFILE_NAMES.join(', ')}`,
+      valueHint: 'name',
+    },
+    out: { type: 'string', default: 'results', description: 'Base directory for results', valueHint: 'dir' },
+    'callback-host': {
+      type: 'string',
+      description: 'Interface the DFSP callback server binds (default 127.0.0.1)',
+      valueHint: 'host',
+    },
+    'callback-port': {
+      type: 'string',
+      description: 'Port of the callback server (default: a free one)',
+      valueHint: 'port',
+    },
+    'callback-url': {
+      type: 'string',
+      description: 'Address the hub uses to reach the callback server, when it differs from the bound one',
+      valueHint: 'url',
+    },
+    'max-in-flight': {
+      type: 'string',
+      description: 'Cap on transfers in flight (overflow is counted as dropped)',
+      valueHint: 'n',
+    },
+    'abort-on-target-down': {
+      type: 'boolean',
+      description: 'Stop (exit 3) when the target only answers with connection errors',
+    },
+  },
+  async run({ args }) {
+    const { suite, warnings } = await resolveSuiteFromFlags(args, 'full');
+    for (const w of warnings) console.error(`warning: ${w.path}: ${w.message}`);
+    if (!suite.tests.some((t) => t.id === args.test)) {
+      throw new MlperfError('TEST_UNKNOWN', `test "${args.test}" is not in suite "${suite.name}"`, {
+        hint: `use one of: ${suite.tests.map((t) => t.id).join(', ')}`,
+        exitCode: ExitCode.badInput,
+      });
+    }
+    const embedded = args.target === 'embedded';
+    const hubProfile = args['hub-profile'];
+    if (hubProfile !== undefined && !(HUB_PROFILE_NAMES as readonly string[]).includes(hubProfile)) {
+      throw new MlperfError('USAGE', `--hub-profile: "${hubProfile}" is not a hub profile`, {
+        hint: `use one of: ${HUB_PROFILE_NAMES.join(', ')}`,
+      });
+    }
+    if (hubProfile !== undefined && !embedded) {
+      throw new MlperfError('USAGE', '--hub-profile only applies to --target embedded', {
+        hint: 'drop --hub-profile, or run against the embedded hub',
+      });
+    }
+    const maxInFlight = numberFlag('--max-in-flight', args['max-in-flight'], { integer: true });
+    const callbackPort = numberFlag('--callback-port', args['callback-port'], { integer: true, min: 0 });
+    const hubLog: string[] = [];
+    let hub: HubHandle | undefined;
+    if (embedded) {
+      hub = await startHub({
+        isolation: 'process',
+        dfsps: suite.dfsps,
+        ...(hubProfile ? { profile: hubProfile as HubProfileName } : {}),
+        log: (line) => {
+          if (hubLog.length < MAX_HUB_LOG_LINES) hubLog.push(line);
+        },
+      });
+      await hub.reset();
+    }
+    const signals = abortOnSignals((sig) =>
+      console.error(`\n${sig}: stopping arrivals, draining in-flight transfers (again to quit at once)`),
+    );
+    const progress = new LiveProgress({
+      tty: process.stdout.isTTY === true,
+      ...(suite.bands ? { bands: suite.bands } : {}),
+    });
+    let dir = '';
+    try {
+      const result = await runTest({
+        suite,
+        test: args.test,
+        target: {
+          url: hub ? hub.url : args.target,
+          ...(hub ? { adminUrl: hub.adminUrl } : args['admin-url'] ? { adminUrl: args['admin-url'] } : {}),
+          kind: embedded ? 'embedded' : 'url',
+          ...(embedded ? { hubProfile: hubProfile ?? 'healthy' } : {}),
+        },
+        out: args.out,
+        callback: {
+          ...(args['callback-host'] ? { host: args['callback-host'] } : {}),
+          ...(callbackPort !== undefined ? { port: callbackPort } : {}),
+          ...(args['callback-url'] ? { publicUrl: args['callback-url'] } : {}),
+        },
+        ...(maxInFlight !== undefined ? { maxInFlight } : {}),
+        abortOnTargetDown: args['abort-on-target-down'] === true,
+        signal: signals.signal,
+        onStart: (info) => {
+          dir = info.dir;
+          console.log(
+            `${args.test}: ${embedded ? 'embedded hub' : args.target}, results in ${info.dir}, engine metrics at ${info.metricsUrl}`,
+          );
+        },
+        onSecond: (live) => progress.second(live),
+      });
+      progress.end();
+      for (const line of runSummary(args.test, result)) console.log(line);
+      return result.exitCode;
+    } finally {
+      progress.end();
+      signals.dispose();
+      if (hub) {
+        await hub.stop();
+        if (dir && hubLog.length) writeFileSync(join(dir, 'logs', 'hub.log'), `${hubLog.join('\n')}\n`);
+      }
+    }
+  },
+});

@@ -1,0 +1,70 @@
+import type { TimeseriesRecord } from '@mlperf/core';
+import type { LiveSecond } from '@mlperf/scenarios';
+import { describe, expect, it } from 'vitest';
+import { LiveProgress } from '../src/live/progress.js';
+
+function second(s: number, succeeded: number, p95: number, failed: Record<string, number> = {}): LiveSecond {
+  const record: TimeseriesRecord = {
+    t: 0,
+    s,
+    stage: 0,
+    offeredRate: 1000,
+    offered: 1000,
+    started: 1000,
+    dropped: 0,
+    succeeded,
+    failed,
+    inFlight: 40,
+    latency: { e2e: { count: succeeded, min: 1, mean: 20, p50: 20, p90: 30, p95, p99: p95 * 1.5, max: 900 } },
+    corridors: {},
+  };
+  return {
+    record,
+    elapsedS: s + 1,
+    totalS: 30,
+    inFlight: 40,
+    totals: {
+      offered: 1000 * (s + 1),
+      started: 1000 * (s + 1),
+      dropped: 0,
+      succeeded: succeeded * (s + 1),
+      failed: 0,
+    },
+  };
+}
+
+describe('the live progress of mlperf run', () => {
+  it('prints a plain line per interval when stdout is not a terminal', () => {
+    const lines: string[] = [];
+    const p = new LiveProgress({ tty: false, plainEveryS: 2, line: (l) => lines.push(l), write: () => {} });
+    p.second(second(0, 1000, 40));
+    p.second(second(1, 990, 60, { 'http:503': 10 }));
+    p.second(second(2, 1000, 40));
+    expect(lines).toMatchInlineSnapshot(`
+      [
+        "0:02/0:30  target 1,000 TPS  achieved 995 TPS  success 99.50%  p95 60 ms  p99 90 ms  in-flight 40  dropped 0",
+      ]
+    `);
+  });
+
+  it("redraws one coloured status line on a terminal, by the seed's bands", () => {
+    let screen = '';
+    const p = new LiveProgress({
+      tty: true,
+      write: (t) => {
+        screen += t;
+      },
+      line: () => {},
+    });
+    p.second(second(0, 1000, 40));
+    expect(screen).toContain('\x1b[32m1,000 TPS\x1b[39m'); // target band: green
+    screen = '';
+    p.second(second(1, 880, 450, { timeout: 120 }));
+    expect(screen.startsWith('\r\x1b[2K')).toBe(true);
+    expect(screen).toContain('\x1b[31m880 TPS\x1b[39m'); // < 90% of planned: critical
+    expect(screen).toContain('\x1b[31m88.00%\x1b[39m'); // success < 95%: critical
+    expect(screen).toContain('\x1b[33m450 ms\x1b[39m'); // p95 > 400 ms: warning
+    p.end();
+    expect(screen.endsWith('\n')).toBe(true);
+  });
+});

@@ -1,0 +1,55 @@
+import type {
+  CorridorDefinition,
+  DfspDefinition,
+  MetricBand,
+  MetricsExport,
+  RunTotals,
+  StageWindow,
+  TestDefinition,
+  TimeseriesRecord,
+  TransferTemplate,
+} from '@mlperf/core';
+
+/**
+ * What every input (an mlperf results directory, k6 NDJSON, a k6 summary) is turned into before
+ * analysis, so they are all judged by the same code.
+ */
+export interface RunData {
+  source: 'mlperf' | 'k6-ndjson' | 'k6-summary';
+  /** Directory or file it came from. */
+  origin: string;
+  runId: string;
+  testId: string;
+  testName: string;
+  /** completed | aborted | failed | running (interrupted). */
+  status: string;
+  test?: TestDefinition;
+  dfsps: DfspDefinition[];
+  corridors: CorridorDefinition[];
+  transfer?: TransferTemplate;
+  bands?: MetricBand[];
+  stages: StageWindow[];
+  /** Unix ms of the run start. */
+  startMs: number;
+  timeseries: TimeseriesRecord[];
+  metrics: Record<string, MetricsExport>;
+  totals?: RunTotals;
+  /** Aggregates known only as a whole (k6 summary inputs without per-second data). */
+  summary?: SummaryAggregates;
+  /** Planned rate when the definition is unknown (k6). */
+  plannedTps?: number;
+  /** Thresholds k6 itself evaluated (name -> passed). */
+  k6Thresholds?: { metric: string; expression: string; ok: boolean }[];
+  problems: string[];
+}
+
+export interface SummaryAggregates {
+  durationS: number;
+  started: number;
+  succeeded: number;
+  failed: number;
+  dropped: number;
+  achievedTps: number;
+  latency?: { p50?: number; p90?: number; p95?: number; p99?: number; max?: number; source: string };
+  errorsByType: Record<string, number>;
+}

@@ -1,0 +1,174 @@
+import type { MetricsExport, TimeWindow } from '@mlperf/core';
+import {
+  counterRate,
+  findExports,
+  isDerived,
+  isRatio,
+  ratioSeries,
+  type Series,
+  seriesOf,
+} from './metrics.js';
+
+/**
+ * The USE signals the bottleneck rules read, built from whatever the metrics/ exports hold: the
+ * PromQL catalogue's named queries (`db_connections_ratio` ...) or raw exporter metrics
+ * (`mysql_global_status_threads_connected` ...), matched by name or by the metric names in the query.
+ */
+export interface Signals {
+  /** Connections in use / max connections, 0..1. */
+  dbConnections: Series[];
+  /** Seconds waited for a pool connection (p95 or mean). */
+  dbPoolWait: Series[];
+  /** Consumer lag in messages, per group / topic / partition (or aggregated). */
+  kafkaLag: Series[];
+  /** Lag growth in messages per second. */
+  kafkaLagGrowth: Series[];
+  /** Throttled CFS periods / all periods, 0..1. */
+  cpuThrottling: Series[];
+  /** CPU used / CPU limit, 0..1. */
+  cpuUsage: Series[];
+  /** Working set / memory limit, 0..1. */
+  memoryRatio: Series[];
+  /** Working set (or RSS) in bytes. */
+  memoryBytes: Series[];
+  memoryLimit: Series[];
+  /** Event-loop lag in seconds. */
+  eventLoopLag: Series[];
+  /** 1 up, 0 down. */
+  serviceUp: Series[];
+  /** Container restart counters. */
+  restarts: Series[];
+}
+
+const RAW = {
+  threadsConnected: 'mysql_global_status_threads_connected',
+  maxConnections: 'mysql_global_variables_max_connections',
+  lag: 'kafka_consumergroup_lag',
+  throttled: 'container_cpu_cfs_throttled_periods_total',
+  periods: 'container_cpu_cfs_periods_total',
+  cpu: 'container_cpu_usage_seconds_total',
+  workingSet: 'container_memory_working_set_bytes',
+  limit: 'container_spec_memory_limit_bytes',
+  rss: 'process_resident_memory_bytes',
+  eventLoop: 'nodejs_eventloop_lag_p99_seconds',
+  restarts: 'kube_pod_container_status_restarts_total',
+} as const;
+
+function all(exps: MetricsExport[], w?: TimeWindow): Series[] {
+  return exps.flatMap((e) => seriesOf(e, w));
+}
+
+function pick(
+  metrics: Record<string, MetricsExport>,
+  names: string[],
+  raw: string[],
+  pred: (e: MetricsExport) => boolean = () => true,
+): MetricsExport[] {
+  return findExports(metrics, { names, raw }).filter(pred);
+}
+
+export function extractSignals(metrics: Record<string, MetricsExport>, w?: TimeWindow): Signals {
+  const ratio = (e: MetricsExport) => isRatio(e);
+  const plain = (e: MetricsExport) => !isRatio(e);
+
+  let dbConnections = all(
+    findExports(metrics, {
+      names: ['db_connections_ratio'],
+      raw: [],
+      allRaw: [RAW.threadsConnected, RAW.maxConnections],
+    }),
+    w,
+  );
+  if (dbConnections.length === 0) {
+    const num = all(pick(metrics, [], [RAW.threadsConnected], plain), w);
+    const den = all(pick(metrics, [], [RAW.maxConnections], plain), w);
+    dbConnections = ratioSeries(num, den, false, 'db_connections_ratio');
+  }
+  const dbPoolWait = all(
+    pick(
+      metrics,
+      ['db_pool_wait', 'db_pool_wait_seconds'],
+      ['moja_db_pool_wait_seconds_bucket', 'moja_db_pool_wait_seconds', 'db_pool_wait_seconds'],
+      isDerived,
+    ),
+    w,
+  );
+
+  const lagExports = pick(metrics, ['kafka_consumer_lag'], [RAW.lag]);
+  const kafkaLag = all(
+    lagExports.filter(
+      (e) => e.name !== 'kafka_consumer_lag_growth' && !/\bderiv\s*\(|\brate\s*\(/.test(e.query ?? ''),
+    ),
+    w,
+  );
+  const kafkaLagGrowth = all(
+    Object.values(metrics).filter(
+      (e) =>
+        e.name === 'kafka_consumer_lag_growth' ||
+        (lagExports.includes(e) && /\bderiv\s*\(|\brate\s*\(/.test(e.query ?? '')),
+    ),
+    w,
+  );
+
+  let cpuThrottling = all(pick(metrics, ['cpu_throttling_ratio'], [RAW.throttled], ratio), w);
+  if (cpuThrottling.length === 0) {
+    const num = all(pick(metrics, [], [RAW.throttled], plain));
+    const den = all(pick(metrics, [], [RAW.periods], plain));
+    const derived = pick(metrics, [], [RAW.throttled], plain).some(isDerived);
+    cpuThrottling = clip(ratioSeries(num, den, !derived, 'cpu_throttling_ratio'), w);
+  }
+  const cpuUsage = all(pick(metrics, ['cpu_usage_ratio'], [RAW.cpu], ratio), w);
+
+  let memoryRatio = all(pick(metrics, ['memory_working_set_ratio'], [RAW.workingSet], ratio), w);
+  const memoryBytes = all(
+    pick(
+      metrics,
+      ['memory_working_set_bytes', 'process_resident_memory_bytes'],
+      [RAW.workingSet, RAW.rss],
+      plain,
+    ),
+    w,
+  );
+  const memoryLimit = all(pick(metrics, ['memory_limit_bytes'], [RAW.limit], plain), w);
+  if (memoryRatio.length === 0 && memoryBytes.length && memoryLimit.length) {
+    memoryRatio = ratioSeries(memoryBytes, memoryLimit, false, 'memory_working_set_ratio');
+  }
+  const eventLoopLag = all(pick(metrics, ['event_loop_lag_seconds'], [RAW.eventLoop]), w);
+  const serviceUp = all(pick(metrics, ['service_up'], ['up']), w);
+  const restarts = all(pick(metrics, ['restarts', 'pod_restarts'], [RAW.restarts]), w);
+  return {
+    dbConnections,
+    dbPoolWait,
+    kafkaLag,
+    kafkaLagGrowth,
+    cpuThrottling,
+    cpuUsage,
+    memoryRatio,
+    memoryBytes,
+    memoryLimit,
+    eventLoopLag,
+    serviceUp,
+    restarts,
+  };
+}
+
+function clip(series: Series[], w?: TimeWindow): Series[] {
+  if (!w) return series;
+  return series.map((s) => ({ ...s, points: s.points.filter(([t]) => t >= w.start && t < w.end) }));
+}
+
+/** Restarts within the window: increase of the counter (or of a rate export's integral). */
+export function restartCount(s: Series): number {
+  if (isRateLike(s)) return s.points.reduce((a, [, v]) => a + v, 0);
+  const r = counterRate(s.points);
+  let total = 0;
+  for (let i = 1; i < s.points.length; i++) {
+    const dt = ((s.points[i] as [number, number])[0] - (s.points[i - 1] as [number, number])[0]) / 1000;
+    total += ((r[i - 1] as [number, number])[1] ?? 0) * dt;
+  }
+  return Math.round(total);
+}
+
+function isRateLike(s: Series): boolean {
+  return /\b(increase|rate|changes)\s*\(/.test(s.query);
+}

@@ -1,0 +1,207 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { deriveFulfilment } from '../fspiop/crypto.js';
+import { errorBody, FSPIOP_ERRORS, fspiopHeaders, fulfilBody } from '../fspiop/messages.js';
+import type { CallbackHandler } from './callback-server.js';
+import type { HttpDate, RateLimitedLog } from './clock.js';
+import type { HubClient, RequestHeaders } from './hub-client.js';
+import type { Transfer } from './inflight.js';
+
+/** What the payer role needs from the engine. */
+export interface PayerSide {
+  find(transferId: string): Transfer | undefined;
+  payerOf(t: Transfer): string;
+  payeeOf(t: Transfer): string;
+  succeed(t: Transfer, now: number): void;
+  fail(t: Transfer, errorType: string, detail: string): void;
+  metricsText(): Promise<{ contentType: string; text: string }>;
+}
+
+/** Callbacks the engine could not use, by kind: they are counted and logged, never fatal. */
+export interface CallbackAnomalies {
+  badJson: number;
+  unknownTransfer: number;
+  badFulfilment: number;
+  unexpected: number;
+}
+
+interface PendingAnswer {
+  id: string;
+  payer: string;
+  payee: string;
+  reject: boolean;
+}
+
+/**
+ * The DFSP roles behind the one callback server. Payee: answers each forwarded prepare with
+ * PUT /transfers/{id} (COMMITTED, the fulfilment derived from the secret and the id) or, for the
+ * configured share, with a 5105 error. Payer: ends its transfers on the COMMITTED or error callback.
+ */
+export class DfspRoles implements CallbackHandler {
+  readonly anomalies: CallbackAnomalies = { badJson: 0, unknownTransfer: 0, badFulfilment: 0, unexpected: 0 };
+  private readonly headers = new Map<string, RequestHeaders>();
+  private pending: PendingAnswer[] = [];
+  private scheduled = false;
+  private rejectAcc = 0;
+
+  constructor(
+    private readonly payer: PayerSide,
+    private readonly hub: HubClient,
+    private readonly secret: string,
+    private readonly rejectRatio: number,
+    private readonly date: HttpDate,
+    private readonly log: RateLimitedLog,
+  ) {}
+
+  prepare(dfsp: string | undefined, _headers: IncomingHttpHeaders, body: string): number {
+    let p: { transferId?: unknown; payerFsp?: unknown; payeeFsp?: unknown };
+    try {
+      p = JSON.parse(body);
+    } catch {
+      this.anomalies.badJson++;
+      this.log.write('callback-bad-json', `POST /transfers to ${dfsp ?? '?'}: body is not JSON`);
+      return 400;
+    }
+    if (
+      typeof p.transferId !== 'string' ||
+      typeof p.payerFsp !== 'string' ||
+      typeof p.payeeFsp !== 'string'
+    ) {
+      this.anomalies.badJson++;
+      this.log.write(
+        'callback-bad-prepare',
+        `POST /transfers to ${dfsp ?? '?'}: transferId, payerFsp or payeeFsp missing`,
+      );
+      return 400;
+    }
+    let reject = false;
+    if (this.rejectRatio > 0) {
+      this.rejectAcc += this.rejectRatio;
+      if (this.rejectAcc >= 1) {
+        this.rejectAcc -= 1;
+        reject = true;
+      }
+    }
+    this.pending.push({ id: p.transferId, payer: p.payerFsp, payee: p.payeeFsp, reject });
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.answerPending);
+    }
+    return 202;
+  }
+
+  /** Sends the payee answers after the 202s went out (one immediate for a whole batch). */
+  private readonly answerPending = (): void => {
+    const batch = this.pending;
+    this.pending = [];
+    this.scheduled = false;
+    for (const a of batch) {
+      const h = this.headersFor(a.payee, a.payer);
+      h.date = this.date.now;
+      if (a.reject) {
+        const e = FSPIOP_ERRORS.payeeRejected;
+        this.hub.sendPut(a.id, '/error', h, errorBody(e.errorCode, e.errorDescription));
+      } else {
+        const fulfilment = deriveFulfilment(this.secret, a.id).toString('base64url');
+        this.hub.sendPut(a.id, '', h, fulfilBody(fulfilment, new Date().toISOString()));
+      }
+    }
+  };
+
+  transferPut(dfsp: string | undefined, id: string, _headers: IncomingHttpHeaders, body: string): number {
+    const now = performance.now();
+    let p: { transferState?: unknown; fulfilment?: unknown };
+    try {
+      p = JSON.parse(body);
+    } catch {
+      this.anomalies.badJson++;
+      this.log.write('callback-bad-json', `PUT /transfers/${id} to ${dfsp ?? '?'}: body is not JSON`);
+      return 400;
+    }
+    const t = this.payer.find(id);
+    if (!t) {
+      this.anomalies.unknownTransfer++;
+      this.log.write(
+        'callback-unknown-transfer',
+        `PUT /transfers/${id} to ${dfsp ?? '?'}: no such transfer in flight (late or foreign)`,
+      );
+      return 200;
+    }
+    // The hub may also notify the payee (commit notification): that does not end the transfer.
+    if (dfsp !== undefined && dfsp !== this.payer.payerOf(t)) return 200;
+    if (p.transferState === 'COMMITTED') {
+      if (p.fulfilment === t.fulfilment) this.payer.succeed(t, now);
+      else {
+        this.anomalies.badFulfilment++;
+        this.payer.fail(
+          t,
+          'fspiop:bad-fulfilment',
+          `PUT /transfers/${id}: COMMITTED with a fulfilment that does not match the condition`,
+        );
+      }
+      return 200;
+    }
+    if (p.transferState === 'ABORTED') {
+      this.payer.fail(t, 'fspiop:aborted', `PUT /transfers/${id}: transferState ABORTED`);
+      return 200;
+    }
+    this.anomalies.unexpected++;
+    this.log.write(
+      'callback-unexpected-state',
+      `PUT /transfers/${id}: transferState ${String(p.transferState)}`,
+    );
+    return 200;
+  }
+
+  transferError(dfsp: string | undefined, id: string, _headers: IncomingHttpHeaders, body: string): number {
+    let code = 'unknown';
+    let description = '';
+    try {
+      const info = (
+        JSON.parse(body) as { errorInformation?: { errorCode?: unknown; errorDescription?: unknown } }
+      ).errorInformation;
+      if (typeof info?.errorCode === 'string') code = info.errorCode;
+      if (typeof info?.errorDescription === 'string') description = info.errorDescription;
+    } catch {
+      this.anomalies.badJson++;
+      this.log.write('callback-bad-json', `PUT /transfers/${id}/error to ${dfsp ?? '?'}: body is not JSON`);
+      return 400;
+    }
+    const t = this.payer.find(id);
+    if (!t) {
+      this.anomalies.unknownTransfer++;
+      this.log.write(
+        'callback-unknown-transfer',
+        `PUT /transfers/${id}/error (${code}) to ${dfsp ?? '?'}: no such transfer in flight`,
+      );
+      return 200;
+    }
+    if (dfsp !== undefined && dfsp === this.payer.payeeOf(t) && dfsp !== this.payer.payerOf(t)) {
+      // The hub rejected the payee's answer; the payer hears about it separately (or the transfer times out).
+      this.log.write(`payee-error:${code}`, `PUT /transfers/${id}/error to payee ${dfsp}: ${description}`);
+      return 200;
+    }
+    this.payer.fail(t, `fspiop:${code}`, `${id}: ${code} ${description}`);
+    return 200;
+  }
+
+  other(method: string, path: string): number {
+    if (method === 'PATCH') return 200;
+    this.anomalies.unexpected++;
+    this.log.write('callback-unexpected', `${method} ${path}: not a transfers callback`);
+    return 404;
+  }
+
+  metrics(): Promise<{ contentType: string; text: string }> {
+    return this.payer.metricsText();
+  }
+
+  private headersFor(payee: string, payer: string): RequestHeaders {
+    const key = `${payee}\n${payer}`;
+    let h = this.headers.get(key);
+    if (!h) {
+      h = fspiopHeaders(payee, payer, this.date.now, false) as RequestHeaders;
+      this.headers.set(key, h);
+    }
+    return h;
+  }
+}

@@ -1,0 +1,60 @@
+import type { PendingRequest } from './hub-client.js';
+
+/** One transfer the engine started. Times are ms on the engine clock (performance.now()). */
+export class Transfer {
+  /** Set once the transfer has its outcome; later events for it are ignored (but ack is still timed). */
+  done = false;
+  ackAt = 0;
+  req: PendingRequest | undefined = undefined;
+  constructor(
+    readonly id: string,
+    readonly corridor: number,
+    readonly intendedAt: number,
+    /** When the request got a socket (the actual send); the arrival time until then. */
+    public sentAt: number,
+    /** base64url fulfilment the payee must return. */
+    readonly fulfilment: string,
+  ) {
+    this.startedAt = sentAt;
+  }
+
+  /** When the engine handled the arrival (the timeout runs from here). */
+  readonly startedAt: number;
+}
+
+/**
+ * Transfers in flight, by id, in start order. Every transfer has the same timeout, so the oldest
+ * are first: the sweep looks only at the head, with no timer per transfer.
+ */
+export class InFlightTable {
+  private readonly map = new Map<string, Transfer>();
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  add(t: Transfer): void {
+    this.map.set(t.id, t);
+  }
+
+  get(id: string): Transfer | undefined {
+    return this.map.get(id);
+  }
+
+  delete(t: Transfer): boolean {
+    return this.map.delete(t.id);
+  }
+
+  /** Calls `expire` for every transfer started before `before`, oldest first. */
+  sweep(before: number, expire: (t: Transfer) => void): void {
+    for (const t of this.map.values()) {
+      if (t.startedAt >= before) break;
+      expire(t);
+    }
+  }
+
+  /** Every transfer still in flight (drain and abort). */
+  values(): IterableIterator<Transfer> {
+    return this.map.values();
+  }
+}

@@ -1,0 +1,147 @@
+import type { CorridorSecond, TimeseriesRecord, TransferOutcome } from '@mlperf/core';
+import type { Histogram } from 'hdr-histogram-js';
+import { newHistogram, recordMs, snapshot } from './histograms.js';
+
+/** Counters of one corridor (or of all of them) over a period. */
+export class Counts {
+  offered = 0;
+  started = 0;
+  dropped = 0;
+  succeeded = 0;
+  failedTotal = 0;
+  failed: Record<string, number> = {};
+
+  fail(errorType: string): void {
+    this.failedTotal++;
+    this.failed[errorType] = (this.failed[errorType] ?? 0) + 1;
+  }
+
+  reset(): void {
+    this.offered = this.started = this.dropped = this.succeeded = this.failedTotal = 0;
+    this.failed = {};
+  }
+
+  add(o: Counts): void {
+    this.offered += o.offered;
+    this.started += o.started;
+    this.dropped += o.dropped;
+    this.succeeded += o.succeeded;
+    this.failedTotal += o.failedTotal;
+    for (const k in o.failed) this.failed[k] = (this.failed[k] ?? 0) + (o.failed[k] as number);
+  }
+}
+
+/** Maps an error type (`fspiop:4001`, `http:503`, `timeout`, `connection`) to its outcome class. */
+export function outcomeOf(errorType: string): TransferOutcome {
+  if (errorType.startsWith('fspiop:')) return 'fspiop-error';
+  if (errorType.startsWith('http:')) return 'http-error';
+  if (errorType === 'timeout') return 'timeout';
+  return 'connection-error';
+}
+
+/**
+ * Everything that happened in one period (a second of the timeseries, or the whole run):
+ * counts and HDR histograms, overall and per corridor. Reused with `reset()`.
+ */
+export class PeriodStats {
+  readonly all = new Counts();
+  readonly corridors: Counts[];
+  readonly e2e: Histogram = newHistogram();
+  readonly service: Histogram = newHistogram();
+  readonly ack: Histogram = newHistogram();
+  readonly dispatch: Histogram = newHistogram();
+  /** Intended start -> the engine handling the arrival (timer lag only, not socket waits). */
+  readonly sched: Histogram = newHistogram();
+  readonly corridorE2e: Histogram[];
+
+  constructor(corridorCount: number) {
+    this.corridors = Array.from({ length: corridorCount }, () => new Counts());
+    this.corridorE2e = Array.from({ length: corridorCount }, () => newHistogram());
+  }
+
+  offered(c: number): void {
+    this.all.offered++;
+    (this.corridors[c] as Counts).offered++;
+  }
+
+  dropped(c: number): void {
+    this.all.dropped++;
+    (this.corridors[c] as Counts).dropped++;
+  }
+
+  started(c: number, schedMs: number): void {
+    recordMs(this.sched, schedMs);
+    this.all.started++;
+    (this.corridors[c] as Counts).started++;
+  }
+
+  succeeded(c: number, e2eMs: number, serviceMs: number): void {
+    this.all.succeeded++;
+    (this.corridors[c] as Counts).succeeded++;
+    recordMs(this.e2e, e2eMs);
+    recordMs(this.service, serviceMs);
+    recordMs(this.corridorE2e[c] as Histogram, e2eMs);
+  }
+
+  failed(c: number, errorType: string): void {
+    this.all.fail(errorType);
+    (this.corridors[c] as Counts).fail(errorType);
+  }
+
+  reset(): void {
+    this.all.reset();
+    for (const c of this.corridors) c.reset();
+    this.e2e.reset();
+    this.service.reset();
+    this.ack.reset();
+    this.dispatch.reset();
+    this.sched.reset();
+    for (const h of this.corridorE2e) h.reset();
+  }
+
+  /** One timeseries line. Histograms carry their `hdr` so periods can be merged exactly. */
+  toRecord(
+    base: Pick<TimeseriesRecord, 't' | 's' | 'stage' | 'offeredRate' | 'inFlight' | 'engine'>,
+    corridorNames: readonly string[],
+  ): TimeseriesRecord {
+    const corridors: Record<string, CorridorSecond> = {};
+    corridorNames.forEach((name, i) => {
+      const c = this.corridors[i] as Counts;
+      const cs: CorridorSecond = {
+        offered: c.offered,
+        started: c.started,
+        dropped: c.dropped,
+        succeeded: c.succeeded,
+        failed: { ...c.failed },
+      };
+      const e2e = snapshot(this.corridorE2e[i] as Histogram, true);
+      if (e2e) cs.e2e = e2e;
+      corridors[name] = cs;
+    });
+    const latency: TimeseriesRecord['latency'] = {};
+    const e2e = snapshot(this.e2e, true);
+    if (e2e) latency.e2e = e2e;
+    const service = snapshot(this.service, true);
+    if (service) latency.service = service;
+    const ack = snapshot(this.ack, true);
+    if (ack) latency.ack = ack;
+    const dispatch = snapshot(this.dispatch, true);
+    if (dispatch) latency.dispatch = dispatch;
+    const record: TimeseriesRecord = {
+      t: base.t,
+      s: base.s,
+      stage: base.stage,
+      offeredRate: base.offeredRate,
+      offered: this.all.offered,
+      started: this.all.started,
+      dropped: this.all.dropped,
+      succeeded: this.all.succeeded,
+      failed: { ...this.all.failed },
+      inFlight: base.inFlight,
+      latency,
+      corridors,
+    };
+    if (base.engine) record.engine = base.engine;
+    return record;
+  }
+}

@@ -1,0 +1,214 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunManifest, SuiteDefinition } from '@mlperf/core';
+import { safeUrl } from '@mlperf/core/promql';
+import { ExitCode, MlperfError, ResultsWriter, isMlperfError, runDirName } from '@mlperf/core';
+import { requireK6, k6Version } from './binary.js';
+import { testContext } from './context.js';
+import { type PrometheusExportOptions, prometheusExporter } from './prometheus.js';
+import { k6NdjsonToTimeseries } from './ndjson.js';
+import { baseManifest, plannedStageWindows, thresholdsPassed } from './run-manifest.js';
+import { renderK6Script } from './script.js';
+import { type K6HandleSummary, toSummaryExport } from './summary.js';
+import { totalsFromSummary } from './totals.js';
+
+/** A DFSP simulator the local k6 run can use: its URL for k6 and how to stop it. */
+export interface DfspSimHandle {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface K6LocalRunOptions {
+  suite: SuiteDefinition;
+  testId: string;
+  outDir: string;
+  /** ml-api-adapter (FSPIOP) base URL. */
+  hubUrl: string;
+  /** The DFSP simulator: started for the run and closed after it. */
+  startDfspSim: () => Promise<DfspSimHandle>;
+  /** k6 binary; default $MLPERF_K6 or `k6` on PATH. */
+  k6Path?: string;
+  /** Extra environment for k6 (e.g. K6_PROMETHEUS_RW_SERVER_URL); never written to results. */
+  env?: Record<string, string>;
+  /** Extra `k6 run` arguments (e.g. `-o experimental-prometheus-rw`). */
+  k6Args?: string[];
+  expectedLatencyMs?: number;
+  signal?: AbortSignal;
+  handleSignals?: boolean;
+  /** Prometheus to export the named queries (and the run's k6 queries) from, when no `exportMetrics` is given. */
+  prometheus?: PrometheusExportOptions;
+  exportMetrics?: (window: {
+    start: Date;
+    end: Date;
+    dir: string;
+    runId: string;
+  }) => Promise<RunManifest['metrics']>;
+  onEvent?: (message: string) => void;
+  suiteRunId?: string;
+  versions?: Record<string, string>;
+}
+
+export interface K6LocalRunResult {
+  dir: string;
+  status: 'completed' | 'aborted';
+  thresholdsPassed: boolean;
+  k6ExitCode: number;
+}
+
+/** k6 exit codes that still mean a finished test: 0, and 99 (thresholds crossed). */
+const FINISHED = new Set([0, 99]);
+
+/**
+ * Runs a test with a local k6 binary beside a DFSP simulator and imports what k6 wrote into the
+ * results directory: its log, the handleSummary (k6-summary.json, --summary-export format), and
+ * its `--out json` points turned into per-second timeseries.ndjson.
+ */
+export async function runTestWithK6(options: K6LocalRunOptions): Promise<K6LocalRunResult> {
+  const k6 = requireK6(options.k6Path);
+  const version = await k6Version(k6);
+  const ctx = testContext(options.suite, options.testId);
+  const runId = runDirName(options.testId);
+  const note = (m: string) => options.onEvent?.(m);
+  const sim = await options.startDfspSim();
+  const work = mkdtempSync(join(tmpdir(), 'mlperf-k6-'));
+  let writer: ResultsWriter | undefined;
+  try {
+    writer = ResultsWriter.create(
+      options.outDir,
+      baseManifest(ctx, {
+        runId,
+        suite: options.suite,
+        target: {
+          kind: 'url',
+          url: options.hubUrl,
+          ...(options.prometheus ? { prometheusUrl: safeUrl(options.prometheus.url) } : {}),
+        },
+        executor: { kind: 'k6', version, settings: { binary: k6, dfspSim: sim.url } },
+        ...(options.suiteRunId ? { suiteRunId: options.suiteRunId } : {}),
+        versions: { k6: version, ...options.versions },
+      }),
+      { dirName: runId },
+    );
+    const script = renderK6Script(ctx, {
+      hubUrl: options.hubUrl,
+      dfspSimUrl: sim.url,
+      generator: 'mlperf (local k6)',
+      ...(options.expectedLatencyMs === undefined ? {} : { expectedLatencyMs: options.expectedLatencyMs }),
+    });
+    const scriptPath = writer.logPath('k6-script.js');
+    writeFileSync(scriptPath, script);
+    const summaryPath = join(work, 'summary.json');
+    const pointsPath = join(work, 'points.ndjson');
+    const args = [
+      'run',
+      '--no-color',
+      '--tag',
+      `testid=${runId}`,
+      '--out',
+      `json=${pointsPath}`,
+      ...(options.k6Args ?? []),
+      scriptPath,
+    ];
+    note(`k6 ${args.join(' ')}`);
+    const startedAt = new Date();
+    writer.updateManifest({ startedAt: startedAt.toISOString(), stages: plannedStageWindows(ctx.test) });
+    const code = await runK6(k6, args, {
+      env: { ...process.env, ...options.env, MLPERF_SUMMARY_FILE: summaryPath },
+      logPath: writer.logPath('k6.log'),
+      ...(options.signal ? { signal: options.signal } : {}),
+      handleSignals: options.handleSignals === true,
+    });
+    const endedAt = new Date();
+    const aborted = options.signal?.aborted === true || code.signalled;
+    if (existsSync(pointsPath)) {
+      const w = writer;
+      const { late } = await k6NdjsonToTimeseries(pointsPath, (r) => w.appendSecond(r), {
+        startMs: Math.floor(startedAt.getTime() / 1000) * 1000,
+        test: ctx.test,
+      });
+      if (late) note(`${late} k6 points arrived too late for their second and were not counted`);
+    }
+    let summary: K6HandleSummary | undefined;
+    if (existsSync(summaryPath)) {
+      summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as K6HandleSummary;
+      writer.writeK6Summary(toSummaryExport(summary));
+    }
+    if (!aborted && !FINISHED.has(code.exitCode)) {
+      const tail = readFileSync(writer.logPath('k6.log'), 'utf8').trim().split('\n').slice(-5).join(' | ');
+      throw new MlperfError('K6_FAILED', `k6 exited with code ${code.exitCode}: ${tail}`, {
+        hint: 'see logs/k6.log in the results directory (k6 exit codes: 104 invalid config, 107 script error, 108 aborted)',
+        exitCode: ExitCode.unavailable,
+      });
+    }
+    if (!summary && !aborted) {
+      throw new MlperfError('K6_NO_SUMMARY', 'k6 finished without writing its summary', {
+        hint: 'see logs/k6.log; the script must keep its handleSummary()',
+        exitCode: ExitCode.unavailable,
+      });
+    }
+    const exportMetrics =
+      options.exportMetrics ?? (options.prometheus && prometheusExporter(options.prometheus));
+    if (exportMetrics) {
+      const metrics = await exportMetrics({ start: startedAt, end: endedAt, dir: writer.dir, runId });
+      if (metrics) writer.updateManifest({ metrics });
+    }
+    const finish = summary ? { totals: totalsFromSummary(summary) } : {};
+    if (aborted) {
+      writer.finish('aborted', { ...finish, reason: 'aborted by the user (Ctrl-C)' });
+      return { dir: writer.dir, status: 'aborted', thresholdsPassed: false, k6ExitCode: code.exitCode };
+    }
+    writer.finish('completed', finish);
+    const passed = summary ? thresholdsPassed(summary) : false;
+    return { dir: writer.dir, status: 'completed', thresholdsPassed: passed, k6ExitCode: code.exitCode };
+  } catch (err) {
+    if (writer && writer.current.status === 'running') {
+      const e = isMlperfError(err) ? `${err.code}: ${err.message}` : String(err);
+      writer.finish('failed', { reason: e });
+    }
+    throw err;
+  } finally {
+    await sim.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Spawns k6 with its output into `logPath`; Ctrl-C asks k6 to stop (SIGINT), which still writes its summary. */
+function runK6(
+  binary: string,
+  args: string[],
+  o: { env: NodeJS.ProcessEnv; logPath: string; signal?: AbortSignal; handleSignals: boolean },
+): Promise<{ exitCode: number; signalled: boolean }> {
+  return new Promise((resolve, reject) => {
+    const log = createWriteStream(o.logPath);
+    const child = spawn(binary, args, { env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
+    let signalled = false;
+    let kill: NodeJS.Timeout | undefined;
+    const stop = () => {
+      signalled = true;
+      child.kill('SIGINT');
+      kill = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    };
+    o.signal?.addEventListener('abort', stop, { once: true });
+    if (o.handleSignals) process.once('SIGINT', stop);
+    child.on('error', (err) => {
+      log.end();
+      reject(
+        new MlperfError('K6_NOT_STARTED', `cannot start ${binary}: ${err.message}`, {
+          hint: 'check that the k6 binary runs on this machine (`k6 version`)',
+          exitCode: ExitCode.unavailable,
+          cause: err,
+        }),
+      );
+    });
+    child.on('close', (code, sig) => {
+      if (kill) clearTimeout(kill);
+      o.signal?.removeEventListener('abort', stop);
+      if (o.handleSignals) process.off('SIGINT', stop);
+      log.end(() => resolve({ exitCode: code ?? (sig ? 128 : 1), signalled }));
+    });
+  });
+}

@@ -1,0 +1,372 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { cpus, hostname, platform, totalmem } from 'node:os';
+import {
+  type CorridorDefinition,
+  ExitCode,
+  MlperfError,
+  type ProfileName,
+  parseDuration,
+  type RunStatus,
+  type RunTarget,
+  type RunTotals,
+  ResultsWriter,
+  resolveProfile,
+  type StageWindow,
+  type SuiteDefinition,
+  stageName,
+  type TestDefinition,
+  type TimeseriesRecord,
+  type TransferTemplate,
+  timeStages,
+  totalDurationMs,
+} from '@mlperf/core';
+import { type CriterionResult, evaluateCriteria } from './engine/criteria.js';
+import { k6Summary } from './engine/k6-summary.js';
+import { type EngineCorridor, type EngineResult, LoadEngine, type StopEvent } from './engine/load-engine.js';
+import { parseThresholds, type ThresholdResult, thresholdsFromCriteria } from './engine/thresholds.js';
+import type { IdKind } from './fspiop/ids.js';
+import { canonicalAmount } from './fspiop/messages.js';
+import { HubAdmin } from './hub-admin.js';
+import { checkTarget } from './target.js';
+
+export const ENGINE_VERSION = '0.1.0';
+
+/** What the live view gets once per second. */
+export interface LiveSecond {
+  record: TimeseriesRecord;
+  elapsedS: number;
+  /** Planned length (Infinity for an open-ended stress test). */
+  totalS: number;
+  inFlight: number;
+  totals: { offered: number; started: number; dropped: number; succeeded: number; failed: number };
+}
+
+export interface RunTestOptions {
+  suite: SuiteDefinition;
+  /** Test id in the suite. */
+  test: string;
+  /** Apply a profile (skip when the suite was already resolved). */
+  profile?: ProfileName;
+  /** ml-api-adapter URL (FSPIOP), and optionally the central-ledger admin URL. */
+  target: { url: string; adminUrl?: string; kind?: RunTarget['kind']; hubProfile?: string };
+  /** Base directory for results (`<out>/<test>-<timestamp>/`). */
+  out: string;
+  dirName?: string;
+  /** Callback server bind address; `publicUrl` is what the hub is told (defaults to the bound address). */
+  callback?: { host?: string; port?: number; publicUrl?: string };
+  /** Register the DFSPs' transfer callback endpoints through the admin API (default: when adminUrl is set). */
+  registerEndpoints?: boolean;
+  maxInFlight?: number;
+  /** Keep-alive sockets towards the hub (default 256). */
+  maxSockets?: number;
+  /** A transfer with no outcome this long after its expiration is a timeout (default 5000 ms). */
+  timeoutGraceMs?: number;
+  /** End the run early when the target stops answering (default false: keep going, count errors). */
+  abortOnTargetDown?: boolean;
+  /** Bounded drain after an abort (ms, default 5000). */
+  abortDrainMs?: number;
+  signal?: AbortSignal;
+  idKind?: IdKind;
+  /** Derives every fulfilment (default: random per run). */
+  secret?: string;
+  onStart?: (info: { dir: string; callbackUrl: string; metricsUrl: string; totalS: number }) => void;
+  onSecond?: (live: LiveSecond) => void;
+  versions?: Record<string, string>;
+  minFreeBytes?: number;
+}
+
+export interface RunTestResult {
+  dir: string;
+  status: Exclude<RunStatus, 'running'>;
+  reason?: string;
+  totals: RunTotals;
+  thresholds: ThresholdResult[];
+  criteria: CriterionResult[];
+  passed: boolean;
+  /** 0 passed, 1 criteria/thresholds failed or aborted, 3 target died (with --abort-on-target-down). */
+  exitCode: ExitCode;
+  stop?: StopEvent;
+  stages: StageWindow[];
+  summary: unknown;
+  /** The engine's own cost over the run. */
+  engine: EngineResult['engine'];
+  durationS: number;
+}
+
+function pickTest(suite: SuiteDefinition, id: string): TestDefinition {
+  const t = suite.tests.find((x) => x.id === id);
+  if (!t) {
+    throw new MlperfError('TEST_UNKNOWN', `test "${id}" is not in suite "${suite.name}"`, {
+      hint: `use one of: ${suite.tests.map((x) => x.id).join(', ')}`,
+    });
+  }
+  return t;
+}
+
+function resolveCorridors(
+  suite: SuiteDefinition,
+  test: TestDefinition,
+  transfer: TransferTemplate,
+): EngineCorridor[] {
+  const defs: CorridorDefinition[] = test.corridors ?? suite.corridors;
+  if (defs.length === 0) {
+    throw new MlperfError('CORRIDORS_EMPTY', `test "${test.id}": no corridors`, {
+      hint: 'define at least one corridor (payer, payee, weight)',
+    });
+  }
+  const amount = canonicalAmount(transfer.amount);
+  return defs.map((c, i) => {
+    const payer = suite.dfsps.find((d) => d.id === c.payer);
+    if (!payer || !suite.dfsps.some((d) => d.id === c.payee)) {
+      throw new MlperfError(
+        'CORRIDOR_UNKNOWN_DFSP',
+        `corridors[${i}]: ${c.payer} -> ${c.payee} names a DFSP the suite does not define`,
+        {
+          hint: `DFSPs are: ${suite.dfsps.map((d) => d.id).join(', ')}`,
+        },
+      );
+    }
+    if (!(c.weight > 0)) {
+      throw new MlperfError('CORRIDOR_WEIGHT', `corridors[${i}].weight: ${c.weight} must be > 0`, {
+        hint: 'weights are shares, e.g. 0.4',
+      });
+    }
+    return {
+      ...c,
+      name: c.name ?? `${c.payer}->${c.payee}`,
+      amount,
+      currency: transfer.currency ?? payer.currency,
+    };
+  });
+}
+
+/** Default in-flight cap: five seconds of the peak planned rate, within [1000, 20000]. */
+function defaultMaxInFlight(test: TestDefinition, peakRate: number): number {
+  return (
+    test.maxInFlight ??
+    Math.min(20_000, Math.max(1000, Math.ceil((Number.isFinite(peakRate) ? peakRate : 4000) * 5)))
+  );
+}
+
+function openLog(path: string): { write: (line: string) => void; close: () => void } {
+  const fd = openSync(path, 'a');
+  return {
+    write: (line) => {
+      try {
+        writeSync(fd, `${line}\n`);
+      } catch {
+        // A full disk must not stop the run; the timeseries keeps the evidence.
+      }
+    },
+    close: () => closeSync(fd),
+  };
+}
+
+/**
+ * Runs one test of a suite against a hub (embedded or a real Mojaloop) and writes its results
+ * directory: run.json, timeseries.ndjson (every second), k6-summary.json, logs/engine.log.
+ * Bad input and an unreachable target fail before any load.
+ */
+export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
+  const suite =
+    options.profile && !options.suite.profile
+      ? resolveProfile(options.suite, { profile: options.profile })
+      : options.suite;
+  const test = pickTest(suite, options.test);
+  const transfer: TransferTemplate = { ...suite.transfer, ...test.transfer };
+  const corridors = resolveCorridors(suite, test, transfer);
+  const stages = timeStages(test.stages, `tests.${test.id}.stages`);
+  const expirationMs = parseDuration(transfer.expiration, 'transfer.expiration');
+  const thresholds = parseThresholds(
+    test.thresholds ?? thresholdsFromCriteria(test.criteria),
+    `tests.${test.id}.thresholds`,
+  );
+  const plannedMs = totalDurationMs(stages);
+  const warmupMs = test.warmup ? parseDuration(test.warmup, 'warmup') : 0;
+  const cooldownMs = test.cooldown ? parseDuration(test.cooldown, 'cooldown') : 0;
+  const peakRate = Math.max(...stages.map((s) => Math.max(s.fromRate, s.toRate)), test.recovery?.rate ?? 0);
+  const maxInFlight = options.maxInFlight ?? defaultMaxInFlight(test, peakRate);
+  const stopWindowMs = test.stopRule?.window
+    ? parseDuration(test.stopRule.window, 'stopRule.window')
+    : 10_000;
+  const timeoutMs = expirationMs + (options.timeoutGraceMs ?? 5000);
+  const recovery = test.recovery
+    ? { rate: test.recovery.rate, durationMs: parseDuration(test.recovery.duration, 'recovery.duration') }
+    : undefined;
+
+  await checkTarget(options.target.url);
+  const secret = options.secret ?? randomBytes(32).toString('hex');
+  let writer: ResultsWriter | undefined;
+  let log: ReturnType<typeof openLog> | undefined;
+  const engine = new LoadEngine({
+    hubUrl: options.target.url,
+    corridors,
+    stages,
+    maxInFlight,
+    expirationMs,
+    timeoutMs,
+    abortDrainMs: options.abortDrainMs ?? 5000,
+    secret,
+    idKind: options.idKind ?? 'uuid',
+    payeeRejectRatio: transfer.payeeRejectRatio ?? 0,
+    ...(test.stopRule ? { stopRule: test.stopRule, stopWindowMs } : {}),
+    ...(recovery ? { recovery } : {}),
+    steady: { fromMs: warmupMs, toMs: Number.isFinite(plannedMs) ? plannedMs - cooldownMs : Infinity },
+    abortOnTargetDown: options.abortOnTargetDown ?? false,
+    callbackHost: options.callback?.host ?? '127.0.0.1',
+    callbackPort: options.callback?.port ?? 0,
+    maxSockets: options.maxSockets ?? 256,
+    log: (line) => log?.write(line),
+    onSecond: (record, e) => {
+      writer?.appendSecond(record);
+      if (options.onSecond) {
+        const t = liveTotals;
+        t.offered += record.offered;
+        t.started += record.started;
+        t.dropped += record.dropped;
+        t.succeeded += record.succeeded;
+        for (const v of Object.values(record.failed)) t.failed += v;
+        options.onSecond({
+          record,
+          elapsedS: e.elapsedS,
+          totalS: plannedMs / 1000,
+          inFlight: e.inFlight,
+          totals: { ...t },
+        });
+      }
+    },
+  });
+  const liveTotals = { offered: 0, started: 0, dropped: 0, succeeded: 0, failed: 0 };
+  try {
+    const bound = await engine.listen();
+    const callbackUrl = (options.callback?.publicUrl ?? bound).replace(/\/$/, '');
+    const dfspIds = [...new Set(corridors.flatMap((c) => [c.payer, c.payee]))];
+    if (options.target.adminUrl && options.registerEndpoints !== false) {
+      await new HubAdmin(options.target.adminUrl).registerCallbacks(
+        dfspIds,
+        (d) => `${callbackUrl}/${encodeURIComponent(d)}`,
+      );
+    }
+    const dfsps = suite.dfsps.filter((d) => dfspIds.includes(d.id));
+    const target: RunTarget = { kind: options.target.kind ?? 'url', url: options.target.url };
+    if (options.target.adminUrl) target.adminUrl = options.target.adminUrl;
+    if (options.target.hubProfile) target.hubProfile = options.target.hubProfile;
+    writer = ResultsWriter.create(
+      options.out,
+      {
+        runId: randomBytes(8).toString('hex'),
+        testId: test.id,
+        testName: test.name,
+        suiteName: suite.name,
+        ...(suite.profile ? { profile: suite.profile.name } : {}),
+        definition: {
+          test,
+          dfsps,
+          corridors: corridors.map(({ amount: _a, currency: _c, ...c }) => c),
+          transfer,
+          ...(suite.bands ? { bands: suite.bands } : {}),
+        },
+        target,
+        executor: {
+          kind: 'local',
+          version: ENGINE_VERSION,
+          settings: {
+            maxInFlight,
+            idKind: options.idKind ?? 'uuid',
+            timeoutMs,
+            callbackUrl,
+            metricsUrl: `${bound}/metrics`,
+          },
+        },
+        versions: { mlperf: ENGINE_VERSION, node: process.version, ...options.versions },
+        host: { hostname: hostname(), platform: platform(), cpus: cpus().length, memoryBytes: totalmem() },
+        stages: stages
+          .filter((s) => Number.isFinite(s.startMs))
+          .map((s) => ({
+            index: s.index,
+            name: stageName(s.stage, s.index),
+            kind: s.stage.kind,
+            startS: s.startMs / 1000,
+            fromRate: s.fromRate,
+            toRate: s.toRate,
+          })),
+      },
+      {
+        ...(options.dirName ? { dirName: options.dirName } : {}),
+        ...(options.minFreeBytes !== undefined ? { minFreeBytes: options.minFreeBytes } : {}),
+      },
+    );
+    log = openLog(writer.logPath('engine.log'));
+    log.write(
+      `${new Date().toISOString()} run ${test.id} against ${options.target.url}: callbacks at ${callbackUrl}, in-flight cap ${maxInFlight}`,
+    );
+    options.onStart?.({
+      dir: writer.dir,
+      callbackUrl,
+      metricsUrl: `${bound}/metrics`,
+      totalS: plannedMs / 1000,
+    });
+
+    const r = await engine.run(options.signal);
+    return finishRun(writer, r, test, corridors, thresholds, log);
+  } catch (err) {
+    if (writer && writer.current.status === 'running') {
+      writer.finish('failed', { reason: err instanceof Error ? err.message : String(err) });
+    }
+    throw err;
+  } finally {
+    log?.close();
+    await engine.close();
+  }
+}
+
+function finishRun(
+  writer: ResultsWriter,
+  r: EngineResult,
+  test: TestDefinition,
+  corridors: EngineCorridor[],
+  thresholds: ReturnType<typeof parseThresholds>,
+  log: ReturnType<typeof openLog>,
+): RunTestResult {
+  const { summary, results } = k6Summary(
+    r,
+    corridors.map((c) => c.name),
+    thresholds,
+  );
+  writer.writeK6Summary(summary);
+  const criteria = evaluateCriteria(test.criteria, r);
+  const passed =
+    r.status === 'completed' && results.every((t) => t.ok) && criteria.every((c) => c.status !== 'failed');
+  const reason =
+    r.reason ??
+    (r.stop
+      ? `stop rule fired at ${r.stop.rate.toFixed(0)} TPS after ${r.stop.atS.toFixed(1)} s: ${r.stop.reason}`
+      : undefined);
+  writer.updateManifest({ stages: r.stages, ...(r.stop ? { stopped: r.stop } : {}) });
+  writer.finish(r.status, { ...(reason ? { reason } : {}), totals: r.totals });
+  for (const t of results)
+    log.write(`threshold ${t.metric} ${t.expression}: ${t.ok ? 'ok' : 'CROSSED'} (${t.actual ?? 'no data'})`);
+  for (const c of criteria) log.write(`criterion ${c.criterion.kind}: ${c.status}: ${c.detail}`);
+  const a = r.anomalies;
+  log.write(
+    `callbacks: ${a.badJson} bad JSON, ${a.unknownTransfer} unknown transfer, ${a.badFulfilment} bad fulfilment, ${a.unexpected} unexpected`,
+  );
+  const exitCode = r.targetDown ? ExitCode.unavailable : passed ? ExitCode.ok : ExitCode.criteriaFailed;
+  const out: RunTestResult = {
+    dir: writer.dir,
+    status: r.status,
+    totals: r.totals,
+    thresholds: results,
+    criteria,
+    passed,
+    exitCode,
+    stages: r.stages,
+    summary,
+    engine: r.engine,
+    durationS: r.durationS,
+  };
+  if (reason) out.reason = reason;
+  if (r.stop) out.stop = r.stop;
+  return out;
+}

@@ -1,0 +1,256 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ENGINE_METRICS, readResults, type TimeseriesRecord } from '@mlperf/core';
+import { decodeSnapshot, runTest } from '@mlperf/scenarios';
+import type { Histogram } from 'hdr-histogram-js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { newHistogram } from '../src/engine/histograms.js';
+import { type StubHub, type StubHubOptions, startStubHub } from './support/stub-hub.js';
+import { suiteWith } from './support/suite.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+let hub: StubHub | undefined;
+let out: string;
+beforeEach(() => {
+  out = mkdtempSync(join(tmpdir(), 'mlperf-engine-'));
+});
+afterEach(async () => {
+  await hub?.close();
+  hub = undefined;
+  rmSync(out, { recursive: true, force: true });
+});
+
+async function stub(options: StubHubOptions = {}): Promise<StubHub> {
+  hub = await startStubHub(options);
+  return hub;
+}
+
+function merged(records: TimeseriesRecord[], pick: (r: TimeseriesRecord) => string | undefined): Histogram {
+  const h = newHistogram();
+  for (const r of records) {
+    const hdr = pick(r);
+    if (hdr) h.add(decodeSnapshot(hdr));
+  }
+  return h;
+}
+
+describe('the open-model engine over real HTTP', () => {
+  it('offers exactly the planned arrivals, second by second, and accounts for every transfer', async () => {
+    const h = await stub();
+    const r = await runTest({
+      suite: suiteWith([{ kind: 'constant', rate: 300, duration: '3s' }]),
+      test: 'probe',
+      target: { url: h.url, adminUrl: h.adminUrl },
+      out,
+      minFreeBytes: 0,
+    });
+    expect(r.status).toBe('completed');
+    // A starved machine may drop a late arrival (counted); everything started succeeds.
+    expect(r.totals).toMatchObject({ offered: 900, unfinished: 0 });
+    expect(r.totals.started + r.totals.dropped).toBe(900);
+    expect(r.totals.dropped).toBeLessThan(90);
+    expect(r.totals.succeeded).toBe(r.totals.started);
+    expect(h.prepares).toBe(r.totals.started);
+    const d = readResults(r.dir);
+    expect(d.problems).toEqual([]);
+    const full = d.timeseries.filter((x) => x.s < 3);
+    // Arrivals are counted in the second the plan puts them in.
+    expect(full.map((x) => x.offered)).toEqual([300, 300, 300]);
+    expect(full.map((x) => x.offeredRate)).toEqual([300, 300, 300]);
+    const k6 = d.k6Summary as { metrics: Record<string, Record<string, number>> };
+    expect(k6.metrics.iterations?.count).toBe(r.totals.started);
+    expect(k6.metrics.dropped_iterations?.count).toBe(r.totals.dropped);
+    expect(k6.metrics.transfer_success?.value).toBe(1);
+    expect(k6.metrics.http_reqs?.count).toBe(2 * r.totals.started); // prepares + payee fulfils
+    expect(d.manifest.status).toBe('completed');
+    expect(d.manifest.totals?.succeeded).toBe(r.totals.succeeded);
+    expect(Object.keys(k6.metrics)).toContain('transfer_duration{stage:constant 300 TPS}');
+    expect(Object.keys(k6.metrics)).toContain('transfer_duration{corridor:perffsp-1->perffsp-5}');
+    // The same shape as a real k6 --summary-export for the metrics both have.
+    const fixture = JSON.parse(
+      readFileSync(join(here, '../../../../shared/fixtures/k6/summary-export.json'), 'utf8'),
+    ) as {
+      metrics: Record<string, Record<string, unknown>>;
+      root_group: Record<string, unknown>;
+    };
+    const shape = (m: Record<string, unknown> | undefined) =>
+      Object.keys(m ?? {})
+        .filter((k) => k !== 'thresholds')
+        .sort();
+    for (const name of [
+      'iterations',
+      'http_reqs',
+      'http_req_failed',
+      'http_req_duration',
+      'iteration_duration',
+      'checks',
+      'vus',
+      'vus_max',
+    ])
+      expect(shape(k6.metrics[name]), name).toEqual(shape(fixture.metrics[name]));
+    expect(Object.keys(d.k6Summary as object).sort()).toEqual(Object.keys(fixture).sort());
+  });
+
+  it('keeps the corridor mix within 1% of 40/25/20/15 over 10,000 transfers', async () => {
+    const h = await stub();
+    const r = await runTest({
+      suite: suiteWith([{ kind: 'constant', rate: 2000, duration: '5s' }], {
+        transfer: { expiration: '2s' },
+      }),
+      test: 'probe',
+      target: { url: h.url, adminUrl: h.adminUrl },
+      out,
+      minFreeBytes: 0,
+      timeoutGraceMs: 500,
+    });
+    // The mix is decided per arrival, so it holds whatever a busy machine does to the outcomes.
+    expect(r.totals.offered).toBe(10_000);
+    expect(r.totals.started + r.totals.dropped).toBe(10_000);
+    const d = readResults(r.dir);
+    const started: Record<string, number> = {};
+    for (const rec of d.timeseries)
+      for (const [name, c] of Object.entries(rec.corridors)) started[name] = (started[name] ?? 0) + c.offered;
+    const share = (n: string) => (started[n] ?? 0) / 10_000;
+    expect(Math.abs(share('perffsp-1->perffsp-5') - 0.4)).toBeLessThan(0.01);
+    expect(Math.abs(share('perffsp-2->perffsp-6') - 0.25)).toBeLessThan(0.01);
+    expect(Math.abs(share('perffsp-3->perffsp-7') - 0.2)).toBeLessThan(0.01);
+    expect(Math.abs(share('perffsp-4->perffsp-8') - 0.15)).toBeLessThan(0.01);
+    expect(
+      r.totals.succeeded + Object.values(r.totals.failed).reduce((a, b) => a + b, 0) + r.totals.unfinished,
+    ).toBe(r.totals.started);
+  }, 60_000);
+
+  it('charges a hub stall to every arrival behind it (intended start) but not to the service time', async () => {
+    const h = await stub();
+    const stallMs = 1000;
+    const r = await runTest({
+      suite: suiteWith([{ kind: 'constant', rate: 200, duration: '3s' }]),
+      test: 'probe',
+      target: { url: h.url, adminUrl: h.adminUrl },
+      out,
+      minFreeBytes: 0,
+      maxSockets: 2,
+      onSecond: (live) => {
+        if (live.record.s === 0) h.stall(stallMs);
+      },
+    });
+    expect(r.totals.succeeded).toBe(600);
+    const d = readResults(r.dir);
+    const e2e = merged(d.timeseries, (x) => x.latency.e2e?.hdr);
+    const service = merged(d.timeseries, (x) => x.latency.service?.hdr);
+    const dispatch = merged(d.timeseries, (x) => x.latency.dispatch?.hdr);
+    // ~200 arrivals queued behind the stall: their latency from the intended start spans 0..1000 ms.
+    expect(e2e.maxValue / 1000).toBeGreaterThan(stallMs * 0.8);
+    expect(e2e.getValueAtPercentile(90) / 1000).toBeGreaterThan(stallMs * 0.4);
+    expect(dispatch.getValueAtPercentile(90) / 1000).toBeGreaterThan(stallMs * 0.3);
+    // Only the requests that were on the two sockets waited the stall out after their send.
+    expect(service.getValueAtPercentile(90) / 1000).toBeLessThan(stallMs * 0.3);
+    expect(e2e.getValueAtPercentile(90)).toBeGreaterThan(service.getValueAtPercentile(90) * 2);
+    const k6 = d.k6Summary as { metrics: Record<string, Record<string, number>> };
+    expect(k6.metrics.transfer_duration?.['p(90)']).toBeGreaterThan(
+      (k6.metrics.transfer_service_duration?.['p(90)'] ?? 0) * 3,
+    );
+  });
+
+  it('ends every started transfer in exactly one outcome, by error type', async () => {
+    const h = await stub({
+      rejectEvery: { n: 7, status: 503 },
+      errorCallbackEvery: { n: 11, code: '4001' },
+      swallowEvery: 13,
+      resetEvery: 17,
+      badFulfilmentEvery: 19,
+    });
+    const r = await runTest({
+      suite: suiteWith([{ kind: 'constant', rate: 200, duration: '2s' }], {
+        transfer: { expiration: '1s', payeeRejectRatio: 0.05 },
+      }),
+      test: 'probe',
+      target: { url: h.url, adminUrl: h.adminUrl },
+      out,
+      minFreeBytes: 0,
+      timeoutGraceMs: 500,
+    });
+    const t = r.totals;
+    const failed = Object.values(t.failed).reduce((a, b) => a + b, 0);
+    expect(t.offered).toBe(400);
+    expect(t.started + t.dropped).toBe(t.offered);
+    expect(t.succeeded + failed + t.unfinished).toBe(t.started);
+    expect(t.unfinished).toBe(0);
+    // The stub counts prepares 1..400; each fault fires on its multiples, first match wins.
+    const n = (k: number) => Math.floor(400 / k);
+    expect(t.failed['http:503']).toBe(n(7) - n(7 * 17));
+    expect(t.failed.connection).toBe(n(17));
+    expect(t.failed['fspiop:4001']).toBeGreaterThan(0);
+    expect(t.failed.timeout).toBeGreaterThan(0);
+    expect(t.failed['fspiop:bad-fulfilment']).toBeGreaterThan(0);
+    expect(t.failed['fspiop:5105']).toBeGreaterThan(0);
+    const d = readResults(r.dir);
+    const fromSeconds: Record<string, number> = {};
+    for (const rec of d.timeseries)
+      for (const [k, v] of Object.entries(rec.failed)) fromSeconds[k] = (fromSeconds[k] ?? 0) + v;
+    expect(fromSeconds).toEqual(t.failed);
+    const k6 = d.k6Summary as { metrics: Record<string, Record<string, number>> };
+    expect(k6.metrics.transfer_success?.fails).toBe(failed);
+  });
+
+  it('counts arrivals beyond the in-flight cap as dropped', async () => {
+    const h = await stub({ swallowEvery: 1 });
+    const r = await runTest({
+      suite: suiteWith([{ kind: 'constant', rate: 100, duration: '2s' }], { transfer: { expiration: '1s' } }),
+      test: 'probe',
+      target: { url: h.url, adminUrl: h.adminUrl },
+      out,
+      minFreeBytes: 0,
+      maxInFlight: 20,
+      timeoutGraceMs: 200,
+    });
+    expect(r.totals.offered).toBe(200);
+    expect(r.totals.dropped).toBeGreaterThan(100);
+    expect(r.totals.started + r.totals.dropped).toBe(200);
+    expect(r.totals.failed.timeout).toBe(r.totals.started);
+    const k6 = readResults(r.dir).k6Summary as { metrics: Record<string, Record<string, number>> };
+    expect(k6.metrics.dropped_iterations?.count).toBe(r.totals.dropped);
+  });
+
+  it('counts and logs bad, unknown and foreign callbacks without stopping', async () => {
+    const h = await stub();
+    let callbackUrl = '';
+    let metrics = '';
+    const r = await runTest({
+      suite: suiteWith([{ kind: 'constant', rate: 50, duration: '2s' }]),
+      test: 'probe',
+      target: { url: h.url, adminUrl: h.adminUrl },
+      out,
+      minFreeBytes: 0,
+      onStart: (i) => {
+        callbackUrl = i.callbackUrl;
+      },
+      onSecond: async (live) => {
+        if (live.record.s !== 0) return;
+        const put = (path: string, body: string) =>
+          fetch(`${callbackUrl}${path}`, {
+            method: 'PUT',
+            body,
+            headers: { 'content-type': 'application/json' },
+          }).then((x) => x.status);
+        expect(await put('/perffsp-1/transfers/not-a-transfer', '{"transferState":"COMMITTED"}')).toBe(200);
+        expect(await put('/perffsp-1/transfers/x', '{not json')).toBe(400);
+        expect(await put('/perffsp-1/transfers/x/error', '][')).toBe(400);
+        metrics = await fetch(`${callbackUrl}/metrics`).then((x) => x.text());
+      },
+    });
+    expect(r.status).toBe('completed');
+    expect(r.totals.succeeded).toBe(100);
+    const d = readResults(r.dir);
+    const k6 = d.k6Summary as { metrics: Record<string, Record<string, number>> };
+    expect(k6.metrics.callbacks_invalid?.count).toBe(2);
+    expect(k6.metrics.callbacks_unknown_transfer?.count).toBe(1);
+    expect(d.logs).toContain('engine.log');
+    // The engine's /metrics serves every ENGINE_METRICS name (Prometheus text format).
+    for (const name of Object.values(ENGINE_METRICS))
+      expect(metrics).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
+    expect(metrics).toMatch(/^mlperf_iterations_total\{corridor="perffsp-1->perffsp-5"\} \d+/m);
+  });
+});

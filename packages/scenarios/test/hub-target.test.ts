@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readResults } from '@mlperf/core';
+import { type HubHandle, startHub } from '@mlperf/hub';
+import { runTest, standardSuite } from '@mlperf/scenarios';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let hub: HubHandle;
+let out: string;
+beforeAll(async () => {
+  hub = await startHub({ isolation: 'process', profile: 'healthy' });
+  out = mkdtempSync(join(tmpdir(), 'mlperf-hub-'));
+});
+afterAll(async () => {
+  await hub?.stop();
+  if (!process.env.KEEP) rmSync(out, { recursive: true, force: true });
+});
+
+describe('the quick target test against the embedded hub (own process)', () => {
+  it('meets the seed criteria: success > 99.5%, p95 < 300 ms, p99 < 500 ms, achieved within 1% of 1000 TPS', {
+    retry: 1,
+    timeout: 150_000,
+  }, async () => {
+    await hub.reset();
+    const r = await runTest({
+      suite: standardSuite(),
+      profile: 'quick',
+      test: 'target-1000tps',
+      target: { url: hub.url, adminUrl: hub.adminUrl, kind: 'embedded', hubProfile: 'healthy' },
+      out,
+      minFreeBytes: 0,
+    });
+    const d = readResults(r.dir);
+    expect(d.problems).toEqual([]);
+    expect(r.status).toBe('completed');
+    // 30 s of 1000 TPS planned; every started transfer ends in one outcome.
+    expect(r.totals.offered).toBe(30_000);
+    expect(r.totals.unfinished).toBe(0);
+    const failed = Object.values(r.totals.failed).reduce((a, b) => a + b, 0);
+    expect(r.totals.succeeded + failed).toBe(r.totals.started);
+    // A CPU-starved machine (the engine itself could not keep its schedule) says nothing about the
+    // hub: then only the accounting above is asserted, and the test says why.
+    const starved = r.totals.dropped > 0 || r.engine.schedulingLagP99Ms > 100;
+    if (starved) {
+      console.warn(
+        `machine too busy to judge the hub (load ${loadavg()[0]?.toFixed(1)} on ${cpus().length} CPUs, engine p99 scheduling lag ${r.engine.schedulingLagP99Ms.toFixed(0)} ms, ${r.totals.dropped} late arrivals dropped): seed criteria not asserted`,
+      );
+      return;
+    }
+    const detail = r.criteria.map((c) => `${c.criterion.kind}: ${c.status} ${c.detail}`).join('\n');
+    const by = (kind: string) => r.criteria.filter((c) => c.criterion.kind === kind);
+    expect(by('success-rate')[0]?.status, detail).toBe('passed');
+    for (const c of by('latency')) expect(c.status, detail).toBe('passed');
+    const achieved = by('achieved-rate')[0]?.actual ?? 0;
+    expect(Math.abs(achieved - 1), detail).toBeLessThan(0.01);
+  });
+});

@@ -1,0 +1,98 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { readResults } from '@mlperf/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type StubHub, startStubHub } from './support/stub-hub.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+let hub: StubHub;
+let out: string;
+let child: ChildProcess | undefined;
+beforeEach(async () => {
+  hub = await startStubHub();
+  out = mkdtempSync(join(tmpdir(), 'mlperf-interrupt-'));
+});
+afterEach(async () => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  await hub.close();
+  rmSync(out, { recursive: true, force: true });
+});
+
+/** Starts the child run and resolves with its results directory once two seconds are on disk. */
+async function startRun(): Promise<string> {
+  child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', join(here, 'support/run-child.ts'), hub.url, out],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const dir = await new Promise<string>((resolve, reject) => {
+    lines.on('line', (l) => {
+      if (l.startsWith('dir ')) resolve(l.slice(4));
+    });
+    child?.once('exit', (code) => reject(new Error(`child exited ${code} before the run started`)));
+  });
+  const ts = join(dir, 'timeseries.ndjson');
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(ts) || readFileSync(ts, 'utf8').split('\n').filter(Boolean).length < 2) {
+    if (Date.now() > deadline) throw new Error('no timeseries after 30 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return dir;
+}
+
+const exited = (c: ChildProcess) => new Promise<number | null>((r) => c.once('exit', (code) => r(code)));
+
+describe('an interrupted run leaves an analyzable directory', () => {
+  it('SIGINT: stops arrivals, drains, writes the summary with status aborted', async () => {
+    const dir = await startRun();
+    const c = child as ChildProcess;
+    const done = exited(c);
+    c.kill('SIGINT');
+    expect(await done).toBe(1);
+    const d = readResults(dir);
+    expect(d.manifest.status).toBe('aborted');
+    expect(d.manifest.statusReason).toMatch(/SIGINT/);
+    expect(d.problems).toEqual([]);
+    expect(d.timeseries.length).toBeGreaterThanOrEqual(2);
+    const t = d.manifest.totals;
+    expect(t).toBeDefined();
+    if (!t) return;
+    expect(t.offered).toBeLessThan(6000);
+    const failed = Object.values(t.failed).reduce((a, b) => a + b, 0);
+    expect(t.succeeded + failed + t.unfinished).toBe(t.started);
+    const k6 = d.k6Summary as { metrics: Record<string, Record<string, number>> };
+    expect(k6.metrics.iterations?.count).toBe(t.started);
+  }, 60_000);
+
+  it('SIGTERM does the same', async () => {
+    const dir = await startRun();
+    const c = child as ChildProcess;
+    const done = exited(c);
+    c.kill('SIGTERM');
+    expect(await done).toBe(1);
+    expect(readResults(dir).manifest.statusReason).toMatch(/SIGTERM/);
+  }, 60_000);
+
+  it('SIGKILL: the reader still accepts the directory and says what is missing; a torn last line is skipped', async () => {
+    const dir = await startRun();
+    const c = child as ChildProcess;
+    const done = exited(c);
+    c.kill('SIGKILL');
+    await done;
+    appendFileSync(join(dir, 'timeseries.ndjson'), '{"t":1,"s":99,"offe');
+    const d = readResults(dir);
+    expect(d.manifest.status).toBe('running');
+    expect(d.timeseries.length).toBeGreaterThanOrEqual(2);
+    expect(d.timeseries.every((r) => r.s !== 99)).toBe(true);
+    expect(d.problems.join('\n')).toMatch(/interrupted/);
+    expect(d.problems.join('\n')).toMatch(/truncated/);
+    expect(d.problems.join('\n')).toMatch(/k6-summary.json: missing/);
+  }, 60_000);
+});
