@@ -13,26 +13,26 @@ describe('mlperf', () => {
     expect(r.stdout).toMatchInlineSnapshot(`
       "Prove a Mojaloop hub clears 1000 transfers per second. Exit codes: 0 ok, 1 criteria failed, 2 bad input or usage, 3 target or infrastructure unavailable. (mlperf v0.1.0)
 
-      USAGE mlperf hub|analyze|compare|suite|validate|promql|run|reset|positions|report|collect|package|dashboards|manifests|check|monitor
+      USAGE mlperf check|suite|run|monitor|reset|positions|hub|analyze|compare|report|dashboards|collect|package|promql|manifests|validate
 
       COMMANDS
 
+             check    Pre-test check (pre-test-check.sh): services healthy, uptime, utilisation < 20%, no alerts, cluster capacity, test data, a first transfer, generator capacity, estimated duration and cost. Exit 0 ready, 1 a check failed, 3 target unreachable.
+             suite    The performance test suite: show its plan (and run it).
+               run    Run one test against the embedded hub or a real Mojaloop, live, and write its results directory.
+           monitor    Follow a running suite or test from a second terminal: progress, key metrics with bands, errors of the last 5 min, service health, live issues.
+             reset    Reset DFSP funds, limits and positions to the suite's opening state (reset-test-data), then show them.
+         positions    Show each DFSP's funds available to send (liquidity minus position), as check-dfsp-positions does.
                hub    Run the embedded Mojaloop hub simulator until Ctrl-C, printing its URLs.
            analyze    Judge a results directory, a suite directory or real k6 output; write analysis.json; exit 1 when criteria fail.
            compare    Compare run B against baseline run A metric by metric with a significance test; exit 1 on a significant regression (a CI gate).
-             suite    The performance test suite: show its plan (and run it).
-          validate    Check a suite file and list every problem with its path and a hint (exit 2 when invalid).
-            promql    Lint PromQL, run validation queries, list the catalogue, write recording rules
-               run    Run one test against the embedded hub or a real Mojaloop, live, and write its results directory.
-             reset    Reset DFSP funds, limits and positions to the suite's opening state (reset-test-data), then show them.
-         positions    Show each DFSP's funds available to send (liquidity minus position), as check-dfsp-positions does.
             report    Write analysis-report.html for a results directory, or the suite, success and playbook reports for a suite directory
+        dashboards    Grafana dashboards: export them for provisioning, capture screenshots of a test
            collect    Gather summary, metrics, dashboards, logs and resource data into a results directory
            package    Package results into one tar.gz with a SHA-256 manifest (secrets scrubbed)
-        dashboards    Grafana dashboards: export them for provisioning, capture screenshots of a test
+            promql    Lint PromQL, run validation queries, list the catalogue, write recording rules
          manifests    Write k6-operator manifests: tests/01-baseline-100tps.yaml ... 05-stress-test.yaml (DFSP simulator, script ConfigMap, TestRun), for \`kubectl apply -f\`.
-             check    Pre-test check (pre-test-check.sh): services healthy, uptime, utilisation < 20%, no alerts, cluster capacity, test data, a first transfer, generator capacity, estimated duration and cost. Exit 0 ready, 1 a check failed, 3 target unreachable.
-           monitor    Follow a running suite or test from a second terminal: progress, key metrics with bands, errors of the last 5 min, service health, live issues.
+          validate    Check a suite file and list every problem with its path and a hint (exit 2 when invalid).
 
       Use mlperf <command> --help for more information about a command."
     `);
@@ -94,7 +94,7 @@ describe('mlperf', () => {
       {
         "code": 2,
         "stderr": "USAGE: \`mlperf\`: unknown command nope
-        hint: use one of: hub, analyze, compare, suite, validate, promql, run, reset, positions, report, collect, package, dashboards, manifests, check, monitor (\`mlperf --help\` tells more)",
+        hint: use one of: check, suite, run, monitor, reset, positions, hub, analyze, compare, report, dashboards, collect, package, promql, manifests, validate (\`mlperf --help\` tells more)",
         "stdout": "",
       }
     `);

@@ -138,7 +138,7 @@ describe('one rendered iteration (script logic run in Node with k6 module stand-
     expect(headers['FSPIOP-Source']).toBe(body.payerFsp);
     expect(headers['FSPIOP-Destination']).toBe(body.payeeFsp);
     expect(body.transferId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(body.amount).toEqual({ amount: '0.10', currency: 'USD' });
+    expect(body.amount).toEqual({ amount: '0.05', currency: 'USD' });
     expect(body.ilpPacket).toMatch(/^[A-Za-z0-9_-]+$/);
     const fulfilment = createHmac('sha256', DEFAULT_FULFILMENT_SECRET).update(body.transferId).digest();
     expect(body.condition).toBe(createHash('sha256').update(fulfilment).digest('base64url'));
