@@ -291,21 +291,27 @@ function checkProgression(c: Checker, facts: TestFacts): void {
       c.error(path, `unknown test "${target}"`, `use one of: ${[...facts.ids.keys()].join(', ')}`);
     }
   }
-  const reported = new Set<string>();
+  // Each test has at most one `after`: walk each chain once, marking tests done (linear time).
+  const state = new Map<string, 'walking' | 'done'>();
   for (const start of facts.after.keys()) {
-    const chain = [start];
-    let next = facts.after.get(start)?.target;
-    while (next !== undefined && next !== start && !chain.includes(next)) {
-      chain.push(next);
-      next = facts.after.get(next)?.target;
+    const path: string[] = [];
+    let id: string | undefined = start;
+    while (id !== undefined && !state.has(id)) {
+      state.set(id, 'walking');
+      path.push(id);
+      id = facts.after.get(id)?.target;
     }
-    if (next !== start || chain.length < 2 || chain.some((t) => reported.has(t))) continue;
-    for (const t of chain) reported.add(t);
-    c.error(
-      facts.after.get(start)?.path ?? 'tests',
-      `progression cycle: ${[...chain, start].join(' -> ')}`,
-      'remove one `after` so the tests have a first one',
-    );
+    if (id !== undefined && state.get(id) === 'walking') {
+      const cycle = path.slice(path.indexOf(id));
+      if (cycle.length > 1) {
+        c.error(
+          facts.after.get(id)?.path ?? 'tests',
+          `progression cycle: ${[...cycle, id].join(' -> ')}`,
+          'remove one `after` so the tests have a first one',
+        );
+      }
+    }
+    for (const t of path) state.set(t, 'done');
   }
 }
 

@@ -283,6 +283,29 @@ describe('validateSuite: each rule rejects a bad input with its path', () => {
   });
 });
 
+describe('validateSuite: progression', () => {
+  const chain = (afters: (string | undefined)[]) =>
+    broken((s) => {
+      const template = s.tests[0]!;
+      s.tests = afters.map((after, i) => ({
+        ...structuredClone(template),
+        id: `t${i}`,
+        ...(after ? { after } : {}),
+      }));
+      s.criteria = [];
+    });
+
+  it('accepts a long chain and reports a cycle entered from outside once', () => {
+    expect(problems(chain([undefined, ...Array.from({ length: 99 }, (_, i) => `t${i}`)]))).toEqual([]);
+    expect(problems(chain(['t1', 't2', 't3', 't2']))).toEqual([
+      'tests[2].after: progression cycle: t2 -> t3 -> t2',
+    ]);
+    expect(problems(chain(['t2', 't0', 't1']))).toEqual([
+      'tests[0].after: progression cycle: t0 -> t2 -> t1 -> t0',
+    ]);
+  });
+});
+
 describe('validateSuite: all problems at once', () => {
   it('throws one SUITE_INVALID (exit 2) listing every problem with its hint', () => {
     const input = broken((s) => {
