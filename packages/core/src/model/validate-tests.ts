@@ -1,5 +1,6 @@
 import { at, type Checker, type Obj } from './validate-check.js';
 import { type CorridorCheck, checkCorridors, checkTransfer } from './validate-parts.js';
+import { isObj } from './validate-check.js';
 
 const TEST_KEYS = [
   'id',
@@ -106,9 +107,13 @@ export function checkTests(c: Checker, input: unknown, corridors: CorridorCheck)
       );
     }
     c.number(at(path, 'maxInFlight'), t.maxInFlight, { required: false, min: 1, integer: true });
-    const currency = checkTransfer(c, at(path, 'transfer'), t.transfer, true) ?? corridors.currency;
-    if (t.corridors !== undefined)
+    const ownCurrency = checkTransfer(c, at(path, 'transfer'), t.transfer, true);
+    const currency = ownCurrency ?? corridors.currency;
+    if (t.corridors !== undefined) {
       checkCorridors(c, at(path, 'corridors'), t.corridors, { ...corridors, currency });
+    } else if (ownCurrency !== undefined && ownCurrency !== corridors.currency) {
+      checkSuiteCorridorCurrency(c, at(at(path, 'transfer'), 'currency'), ownCurrency, corridors);
+    }
     if (t.after !== undefined) {
       const target = c.string(at(path, 'after'), t.after, {
         hint: 'the id of the test that must pass first',
@@ -118,6 +123,26 @@ export function checkTests(c: Checker, input: unknown, corridors: CorridorCheck)
   });
   checkProgression(c, facts);
   return facts;
+}
+
+/** A test that changes the currency but keeps the suite's corridors: every DFSP on them must hold it. */
+function checkSuiteCorridorCurrency(c: Checker, path: string, currency: string, ctx: CorridorCheck): void {
+  const ids = new Set<string>();
+  for (const k of ctx.suiteCorridors) {
+    if (!isObj(k)) continue;
+    for (const id of [k.payer, k.payee]) if (typeof id === 'string') ids.add(id);
+  }
+  const wrong = [...ids].filter((id) => {
+    const held = ctx.dfsps.get(id)?.currency;
+    return held !== undefined && held !== currency;
+  });
+  if (wrong.length > 0) {
+    c.error(
+      path,
+      `${currency} is not held by ${wrong.join(', ')} on the suite's corridors`,
+      "use the DFSPs' currency, or give the test its own `corridors` between DFSPs that hold it",
+    );
+  }
 }
 
 /** Returns the closed duration (undefined when open-ended or unknown) and whether an open ramp is present. */

@@ -230,6 +230,11 @@ describe('validateSuite: each rule rejects a bad input with its path', () => {
       ['tests[0].corridors[0].payee: unknown DFSP "nobody"'],
     ],
     [
+      'test in a currency its corridors lack',
+      (s) => set(t0(s), 'transfer', { currency: 'EUR' }),
+      ["tests[0].transfer.currency: EUR is not held by fsp-a, fsp-c, fsp-b on the suite's corridors"],
+    ],
+    [
       'recovery with no rate',
       (s) => set(t1(s), 'recovery', { duration: '1m' }),
       ['tests[1].recovery.rate: is required'],
