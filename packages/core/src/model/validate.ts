@@ -11,7 +11,8 @@ import {
   checkQueries,
   checkTransfer,
 } from './validate-parts.js';
-import { checkSuiteCriteria, checkTests } from './validate-tests.js';
+import { checkSuiteCriteria } from './validate-criteria.js';
+import { checkTests } from './validate-tests.js';
 
 export type { SuiteIssue } from './validate-check.js';
 export { WEIGHT_TOLERANCE } from './validate-parts.js';
