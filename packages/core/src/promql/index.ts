@@ -1,2 +1,87 @@
-// PromQL validation, the validation-query catalogue and the Prometheus client (issue: PromQL library).
-export {};
+// PromQL validation, the validation-query catalogue and the Prometheus client (issue 5).
+export type { Diagnostic, MetricType, Severity, ValidateOptions, ValueType } from './types.js';
+export { isValidQuery, listNames, listSelectors, queryType, validateQuery } from './validate.js';
+export type { SelectorInfo } from './validate.js';
+export type { MatcherInfo } from './tree.js';
+export { validateQueryLive } from './validate-live.js';
+export type { LiveValidateOptions } from './validate-live.js';
+export { formatDiagnostic } from './format.js';
+export { FUNCTIONS } from './functions.js';
+export type { FunctionSignature } from './functions.js';
+export { formatPromDuration, parsePromDuration } from './duration.js';
+export {
+  InstantVector,
+  RangeVector,
+  Scalar,
+  Selector,
+  add,
+  avg,
+  avgBy,
+  avgOverTime,
+  clampMin,
+  count,
+  countBy,
+  delta,
+  deriv,
+  div,
+  filter,
+  histogramQuantile,
+  increase,
+  irate,
+  max,
+  maxBy,
+  maxOverTime,
+  min,
+  minBy,
+  mul,
+  or,
+  quote,
+  rate,
+  scalar,
+  selector,
+  sub,
+  sum,
+  sumBy,
+  sumWithout,
+  topk,
+  vector,
+} from './builders.js';
+export type { Matching, MatcherValue, Operand } from './builders.js';
+export { CATALOGUE, CATALOGUE_FAMILIES, catalogueFor, catalogueQuery } from './catalogue.js';
+export type { CatalogueFamily, CatalogueOptions, CatalogueQuery, QueryUnit } from './catalogue.js';
+export { ENGINE_METRICS, engineMetricNames } from './engine-metrics.js';
+export { SEED_METRICS, SEED_RECORDED_COUNTERS } from './seed-names.js';
+export { ruleFileYaml, seedRecordingRules, writeSeedRecordingRules } from './recording-rules.js';
+export type { RecordingRule, RuleGroup, SeedRulesOptions } from './recording-rules.js';
+export { PROMETHEUS_ENV, PrometheusClient, safeUrl } from './client.js';
+export type {
+  AlertInfo,
+  Annotated,
+  InstantResult,
+  InstantSample,
+  Labels,
+  MetricMetadata,
+  PrometheusAuth,
+  PrometheusClientOptions,
+  RangeSeries,
+  TargetInfo,
+} from './client.js';
+export { MAX_POINTS_PER_SERIES, chooseStep, pointCount } from './step.js';
+export {
+  PROMETHEUS_INSTALL_HINT,
+  findPrometheusBinary,
+  freePort,
+  privatePrometheusConfig,
+  startPrivatePrometheus,
+} from './private-prometheus.js';
+export type {
+  DegradedPrometheus,
+  PrivatePrometheus,
+  PrivatePrometheusOptions,
+  RunningPrometheus,
+  ScrapeTarget,
+} from './private-prometheus.js';
+export { exportQueries, findMissingWindows } from './export.js';
+export type { ExportOptions, ExportReport, ExportableQuery, MissingWindow } from './export.js';
+export { watchQueries } from './watch.js';
+export type { LiveValue, QueryWatch, WatchOptions, WatchedQuery } from './watch.js';

@@ -1,0 +1,508 @@
+import { MlperfError } from '../errors.js';
+import type { BandMetric } from '../model/types.js';
+import { toSeconds } from './duration.js';
+import { engineMetricNames } from './engine-metrics.js';
+import { quote } from './builders.js';
+
+export type CatalogueFamily = 'seed' | 'mojaloop' | 'engine' | 'k6' | 'resources' | 'saturation';
+
+export const CATALOGUE_FAMILIES: readonly CatalogueFamily[] = [
+  'seed',
+  'mojaloop',
+  'engine',
+  'k6',
+  'resources',
+  'saturation',
+];
+
+export type QueryUnit =
+  | 'tps'
+  | 'ratio'
+  | 'ms'
+  | 'seconds'
+  | 'bytes'
+  | 'cores'
+  | 'messages'
+  | 'messages/s'
+  | 'connections'
+  | 'count'
+  | 'boolean';
+
+/** A named validation query. `band`: the Critical Metrics row its values are judged against. */
+export interface CatalogueQuery {
+  name: string;
+  title: string;
+  description: string;
+  promql: string;
+  unit: QueryUnit;
+  band?: BandMetric;
+  family: CatalogueFamily;
+  /** Shown in the live view during a run. */
+  live?: boolean;
+  /** Metric names it rates that are counters (or native histograms) although their names do not say so. */
+  counters?: string[];
+}
+
+export interface CatalogueOptions {
+  /** Prefix of the real Mojaloop metrics (`moja_`). */
+  prefix?: string;
+  /** Prefix of mlperf's engine metrics (`mlperf_`). */
+  enginePrefix?: string;
+  /** Prefix of k6 remote-write metrics (`k6_`). */
+  k6Prefix?: string;
+  /** Rate window of the non-seed queries (`1m`); the seed's own queries keep their `[1m]`. */
+  window?: string;
+  /** Only containers in this Kubernetes namespace (cAdvisor queries). */
+  namespace?: string;
+  /** Only these families. */
+  families?: readonly CatalogueFamily[];
+}
+
+const NAME_RE = /^[a-z_][a-z0-9_]*$/;
+
+function checkPrefix(value: string, option: string): string {
+  if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(value)) {
+    throw new MlperfError(
+      'PROMQL_BAD_PREFIX',
+      `catalogue option ${option} is not a metric-name prefix: ${JSON.stringify(value)}`,
+      {
+        hint: 'use letters, digits, _ and :, starting with a letter or _ (e.g. moja_)',
+      },
+    );
+  }
+  return value;
+}
+
+/** The validation-query catalogue for a deployment's metric names. */
+export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
+  const p = checkPrefix(options.prefix ?? 'moja_', 'prefix');
+  const k = checkPrefix(options.k6Prefix ?? 'k6_', 'k6Prefix');
+  const e = engineMetricNames(checkPrefix(options.enginePrefix ?? 'mlperf_', 'enginePrefix'));
+  const windowText = options.window ?? '1m';
+  toSeconds(windowText, 'catalogue window');
+  const w = `[${windowText}]`;
+  const ns = options.namespace === undefined ? '' : `, namespace=${quote(options.namespace)}`;
+  const c = `{container!="", container!="POD"${ns}}`;
+  const pod = 'namespace, pod, container';
+  const all: CatalogueQuery[] = [
+    // The seed's four validation queries, verbatim (the error query corrected); they read the
+    // `mojaloop_transfer_*` series that mlperf's recording rules define.
+    {
+      family: 'seed',
+      name: 'seed_actual_tps',
+      title: 'Actual TPS (seed)',
+      unit: 'tps',
+      band: 'tps',
+      promql: 'rate(mojaloop_transfer_success[1m])',
+      description: 'The seed\'s "Actual TPS" query: successful transfers per second.',
+    },
+    {
+      family: 'seed',
+      name: 'seed_success_rate',
+      title: 'Success rate (seed)',
+      unit: 'ratio',
+      band: 'success-rate',
+      promql: 'rate(mojaloop_transfer_success[1m]) / rate(mojaloop_transfer_total[1m])',
+      description: "The seed's success-rate query: successful over all transfers.",
+    },
+    {
+      family: 'seed',
+      name: 'seed_p95_latency_seconds',
+      title: 'P95 latency (seed)',
+      unit: 'seconds',
+      promql: 'histogram_quantile(0.95, rate(mojaloop_transfer_duration_bucket[1m]))',
+      description:
+        "The seed's P95 latency query, in seconds (mojaloop_p95_ms is the same in ms, for the band).",
+    },
+    {
+      family: 'seed',
+      name: 'seed_error_rate_by_type',
+      title: 'Errors per second by type (seed, corrected)',
+      unit: 'tps',
+      promql: 'sum by (error_type) (rate(mojaloop_transfer_error[1m]))',
+      description:
+        'The seed wrote `rate(mojaloop_transfer_error[1m]) by (error_type)`, which is not PromQL: `by` belongs to an aggregation.',
+    },
+
+    {
+      family: 'mojaloop',
+      name: 'mojaloop_tps',
+      title: 'Hub TPS',
+      unit: 'tps',
+      band: 'tps',
+      live: true,
+      promql: `sum(rate(${p}transfer_fulfil_count{success="true"}${w}))`,
+      description: 'Transfers the hub fulfilled successfully per second.',
+    },
+    {
+      family: 'mojaloop',
+      name: 'mojaloop_prepare_tps',
+      title: 'Hub prepares per second',
+      unit: 'tps',
+      promql: `sum(rate(${p}transfer_prepare_count${w}))`,
+      description: 'Prepare requests the hub processed per second, successful or not.',
+    },
+    {
+      family: 'mojaloop',
+      name: 'mojaloop_success_rate',
+      title: 'Hub success rate',
+      unit: 'ratio',
+      band: 'success-rate',
+      live: true,
+      promql: `sum(rate(${p}transfer_fulfil_count{success="true"}${w})) / sum(rate(${p}transfer_prepare_count${w}))`,
+      description: 'Successful fulfils over prepares.',
+    },
+    {
+      family: 'mojaloop',
+      name: 'mojaloop_error_rate',
+      title: 'Hub error rate',
+      unit: 'ratio',
+      band: 'error-rate',
+      promql: `((sum(rate(${p}transfer_prepare_count{success="false"}${w})) or vector(0)) + (sum(rate(${p}transfer_fulfil_count{success="false"}${w})) or vector(0))) / sum(rate(${p}transfer_prepare_count${w}))`,
+      description: 'Failed prepares and fulfils over prepares.',
+    },
+    {
+      family: 'mojaloop',
+      name: 'mojaloop_p95_ms',
+      title: 'Hub P95 transfer latency',
+      unit: 'ms',
+      band: 'p95-latency',
+      live: true,
+      promql: `histogram_quantile(0.95, sum by (le) (rate(${p}tx_transfer_bucket${w}))) * 1000`,
+      description: 'P95 of the hub-side transfer duration (moja_tx_transfer), in ms.',
+    },
+    {
+      family: 'mojaloop',
+      name: 'mojaloop_p99_ms',
+      title: 'Hub P99 transfer latency',
+      unit: 'ms',
+      promql: `histogram_quantile(0.99, sum by (le) (rate(${p}tx_transfer_bucket${w}))) * 1000`,
+      description: 'P99 of the hub-side transfer duration, in ms.',
+    },
+    {
+      family: 'mojaloop',
+      name: 'mojaloop_prepare_p95_ms',
+      title: 'Prepare handler P95',
+      unit: 'ms',
+      promql: `histogram_quantile(0.95, sum by (le) (rate(${p}transfer_prepare_bucket${w}))) * 1000`,
+      description: 'P95 time to process a prepare, in ms.',
+    },
+    {
+      family: 'mojaloop',
+      name: 'mojaloop_fulfil_p95_ms',
+      title: 'Fulfil handler P95',
+      unit: 'ms',
+      promql: `histogram_quantile(0.95, sum by (le) (rate(${p}transfer_fulfil_bucket${w}))) * 1000`,
+      description: 'P95 time to process a fulfil, in ms.',
+    },
+    {
+      family: 'mojaloop',
+      name: 'mojaloop_fulfil_prepare_ratio',
+      title: 'Fulfil/prepare rate ratio',
+      unit: 'ratio',
+      promql: `sum(rate(${p}transfer_fulfil_count${w})) / sum(rate(${p}transfer_prepare_count${w}))`,
+      description:
+        'Fulfils over prepares per second; a run keeps up when this stays within 0.98-1.02 (Mojaloop perf whitepaper validity rule).',
+    },
+
+    {
+      family: 'engine',
+      name: 'engine_tps',
+      title: 'Engine TPS',
+      unit: 'tps',
+      band: 'tps',
+      live: true,
+      promql: `sum(rate(${e.transfers}{outcome="success"}${w}))`,
+      description: 'Transfers the load engine saw complete successfully, per second.',
+    },
+    {
+      family: 'engine',
+      name: 'engine_completed_tps',
+      title: 'Engine completions per second',
+      unit: 'tps',
+      promql: `sum(rate(${e.transfers}${w}))`,
+      description: 'Transfers that finished (any outcome) per second.',
+    },
+    {
+      family: 'engine',
+      name: 'engine_offered_tps',
+      title: 'Engine offered rate',
+      unit: 'tps',
+      promql: `sum(rate(${e.offered}${w}))`,
+      description: 'Arrivals the load profile prescribed per second.',
+    },
+    {
+      family: 'engine',
+      name: 'engine_success_rate',
+      title: 'Engine success rate',
+      unit: 'ratio',
+      band: 'success-rate',
+      live: true,
+      promql: `sum(rate(${e.transfers}{outcome="success"}${w})) / sum(rate(${e.transfers}${w}))`,
+      description: 'Successful over finished transfers, as the engine saw them.',
+    },
+    {
+      family: 'engine',
+      name: 'engine_error_rate',
+      title: 'Engine error rate',
+      unit: 'ratio',
+      band: 'error-rate',
+      promql: `(sum(rate(${e.transfers}{outcome!="success"}${w})) or vector(0)) / sum(rate(${e.transfers}${w}))`,
+      description: 'Failed over finished transfers.',
+    },
+    {
+      family: 'engine',
+      name: 'engine_errors_by_type',
+      title: 'Engine errors per second by type',
+      unit: 'tps',
+      promql: `sum by (error_type) (rate(${e.transfers}{outcome!="success"}${w}))`,
+      description: 'Failed transfers per second by error type (fspiop:4001, http:503, timeout, connection).',
+    },
+    {
+      family: 'engine',
+      name: 'engine_p95_ms',
+      title: 'Engine P95 end-to-end latency',
+      unit: 'ms',
+      band: 'p95-latency',
+      live: true,
+      promql: `histogram_quantile(0.95, sum by (le) (rate(${e.duration}_bucket${w}))) * 1000`,
+      description: 'P95 end-to-end latency from the intended start (coordinated-omission corrected), in ms.',
+    },
+    {
+      family: 'engine',
+      name: 'engine_p99_ms',
+      title: 'Engine P99 end-to-end latency',
+      unit: 'ms',
+      promql: `histogram_quantile(0.99, sum by (le) (rate(${e.duration}_bucket${w}))) * 1000`,
+      description: 'P99 end-to-end latency, in ms.',
+    },
+    {
+      family: 'engine',
+      name: 'engine_dropped_tps',
+      title: 'Dropped arrivals per second',
+      unit: 'tps',
+      promql: `sum(rate(${e.dropped}${w}))`,
+      description: 'Arrivals the engine could not start (in-flight cap), like k6 dropped_iterations.',
+    },
+    {
+      family: 'engine',
+      name: 'engine_in_flight',
+      title: 'Transfers in flight',
+      unit: 'count',
+      promql: `sum(${e.inFlight})`,
+      description: 'Prepares sent and not yet finished.',
+    },
+
+    {
+      family: 'k6',
+      name: 'k6_tps',
+      title: 'k6 iterations per second',
+      unit: 'tps',
+      band: 'tps',
+      promql: `sum(rate(${k}iterations_total${w}))`,
+      description: 'k6 iterations (one transfer each) per second, from k6 Prometheus remote write.',
+    },
+    {
+      family: 'k6',
+      name: 'k6_http_reqs_rate',
+      title: 'k6 HTTP requests per second',
+      unit: 'tps',
+      promql: `sum(rate(${k}http_reqs_total${w}))`,
+      description: 'HTTP requests k6 sent per second.',
+    },
+    {
+      family: 'k6',
+      name: 'k6_checks_ratio',
+      title: 'k6 checks passed',
+      unit: 'ratio',
+      band: 'success-rate',
+      promql: `avg(${k}checks_rate)`,
+      description: 'Share of k6 checks that passed (each transfer checks its completion).',
+    },
+    {
+      family: 'k6',
+      name: 'k6_http_req_failed_ratio',
+      title: 'k6 failed requests',
+      unit: 'ratio',
+      band: 'error-rate',
+      promql: `avg(${k}http_req_failed_rate)`,
+      description: 'Share of k6 HTTP requests that failed.',
+    },
+    {
+      family: 'k6',
+      name: 'k6_p95_ms',
+      title: 'k6 P95 request duration',
+      unit: 'ms',
+      band: 'p95-latency',
+      promql: `max(${k}http_req_duration_p95) * 1000`,
+      description: 'k6 http_req_duration p(95) in ms; needs K6_PROMETHEUS_RW_TREND_STATS to include p(95).',
+    },
+    {
+      family: 'k6',
+      name: 'k6_p95_ms_native',
+      title: 'k6 P95 request duration (native histogram)',
+      unit: 'ms',
+      promql: `histogram_quantile(0.95, sum(rate(${k}http_req_duration_seconds${w}))) * 1000`,
+      counters: [`${k}http_req_duration_seconds`],
+      description:
+        'The same from k6 native histograms (K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true; Prometheus needs --enable-feature=native-histograms).',
+    },
+    {
+      family: 'k6',
+      name: 'k6_dropped_iterations_rate',
+      title: 'k6 dropped iterations per second',
+      unit: 'tps',
+      promql: `sum(rate(${k}dropped_iterations_total${w}))`,
+      description: 'Iterations k6 could not start for lack of VUs.',
+    },
+    {
+      family: 'k6',
+      name: 'k6_vus',
+      title: 'k6 VUs',
+      unit: 'count',
+      promql: `sum(${k}vus)`,
+      description: 'Active k6 virtual users.',
+    },
+
+    {
+      family: 'resources',
+      name: 'cpu_usage_ratio',
+      title: 'CPU usage vs limit',
+      unit: 'ratio',
+      band: 'cpu',
+      live: true,
+      promql: `sum by (${pod}) (rate(container_cpu_usage_seconds_total${c}${w})) / sum by (${pod}) (container_spec_cpu_quota${c} / container_spec_cpu_period${c})`,
+      description: 'CPU each container uses as a fraction of its CPU limit (cAdvisor).',
+    },
+    {
+      family: 'resources',
+      name: 'cpu_usage_cores',
+      title: 'CPU usage (cores)',
+      unit: 'cores',
+      promql: `sum by (${pod}) (rate(container_cpu_usage_seconds_total${c}${w}))`,
+      description: 'CPU each container uses, in cores.',
+    },
+    {
+      family: 'resources',
+      name: 'memory_working_set_ratio',
+      title: 'Memory working set vs limit',
+      unit: 'ratio',
+      band: 'memory',
+      live: true,
+      promql: `sum by (${pod}) (container_memory_working_set_bytes${c}) / sum by (${pod}) (container_spec_memory_limit_bytes${c} > 0)`,
+      description:
+        'Working-set memory of each container over its memory limit (what the OOM killer compares).',
+    },
+    {
+      family: 'resources',
+      name: 'memory_working_set_bytes',
+      title: 'Memory working set',
+      unit: 'bytes',
+      promql: `sum by (${pod}) (container_memory_working_set_bytes${c})`,
+      description: 'Working-set memory of each container; the endurance test looks for growth in this.',
+    },
+    {
+      family: 'resources',
+      name: 'process_cpu_cores',
+      title: 'Process CPU (cores)',
+      unit: 'cores',
+      promql: `sum by (job, instance) (rate(process_cpu_seconds_total${w}))`,
+      description: 'CPU of each Node.js service process (prom-client), in cores.',
+    },
+    {
+      family: 'resources',
+      name: 'process_resident_memory_bytes',
+      title: 'Process resident memory',
+      unit: 'bytes',
+      promql: 'sum by (job, instance) (process_resident_memory_bytes)',
+      description: 'Resident memory of each service process (prom-client).',
+    },
+    {
+      family: 'resources',
+      name: 'service_up',
+      title: 'Scrape targets up',
+      unit: 'boolean',
+      live: true,
+      promql: 'up',
+      description: '1 when Prometheus could scrape the target, 0 when it could not.',
+    },
+
+    {
+      family: 'saturation',
+      name: 'cpu_throttling_ratio',
+      title: 'CPU throttling',
+      unit: 'ratio',
+      promql: `sum by (${pod}) (rate(container_cpu_cfs_throttled_periods_total${c}${w})) / sum by (${pod}) (rate(container_cpu_cfs_periods_total${c}${w}))`,
+      description:
+        'Share of CFS periods in which the container was throttled; above ~0.25 the CPU limit is the bottleneck.',
+    },
+    {
+      family: 'saturation',
+      name: 'kafka_consumer_lag',
+      title: 'Kafka consumer lag',
+      unit: 'messages',
+      live: true,
+      promql: 'sum by (consumergroup, topic) (kafka_consumergroup_lag)',
+      description: 'Messages each consumer group is behind, per topic (kafka_exporter).',
+    },
+    {
+      family: 'saturation',
+      name: 'kafka_consumer_lag_growth',
+      title: 'Kafka consumer lag growth',
+      unit: 'messages/s',
+      promql: `sum by (consumergroup, topic) (deriv(kafka_consumergroup_lag${w}))`,
+      description: 'How fast the lag grows; positive and sustained means the handlers cannot keep up.',
+    },
+    {
+      family: 'saturation',
+      name: 'db_connections_ratio',
+      title: 'DB connections vs max',
+      unit: 'ratio',
+      promql:
+        'max by (job, instance) (mysql_global_status_threads_connected) / max by (job, instance) (mysql_global_variables_max_connections)',
+      description: 'MySQL connections in use over max_connections (mysqld_exporter).',
+    },
+    {
+      family: 'saturation',
+      name: 'db_row_lock_waits',
+      title: 'DB row lock waits',
+      unit: 'count',
+      promql: 'max by (job, instance) (mysql_global_status_innodb_row_lock_current_waits)',
+      description: 'InnoDB row lock waits in progress (position updates contend here).',
+    },
+    {
+      family: 'saturation',
+      name: 'event_loop_lag_seconds',
+      title: 'Event-loop lag (p99)',
+      unit: 'seconds',
+      promql: 'max by (job, instance) (nodejs_eventloop_lag_p99_seconds)',
+      description:
+        'p99 event-loop lag of each Node.js service (prom-client); above ~0.1 s the service is CPU-bound.',
+    },
+  ];
+  for (const q of all) {
+    if (!NAME_RE.test(q.name)) throw new Error(`catalogue name ${q.name} is not a file-safe name`);
+  }
+  const families = options.families;
+  return families ? all.filter((q) => families.includes(q.family)) : all;
+}
+
+/** The catalogue with the default names (`moja_`, `mlperf_`, `k6_`, 1m windows). */
+export const CATALOGUE: readonly CatalogueQuery[] = catalogueFor();
+
+/** A catalogue query by name, or a clear error listing the names. */
+export function catalogueQuery(
+  name: string,
+  catalogue: readonly CatalogueQuery[] = CATALOGUE,
+): CatalogueQuery {
+  const found = catalogue.find((q) => q.name === name);
+  if (!found) {
+    throw new MlperfError('PROMQL_UNKNOWN_QUERY', `no catalogue query named ${JSON.stringify(name)}`, {
+      hint: `run \`mlperf promql catalogue\`; names include ${catalogue
+        .slice(0, 6)
+        .map((q) => q.name)
+        .join(', ')}`,
+    });
+  }
+  return found;
+}
