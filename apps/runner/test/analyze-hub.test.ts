@@ -101,6 +101,11 @@ async function runProfile(
   return analyzeRun(run.dir);
 }
 
+/** The simulator's own process (job "hub", no container) shares this machine with every other test:
+ * its event-loop lag measures the host, not an emulated service. */
+const hostNoise = (f: AnalysisResult['findings'][number]) =>
+  f.kind === 'event-loop-lag' && f.subject === 'hub';
+
 const brief = (r: AnalysisResult) =>
   r.findings
     .map(
@@ -113,10 +118,6 @@ describe.skipIf(!prometheusBin)('analyze against the embedded hub (real load, re
   it('healthy profile at the baseline rate: no bottleneck finding', async () => {
     const r = await runProfile('healthy', 50);
     expect(r.totals.succeeded, brief(r)).toBeGreaterThan(50 * 7);
-    // The simulator's own process (job "hub", no container) shares this machine with every other
-    // test: its event-loop lag measures the host, not an emulated service.
-    const hostNoise = (f: AnalysisResult['findings'][number]) =>
-      f.kind === 'event-loop-lag' && f.subject === 'hub';
     expect(
       r.findings.filter((f) => !hostNoise(f)),
       brief(r),
@@ -160,5 +161,13 @@ describe.skipIf(!prometheusBin)('analyze against the embedded hub (real load, re
         ?.hoursRemaining,
       brief(r),
     ).toBeGreaterThanOrEqual(0);
+  });
+
+  it('flaky profile: the top finding is the injected FSPIOP 2001 errors', async () => {
+    const r = await runProfile('flaky', 200);
+    const top = r.findings.filter((f) => !hostNoise(f))[0];
+    expect(top?.kind, brief(r)).toBe('error-spike');
+    expect(top?.summary, brief(r)).toContain('fspiop:2001');
+    expect(r.errorsByType['fspiop:2001'], brief(r)).toBeGreaterThan(0);
   });
 });

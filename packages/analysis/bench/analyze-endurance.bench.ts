@@ -199,10 +199,12 @@ try {
 
   for (let i = 0; i < Number(process.env.BENCH_ROUNDS ?? 3); i++) {
     const t = performance.now();
+    const cpu0 = process.cpuUsage();
     const r = analyzeRun(w.dir);
     const ms = performance.now() - t;
+    const cpu = process.cpuUsage(cpu0);
     console.log(
-      `analyzeRun (2 h @ 1000 TPS): ${(ms / 1000).toFixed(2)} s  [target < 5 s]  verdict ${r.verdict}, findings ${r.findings.map((f) => f.kind).join(',') || 'none'}, p95 ${r.keyMetrics.find((k) => k.metric === 'p95-latency')?.value} ms, rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`,
+      `analyzeRun (2 h @ 1000 TPS): ${(ms / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU  [target < 5 s]  verdict ${r.verdict}, findings ${r.findings.map((f) => f.kind).join(',') || 'none'}, p95 ${r.keyMetrics.find((k) => k.metric === 'p95-latency')?.value} ms, rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`,
     );
   }
 } finally {

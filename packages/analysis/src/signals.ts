@@ -19,6 +19,8 @@ export interface Signals {
   dbConnections: Series[];
   /** Seconds waited for a pool connection (p95 or mean). */
   dbPoolWait: Series[];
+  /** Queries queued for a pool connection. */
+  dbPoolPending: Series[];
   /** Consumer lag in messages, per group / topic / partition (or aggregated). */
   kafkaLag: Series[];
   /** Lag growth in messages per second. */
@@ -84,15 +86,16 @@ export function extractSignals(metrics: Record<string, MetricsExport>, w?: TimeW
     const den = all(pick(metrics, [], [RAW.maxConnections], plain), w);
     dbConnections = ratioSeries(num, den, false, 'db_connections_ratio');
   }
-  const dbPoolWait = all(
+  const dbPoolWait = inSeconds(
     pick(
       metrics,
-      ['db_pool_wait', 'db_pool_wait_seconds'],
+      ['db_pool_wait', 'db_pool_wait_seconds', 'db_pool_wait_p95_ms'],
       ['moja_db_pool_wait_seconds_bucket', 'moja_db_pool_wait_seconds', 'db_pool_wait_seconds'],
-      isDerived,
+      (e) => isDerived(e) || e.name === 'db_pool_wait_p95_ms',
     ),
     w,
   );
+  const dbPoolPending = all(pick(metrics, ['db_pool_pending'], ['moja_db_pool_pending']), w);
 
   const lagExports = pick(metrics, ['kafka_consumer_lag'], [RAW.lag]);
   const kafkaLag = all(
@@ -135,10 +138,11 @@ export function extractSignals(metrics: Record<string, MetricsExport>, w?: TimeW
   }
   const eventLoopLag = all(pick(metrics, ['event_loop_lag_seconds'], [RAW.eventLoop]), w);
   const serviceUp = all(pick(metrics, ['service_up', 'moja_service_up'], ['up', 'moja_service_up']), w);
-  const restarts = all(pick(metrics, ['restarts', 'pod_restarts'], [RAW.restarts]), w);
+  const restarts = all(pick(metrics, ['restarts', 'pod_restarts', 'service_restarts'], [RAW.restarts]), w);
   return {
     dbConnections,
     dbPoolWait,
+    dbPoolPending,
     kafkaLag,
     kafkaLagGrowth,
     cpuThrottling,
@@ -152,6 +156,16 @@ export function extractSignals(metrics: Record<string, MetricsExport>, w?: TimeW
   };
 }
 
+/** Series of exports in seconds; an export in ms (`unit: 'ms'`, `_ms` name) is converted. */
+function inSeconds(exps: MetricsExport[], w?: TimeWindow): Series[] {
+  return exps.flatMap((e) => {
+    const ms = e.unit === 'ms' || /_ms$/.test(e.name);
+    return seriesOf(e, w).map((s) =>
+      ms ? { ...s, points: s.points.map(([t, v]) => [t, v / 1000] as [number, number]) } : s,
+    );
+  });
+}
+
 function clip(series: Series[], w?: TimeWindow): Series[] {
   if (!w) return series;
   return series.map((s) => ({ ...s, points: s.points.filter(([t]) => t >= w.start && t < w.end) }));
@@ -159,7 +173,8 @@ function clip(series: Series[], w?: TimeWindow): Series[] {
 
 /** Restarts within the window: increase of the counter (or of a rate export's integral). */
 export function restartCount(s: Series): number {
-  if (isRateLike(s)) return s.points.reduce((a, [, v]) => a + v, 0);
+  // increase()/rate() over a window: overlapping windows repeat a restart, so take the largest.
+  if (isRateLike(s)) return Math.round(s.points.reduce((a, [, v]) => Math.max(a, v), 0));
   const r = counterRate(s.points);
   let total = 0;
   for (let i = 1; i < s.points.length; i++) {

@@ -164,6 +164,44 @@ describe('analyzeRun: generator vs hub', () => {
   });
 });
 
+describe('analyzeRun: DB pool units and sizing', () => {
+  const run = (waitMs: number) => {
+    const exports = exportsOf('healthy', 300).filter(
+      (e) => e.name !== 'db_pool_wait' && e.name !== 'db_connections_ratio',
+    );
+    exports.push(
+      {
+        name: 'db_connections_ratio',
+        query: 'mysql_global_status_threads_connected / mysql_global_variables_max_connections',
+        series: [{ labels: {}, value: () => 1 }],
+      },
+      // The catalogue's export is in ms.
+      {
+        name: 'db_pool_wait_p95_ms',
+        query: 'histogram_quantile(0.95, sum by (le) (rate(moja_db_pool_wait_seconds_bucket[1m]))) * 1000',
+        series: [{ labels: {}, value: () => waitMs }],
+      },
+    );
+    const dir = writeRun(tempDir(), {
+      test: constantTest(`pool-${waitMs}`, 100, '120s', { warmup: '10s', cooldown: '5s' }),
+      seconds: 120,
+      second: secondOf('healthy', 100),
+      exports,
+    });
+    return analyzeRun(dir, { write: false });
+  };
+
+  it('every connection busy but nobody waiting (0.1 ms) is a well-sized pool, not a finding', () => {
+    expect(run(0.1).findings.map((f) => f.kind)).not.toContain('db-pool-exhausted');
+  });
+
+  it('reads the ms export as ms: 200 ms waits with all connections busy is exhaustion', () => {
+    const top = run(200).findings[0];
+    expect(top?.kind).toBe('db-pool-exhausted');
+    expect(top?.summary).toContain('pool wait p95 200 ms');
+  });
+});
+
 describe('analyzeRun: damaged directories', () => {
   it('analyzes an aborted, truncated run (process killed mid-write) without losing data', async () => {
     const { appendFileSync } = await import('node:fs');

@@ -28,17 +28,23 @@ export function dbPoolRule(ctx: RuleContext): Draft[] {
   const wait = waits
     .map((s) => ({ s, p50: median(values(s.points)), p95: quantile(values(s.points), 0.95) }))
     .sort((a, b) => b.p95 - a.p95)[0];
+  const pending = ctx.signals.dbPoolPending.filter(usable).map((s) => median(values(s.points)));
   const saturated = sat !== undefined && sat.frac >= 0.3;
-  const waiting = wait !== undefined && (wait.p50 > 0.005 || wait.p95 > 0.05);
-  if (!saturated && !(waiting && sat !== undefined && sat.frac >= 0.1)) {
-    if (!(waiting && conns.length === 0)) return [];
-  }
+  const queued = pending.some((p) => p >= 1);
+  const waiting = (wait !== undefined && (wait.p50 > 0.005 || wait.p95 > 0.05)) || queued;
+  // Every connection busy with nobody waiting is a well-sized pool; with queue data, require a queue.
+  const hasQueueData = wait !== undefined || pending.length > 0;
+  const fires = hasQueueData
+    ? waiting && (saturated || (sat?.frac ?? 0) >= 0.1 || conns.length === 0)
+    : saturated;
+  if (!fires) return [];
   const evidence = [];
   if (sat) evidence.push(seriesEvidence(sat.s, ctx.window, 'ratio'));
   if (wait) evidence.push(seriesEvidence(wait.s, ctx.window, 'ms', 1000));
   const parts = [];
   if (sat) parts.push(`connections at >= 95% of max for ${Math.round(sat.frac * 100)}% of the window`);
   if (wait) parts.push(`pool wait p95 ${round(wait.p95 * 1000, 1)} ms`);
+  if (queued) parts.push(`${Math.round(Math.max(...pending))} queries queued for a connection (median)`);
   return [
     draft('db-pool-exhausted', undefined, {
       subject: 'mysql',
