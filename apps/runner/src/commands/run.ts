@@ -149,6 +149,7 @@ export const runCommand = defineCommand({
         },
         ...(maxInFlight !== undefined ? { maxInFlight } : {}),
         abortOnTargetDown: args['abort-on-target-down'] === true,
+        idKind: args.ids === 'ulid' ? 'ulid' : 'uuid',
         signal: signals.signal,
         onStart: (info) => {
           dir = info.dir;

@@ -61,10 +61,11 @@ export class CallbackServer {
     return { host: a.address, port: a.port };
   }
 
+  /** Stops listening and drops every connection (the run is over; the hub's keep-alives too). */
   async close(): Promise<void> {
-    this.server.closeIdleConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
+    await closed;
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
