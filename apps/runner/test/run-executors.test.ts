@@ -71,3 +71,22 @@ describe('mlperf run --executor k6|k8s', () => {
     );
   });
 });
+
+describe('mlperf suite run / check --executor', () => {
+  it('suite run --executor k8s needs a hub URL the pods can reach (exit 2)', async () => {
+    const out = tmp();
+    const r = await cli(
+      'suite',
+      'run',
+      '--executor',
+      'k8s',
+      '--out',
+      out,
+      '--skip-check',
+      '--profile',
+      'quick',
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--executor k8s needs --target');
+  }, 60_000);
+});

@@ -1,5 +1,12 @@
 import { ExitCode, MlperfError, type SuiteDefinition } from '@mlperf/core';
-import { abortOnSignals, runTestOnKubernetes, runTestWithK6 } from '@mlperf/scenarios';
+import {
+  type RunTestArgs,
+  type RunTestOutcome,
+  abortOnSignals,
+  k6SuiteRunTest,
+  runTestOnKubernetes,
+  runTestWithK6,
+} from '@mlperf/scenarios';
 import type { ArgsDef } from 'citty';
 import { numberFlag } from './_suite-source.js';
 
@@ -136,4 +143,53 @@ export async function runWithK6Executor(
   } finally {
     signals.dispose();
   }
+}
+
+/** The suite orchestration's `runTest` for `mlperf suite run --executor k6|k8s`. */
+export function suiteRunTestFor(
+  flags: ExecutorFlags,
+  target: { kind: 'embedded' | 'url'; url: string; adminUrl?: string; check: { prometheusUrl?: string } },
+): (args: RunTestArgs) => Promise<RunTestOutcome> {
+  const prometheus = target.check.prometheusUrl ? { url: target.check.prometheusUrl } : undefined;
+  const onEvent = (m: string) => console.error(m);
+  if (flags.executor === 'k8s') {
+    if (target.kind === 'embedded') {
+      throw new MlperfError(
+        'USAGE',
+        '--executor k8s needs --target <ml-api-adapter URL as the runner pods reach it>',
+        {
+          hint: 'the embedded hub runs on this machine, out of the cluster: pass --target http://<ml-api-adapter service>',
+          exitCode: ExitCode.badInput,
+        },
+      );
+    }
+    const parallelism = numberFlag('--parallelism', flags.parallelism, { integer: true, min: 1 });
+    return k6SuiteRunTest({
+      kind: 'k8s',
+      options: {
+        manifests: {
+          hubUrl: target.url,
+          ...(flags['runner-image'] ? { runnerImage: flags['runner-image'] } : {}),
+          ...(parallelism !== undefined ? { parallelism } : {}),
+          ...(flags['prometheus-rw'] ? { prometheusRemoteWriteUrl: flags['prometheus-rw'] } : {}),
+          ...(target.adminUrl ? { dfspSim: { adminUrl: target.adminUrl } } : {}),
+        },
+        ...(flags.kubeconfig ? { kubeconfigPath: flags.kubeconfig } : {}),
+        ...(flags.context ? { context: flags.context } : {}),
+        ...(flags.namespace ? { namespace: flags.namespace } : {}),
+        ...(prometheus ? { prometheus } : {}),
+        onEvent,
+      },
+    });
+  }
+  return k6SuiteRunTest({
+    kind: 'k6',
+    options: {
+      hubUrl: target.url,
+      ...(target.adminUrl ? { adminUrl: target.adminUrl } : {}),
+      ...(flags.k6 ? { k6Path: flags.k6 } : {}),
+      ...(prometheus ? { prometheus } : {}),
+      onEvent,
+    },
+  });
 }

@@ -1,7 +1,8 @@
 import type { CostModel } from '@mlperf/core';
-import { formatCheckLine, formatCheckSummary, runChecks } from '@mlperf/scenarios';
+import { formatCheckLine, formatCheckSummary, k6ClusterNeed, runChecks } from '@mlperf/scenarios';
 import { defineCommand } from 'citty';
 import { checkInput } from '../suite/wire.js';
+import { executorArgs } from './_executors.js';
 import { openTarget, targetArgs } from '../suite/target.js';
 import { numberFlag, resolveSuiteFromFlags, suiteSourceArgs } from './_suite-source.js';
 
@@ -48,6 +49,7 @@ export const checkCommand = defineCommand({
       description: 'Do not send the first real transfers (which move positions)',
     },
     verbose: { type: 'boolean', description: 'Print the numbers behind every check' },
+    executor: executorArgs.executor,
     json: { type: 'boolean', description: 'Print the report as JSON' },
   },
   async run({ args }) {
@@ -56,6 +58,7 @@ export const checkCommand = defineCommand({
     try {
       const cost = costFrom(args, suite.cost);
       const input = checkInput(suite, target, { ...(cost ? { cost } : {}), probe: !args['no-probe'] });
+      if (args.executor === 'k8s') input.clusterNeed = k6ClusterNeed(suite);
       if (!args.json) {
         console.log('System Ready Check\n==================');
         input.onResult = (r) =>

@@ -13,6 +13,7 @@ import { LiveProgress } from '../live/progress.js';
 import { openTarget, targetArgs } from '../suite/target.js';
 import { packageInto, wireSuite } from '../suite/wire.js';
 import { costArgs, costFrom } from './check.js';
+import { executorArgs, suiteRunTestFor } from './_executors.js';
 import { resolveSuiteFromFlags, suiteSourceArgs } from './_suite-source.js';
 
 export const suiteRunCommand = defineCommand({
@@ -39,6 +40,7 @@ export const suiteRunCommand = defineCommand({
     force: { type: 'boolean', description: 'Start the load even when the pre-test check fails' },
     'skip-check': { type: 'boolean', description: 'Do not run the pre-test check' },
     'no-probe': { type: 'boolean', description: 'Do not send first transfers in the check' },
+    ...executorArgs,
   },
   async run({ args }) {
     let suite: SuiteRunManifest['definition'];
@@ -82,6 +84,7 @@ export const suiteRunCommand = defineCommand({
           progress.second(live);
         },
       });
+      if (args.executor === 'k6' || args.executor === 'k8s') deps.runTest = suiteRunTestFor(args, target);
       deps.packageSuite = (dir) =>
         packageInto(dir, suite.name, (dirs, output) => packageResults(dirs, output));
       deps.onEvent = (e) => {

@@ -110,11 +110,16 @@ describe('local k6 executor', () => {
   it('fake k6: Ctrl-C stops k6 with SIGINT, keeps what it wrote, and ends the run aborted', async () => {
     const { options } = await setup({ FAKE_K6_SLEEP_MS: '20000' });
     const ctrlC = new AbortController();
-    const run = runTestWithK6({
-      ...options,
-      signal: ctrlC.signal,
-      onEvent: () => setTimeout(() => ctrlC.abort(), 1500),
-    });
+    // Ctrl-C once k6 is running (its log says so), whatever the machine's load.
+    const whenRunning = async (dir: string) => {
+      for (let i = 0; i < 400; i++) {
+        if (readFileSync(join(dir, 'logs', 'k6.log'), { encoding: 'utf8', flag: 'a+' }).includes('replaying'))
+          break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      ctrlC.abort();
+    };
+    const run = runTestWithK6({ ...options, signal: ctrlC.signal, onStart: (dir) => void whenRunning(dir) });
     const result = await run;
     expect(result).toMatchObject({ status: 'aborted', k6ExitCode: 105 });
     const r = readResults(result.dir);

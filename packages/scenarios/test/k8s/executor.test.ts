@@ -107,7 +107,16 @@ describe('Kubernetes executor against a fake Kubernetes API server', () => {
   it('fake API: per-second outcomes and latency come from the DFSP simulator through the service proxy', async () => {
     const sim = await startDfspSim({ hubUrl: 'http://127.0.0.1:9' });
     cleanups.push(() => sim.close());
-    const { options } = await setup({ runMs: 1_500, serviceProxy: { 'mlperf-dfsp-sim:8080': sim.url } });
+    // The fake runners finish only after the transfers below, which start once the run is seen started.
+    let release: () => void = () => undefined;
+    const sent = new Promise<void>((r) => {
+      release = r;
+    });
+    const { options } = await setup({
+      runMs: 100,
+      serviceProxy: { 'mlperf-dfsp-sim:8080': sim.url },
+      holdFinish: () => sent,
+    });
     // While the fake runners "run", transfers end at the simulator as the hub would make them end.
     const transfers = async () => {
       for (let i = 0; i < 20; i++) {
@@ -132,14 +141,12 @@ describe('Kubernetes executor against a fake Kubernetes API server', () => {
         await outcome;
       }
     };
-    let sending: Promise<void> | undefined;
     const result = await runTestOnKubernetes({
       ...options,
       onEvent: (m) => {
-        if (m.endsWith('stage started')) sending = transfers();
+        if (m.endsWith('stage started')) void transfers().then(release);
       },
     });
-    await sending;
     const r = readResults(result.dir);
     expect(r.manifest.executor.settings?.timeseries).toMatch(/^dfsp-sim \(\d+ s\)$/);
     expect(r.timeseries.map((x) => x.s)).toEqual(r.timeseries.map((_, i) => i));

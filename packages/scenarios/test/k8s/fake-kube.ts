@@ -18,6 +18,8 @@ export interface FakeKubeOptions {
   namespaces?: string[];
   /** Runner pods cannot pull their image. */
   imagePullFails?: boolean;
+  /** The runners finish only once this resolves (after the test's own traffic). */
+  holdFinish?: () => Promise<void>;
   /** The DFSP simulator's image cannot be pulled. */
   simImagePullFails?: boolean;
   /** Runner 1 stops mid-test with this exit code (137 + OOMKilled, 107 script error...). */
@@ -351,13 +353,18 @@ export class FakeKube {
         this.pods.delete(first.obj.metadata.name);
       }
     });
-    this.at(tr, 3 * step + runMs, () => {
+    const finish = () => {
+      if (!this.store.testruns.has(tr)) return;
       this.runners(tr).forEach((p, i) => {
         const s = o.summary?.(i);
         if (s) this.write(p, `\n${SUMMARY_BEGIN}\n${JSON.stringify(s)}\n${SUMMARY_END}\n`);
         this.endPod(p, o.exitCode ?? 0);
       });
       this.setStage(tr, 'finished');
+    };
+    this.at(tr, 3 * step + runMs, () => {
+      if (o.holdFinish) void o.holdFinish().then(finish);
+      else finish();
     });
   }
 
