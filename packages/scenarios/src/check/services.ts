@@ -89,7 +89,7 @@ export async function checkUptime(target: CheckTarget, nowMs: number): Promise<P
   const starts: { service: string; start: number }[] = [];
   const problems: string[] = [];
   if (target.prometheusUrl) {
-    const r = await promInstant(target.prometheusUrl, 'process_start_time_seconds');
+    const r = await promInstant(target.prometheusUrl, 'process_start_time_seconds', target.prometheusHeaders);
     if (r.problem) problems.push(r.problem);
     for (const s of r.samples) {
       starts.push({
