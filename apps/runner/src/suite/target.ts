@@ -107,7 +107,10 @@ export async function openTarget(
   flags: TargetFlags,
   opts: { prometheus?: boolean } = {},
 ): Promise<OpenTarget> {
-  const alertmanagerRaw = url('--alertmanager', flags.alertmanager ?? process.env[PROMETHEUS_ENV.alertmanagerUrl]);
+  const alertmanagerRaw = url(
+    '--alertmanager',
+    flags.alertmanager ?? process.env[PROMETHEUS_ENV.alertmanagerUrl],
+  );
   const prometheusRaw = url('--prometheus', flags.prometheus ?? process.env[PROMETHEUS_ENV.url]);
   // credentials (in the URL or MLPERF_PROMETHEUS_*) go to headers; only credential-free URLs are kept
   const prometheusHeaders = authHeaders(prometheusRaw ?? alertmanagerRaw);
@@ -216,7 +219,10 @@ export async function openTarget(
 }
 
 /** Authorization for Prometheus / Alertmanager: user:password in the URL, else MLPERF_PROMETHEUS_* variables. */
-function authHeaders(raw: string | undefined, env: NodeJS.ProcessEnv = process.env): Record<string, string> | undefined {
+function authHeaders(
+  raw: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string> | undefined {
   const basic = (user: string, password: string) => ({
     authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
   });
