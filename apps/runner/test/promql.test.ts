@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findPrometheusBinary, startPrivatePrometheus } from '@mlperf/core/promql';
+import { catalogueFor, findPrometheusBinary, listNames, startPrivatePrometheus } from '@mlperf/core/promql';
+import { K6_METRICS } from '@mlperf/scenarios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/index.js';
 
@@ -138,6 +139,13 @@ describe('mlperf promql catalogue and rules', () => {
     const bad = await cli('promql', 'catalogue', '--family', 'nope');
     expect(bad).toMatchObject({ code: 2 });
     expect(bad.err).toContain('CLI_BAD_FAMILY');
+  });
+
+  it("reads the metrics mlperf's k6 scripts emit", () => {
+    const k6Metrics = new Set(catalogueFor({ families: ['k6'] }).flatMap((q) => listNames(q.promql).metrics));
+    expect(k6Metrics.has(`k6_${K6_METRICS.success}_rate`)).toBe(true);
+    expect(k6Metrics.has(`k6_${K6_METRICS.e2e}_seconds`)).toBe(true);
+    expect(k6Metrics.has(`k6_${K6_METRICS.e2e}_p95`)).toBe(true);
   });
 
   it('writes the recording rules', async () => {

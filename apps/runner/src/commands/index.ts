@@ -19,5 +19,6 @@ export const commands: Record<string, () => Promise<AnyCommand>> = {
   package: () => import('./package.js').then((m) => m.packageCommand),
   promql: () => import('./promql.js').then((m) => m.default),
   manifests: () => import('./manifests.js').then((m) => m.manifestsCommand),
+  'dfsp-sim': () => import('./dfsp-sim.js').then((m) => m.dfspSimCommand),
   validate: () => import('./validate.js').then((m) => m.validateCommand),
 };

@@ -10,7 +10,7 @@ export const suiteShowCommand = defineCommand({
       'Show the plan of a suite: tests, stages, planned transfers, TPS per corridor, liquidity needed vs funded, duration and cost.',
   },
   args: {
-    ...suiteSourceArgs,
+    ...suiteSourceArgs('full'),
     json: { type: 'boolean', description: 'Print the plan as JSON' },
     'cost-per-node-hour': {
       type: 'string',

@@ -344,14 +344,54 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
         'How late the engine starts arrivals; above ~0.05 s the load generator itself is saturated.',
     },
 
+    // k6 remote write (K6_PROMETHEUS_RW_*): built-in names, and the custom metrics of mlperf's k6
+    // scripts (K6_METRICS in @mlperf/scenarios: transfer_success, transfer_e2e_duration).
     {
       family: 'k6',
       name: 'k6_tps',
-      title: 'k6 iterations per second',
+      title: 'k6 transfers started per second',
       unit: 'tps',
       band: 'tps',
       promql: `sum(rate(${k}iterations_total${w}))`,
-      description: 'k6 iterations (one transfer each) per second, from k6 Prometheus remote write.',
+      description: 'k6 iterations (one transfer each) per second, all runners.',
+    },
+    {
+      family: 'k6',
+      name: 'k6_success_ratio',
+      title: 'k6 transfers committed',
+      unit: 'ratio',
+      band: 'success-rate',
+      promql: `avg(${k}transfer_success_rate)`,
+      description: "Share of transfers COMMITTED (the scripts' transfer_success Rate; mean of the runners).",
+    },
+    {
+      family: 'k6',
+      name: 'k6_error_ratio',
+      title: 'k6 transfers failed',
+      unit: 'ratio',
+      band: 'error-rate',
+      promql: `1 - avg(${k}transfer_success_rate)`,
+      description: 'Share of transfers that failed.',
+    },
+    {
+      family: 'k6',
+      name: 'k6_p95_ms',
+      title: 'k6 P95 end-to-end',
+      unit: 'ms',
+      band: 'p95-latency',
+      promql: `histogram_quantile(0.95, sum(rate(${k}transfer_e2e_duration_seconds${w}))) * 1000`,
+      counters: [`${k}transfer_e2e_duration_seconds`],
+      description:
+        'End-to-end P95 across all runners from native histograms (K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true; Prometheus needs --enable-feature=native-histograms).',
+    },
+    {
+      family: 'k6',
+      name: 'k6_p95_ms_trend',
+      title: 'k6 P95 end-to-end (trend stat)',
+      unit: 'ms',
+      promql: `max(${k}transfer_e2e_duration_p95) * 1000`,
+      description:
+        "The runners' own p(95) (K6_PROMETHEUS_RW_TREND_STATS with p(95)); the max over runners, not a merged percentile.",
     },
     {
       family: 'k6',
@@ -363,40 +403,11 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
     },
     {
       family: 'k6',
-      name: 'k6_checks_ratio',
-      title: 'k6 checks passed',
-      unit: 'ratio',
-      band: 'success-rate',
-      promql: `avg(${k}checks_rate)`,
-      description: 'Share of k6 checks that passed (each transfer checks its completion).',
-    },
-    {
-      family: 'k6',
       name: 'k6_http_req_failed_ratio',
       title: 'k6 failed requests',
       unit: 'ratio',
-      band: 'error-rate',
       promql: `avg(${k}http_req_failed_rate)`,
       description: 'Share of k6 HTTP requests that failed.',
-    },
-    {
-      family: 'k6',
-      name: 'k6_p95_ms',
-      title: 'k6 P95 request duration',
-      unit: 'ms',
-      band: 'p95-latency',
-      promql: `max(${k}http_req_duration_p95) * 1000`,
-      description: 'k6 http_req_duration p(95) in ms; needs K6_PROMETHEUS_RW_TREND_STATS to include p(95).',
-    },
-    {
-      family: 'k6',
-      name: 'k6_p95_ms_native',
-      title: 'k6 P95 request duration (native histogram)',
-      unit: 'ms',
-      promql: `histogram_quantile(0.95, sum(rate(${k}http_req_duration_seconds${w}))) * 1000`,
-      counters: [`${k}http_req_duration_seconds`],
-      description:
-        'The same from k6 native histograms (K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true; Prometheus needs --enable-feature=native-histograms).',
     },
     {
       family: 'k6',
