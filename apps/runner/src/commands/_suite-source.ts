@@ -12,8 +12,11 @@ import * as scenarios from '@mlperf/scenarios';
 import type { ArgsDef } from 'citty';
 import { standardSuite } from '@mlperf/scenarios';
 
-/** The flags every command that works on a suite takes (`suite show`, `suite run`). */
-export const suiteSourceArgs = (defaultProfile: 'quick' | 'full') =>
+/**
+ * The flags every command that works on a suite takes (`suite show`, `suite run`, `run`, `check`...),
+ * with the command's default profile named in the help.
+ */
+export const suiteSourceArgsFor = (defaultProfile: 'quick' | 'full') =>
   ({
     suite: {
       type: 'string',
@@ -37,6 +40,9 @@ export const suiteSourceArgs = (defaultProfile: 'quick' | 'full') =>
       description: 'Scale corridor weights that do not sum to 1, with a warning',
     },
   }) satisfies ArgsDef;
+
+/** The suite flags for commands whose default profile is `quick`. */
+export const suiteSourceArgs = suiteSourceArgsFor('quick');
 
 export interface SuiteSourceFlags {
   suite?: string;
