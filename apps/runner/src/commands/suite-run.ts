@@ -13,7 +13,7 @@ import { LiveProgress } from '../live/progress.js';
 import { openTarget, targetArgs } from '../suite/target.js';
 import { packageInto, wireSuite } from '../suite/wire.js';
 import { costArgs, costFrom } from './check.js';
-import { resolveSuiteFromFlags, suiteSourceArgs } from './_suite-source.js';
+import { resolveSuiteFromFlags, suiteSourceArgsFor } from './_suite-source.js';
 
 export const suiteRunCommand = defineCommand({
   meta: {
@@ -22,7 +22,7 @@ export const suiteRunCommand = defineCommand({
       'Run the whole suite (run-full-suite.sh): reset, check, baseline -> scale -> target -> endurance and target -> stress, each gated on the previous test, then analysis, reports and the package. Exit 0 passed, 1 criteria failed or interrupted, 2 bad input, 3 target unavailable.',
   },
   args: {
-    ...suiteSourceArgs,
+    ...suiteSourceArgsFor('full'),
     ...targetArgs,
     ...costArgs,
     out: {
