@@ -42,6 +42,7 @@ export const suiteRunCommand = defineCommand({
   },
   async run({ args }) {
     let suite: SuiteRunManifest['definition'];
+    let hubProfile = args['hub-profile'];
     if (args.resume) {
       if (args.suite || args.profile || args['time-scale'] || args['rate-cap']) {
         throw new MlperfError(
@@ -53,11 +54,15 @@ export const suiteRunCommand = defineCommand({
           },
         );
       }
-      suite = readSuiteManifest(args.resume).definition;
+      const before = readSuiteManifest(args.resume);
+      suite = before.definition;
+      // the embedded hub comes back with the profile it had, unless told otherwise
+      if (!args.target && !hubProfile && before.target.kind === 'embedded')
+        hubProfile = before.target.hubProfile;
     } else {
       suite = (await resolveSuiteFromFlags(args, 'full')).suite;
     }
-    const target = await openTarget(suite, args);
+    const target = await openTarget(suite, { ...args, ...(hubProfile ? { 'hub-profile': hubProfile } : {}) });
     const signals = abortOnSignals((sig) =>
       console.error(`\n${sig}: stopping the current test and saving the suite (again to quit at once)`),
     );
