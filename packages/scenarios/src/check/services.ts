@@ -80,9 +80,8 @@ export async function checkServicesHealthy(target: CheckTarget): Promise<Partial
 
 /**
  * Uptime from `process_start_time_seconds` (Prometheus, else each `/metrics`, else the `uptime` of
- * Mojaloop's `/health` answers). A real hub warns
- * below 30 minutes: a service that restarted recently may still be warming up (JIT, pools, caches),
- * or may be crash-looping. The embedded hub is started by mlperf itself seconds before the check,
+ * Mojaloop's `/health` answers). A real hub warns below 30 minutes: a service that restarted
+ * recently may still be warming up (JIT, pools, caches), or may be crash-looping. The embedded hub is started by mlperf itself seconds before the check,
  * so its uptime says nothing about readiness: it passes when it reports a start time at all.
  */
 export async function checkUptime(target: CheckTarget, nowMs: number): Promise<Partial_> {
