@@ -41,8 +41,8 @@ export const suiteSourceArgsFor = (defaultProfile: 'quick' | 'full') =>
     },
   }) satisfies ArgsDef;
 
-/** The suite flags for commands whose default profile is `quick`. */
-export const suiteSourceArgs = suiteSourceArgsFor('quick');
+/** The suite flags for commands whose default profile is `full` (the seed's numbers). */
+export const suiteSourceArgs = suiteSourceArgsFor('full');
 
 export interface SuiteSourceFlags {
   suite?: string;

@@ -4,7 +4,7 @@ import { defineCommand } from 'citty';
 import { checkInput } from '../suite/wire.js';
 import { executorArgs } from './_executors.js';
 import { openTarget, targetArgs } from '../suite/target.js';
-import { numberFlag, resolveSuiteFromFlags, suiteSourceArgs } from './_suite-source.js';
+import { numberFlag, resolveSuiteFromFlags, suiteSourceArgsFor } from './_suite-source.js';
 
 /** --cost-per-node-hour / --nodes as a cost model (the seed's "Estimated cost"). */
 export const costArgs = {
@@ -41,7 +41,7 @@ export const checkCommand = defineCommand({
       'Pre-test check (pre-test-check.sh): services healthy, uptime, utilisation < 20%, no alerts, cluster capacity, test data, a first transfer, generator capacity, estimated duration and cost. Exit 0 ready, 1 a check failed, 3 target unreachable.',
   },
   args: {
-    ...suiteSourceArgs,
+    ...suiteSourceArgsFor('full'),
     ...targetArgs,
     ...costArgs,
     'no-probe': {

@@ -14,7 +14,7 @@ import { openTarget, targetArgs } from '../suite/target.js';
 import { packageInto, wireSuite } from '../suite/wire.js';
 import { costArgs, costFrom } from './check.js';
 import { executorArgs, suiteRunTestFor } from './_executors.js';
-import { resolveSuiteFromFlags, suiteSourceArgs } from './_suite-source.js';
+import { resolveSuiteFromFlags, suiteSourceArgsFor } from './_suite-source.js';
 
 export const suiteRunCommand = defineCommand({
   meta: {
@@ -23,7 +23,7 @@ export const suiteRunCommand = defineCommand({
       'Run the whole suite (run-full-suite.sh): reset, check, baseline -> scale -> target -> endurance and target -> stress, each gated on the previous test, then analysis, reports and the package. Exit 0 passed, 1 criteria failed or interrupted, 2 bad input, 3 target unavailable.',
   },
   args: {
-    ...suiteSourceArgs,
+    ...suiteSourceArgsFor('full'),
     ...targetArgs,
     ...costArgs,
     out: {
@@ -44,6 +44,7 @@ export const suiteRunCommand = defineCommand({
   },
   async run({ args }) {
     let suite: SuiteRunManifest['definition'];
+    let hubProfile = args['hub-profile'];
     if (args.resume) {
       if (args.suite || args.profile || args['time-scale'] || args['rate-cap']) {
         throw new MlperfError(
@@ -55,11 +56,15 @@ export const suiteRunCommand = defineCommand({
           },
         );
       }
-      suite = readSuiteManifest(args.resume).definition;
+      const before = readSuiteManifest(args.resume);
+      suite = before.definition;
+      // the embedded hub comes back with the profile it had, unless told otherwise
+      if (!args.target && !hubProfile && before.target.kind === 'embedded')
+        hubProfile = before.target.hubProfile;
     } else {
       suite = (await resolveSuiteFromFlags(args, 'full')).suite;
     }
-    const target = await openTarget(suite, args);
+    const target = await openTarget(suite, { ...args, ...(hubProfile ? { 'hub-profile': hubProfile } : {}) });
     const signals = abortOnSignals((sig) =>
       console.error(`\n${sig}: stopping the current test and saving the suite (again to quit at once)`),
     );

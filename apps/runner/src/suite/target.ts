@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { ExitCode, MlperfError, type SuiteDefinition } from '@mlperf/core';
 import {
   freePort,
   type PrivatePrometheus,
+  PROMETHEUS_ENV,
   PrometheusClient,
+  safeUrl,
   startPrivatePrometheus,
 } from '@mlperf/core/promql';
 import { HUB_PROFILE_NAMES, HUB_SERVICES, type HubHandle, type HubProfileName, startHub } from '@mlperf/hub';
@@ -104,12 +107,23 @@ export async function openTarget(
   flags: TargetFlags,
   opts: { prometheus?: boolean } = {},
 ): Promise<OpenTarget> {
-  const alertmanagerUrl = url('--alertmanager', flags.alertmanager);
-  let prometheusUrl = url('--prometheus', flags.prometheus);
+  const alertmanagerRaw = url(
+    '--alertmanager',
+    flags.alertmanager ?? process.env[PROMETHEUS_ENV.alertmanagerUrl],
+  );
+  const prometheusRaw = url('--prometheus', flags.prometheus ?? process.env[PROMETHEUS_ENV.url]);
+  // credentials (in the URL or MLPERF_PROMETHEUS_*) go to headers; only credential-free URLs are kept
+  const prometheusHeaders = authHeaders(prometheusRaw ?? alertmanagerRaw);
+  const alertmanagerUrl = alertmanagerRaw ? safeUrl(alertmanagerRaw) : undefined;
+  let prometheusUrl = prometheusRaw ? safeUrl(prometheusRaw) : undefined;
   const kube: KubeAccess | undefined = flags.kubeconfig
     ? loadKubeAccess(flags.kubeconfig, flags.context)
     : undefined;
-  const extra = { ...(alertmanagerUrl ? { alertmanagerUrl } : {}), ...(kube ? { kube } : {}) };
+  const extra = {
+    ...(alertmanagerUrl ? { alertmanagerUrl } : {}),
+    ...(kube ? { kube } : {}),
+    ...(prometheusHeaders ? { prometheusHeaders } : {}),
+  };
   const targetUrl =
     flags.target === undefined || flags.target === 'embedded' ? undefined : url('--target', flags.target);
   if (targetUrl) {
@@ -125,7 +139,7 @@ export async function openTarget(
           { service: 'ml-api-adapter', url: `${targetUrl}/health` },
           ...(adminUrl ? [{ service: 'central-ledger', url: `${adminUrl}/health` }] : []),
         ];
-    const client = prometheusUrl ? new PrometheusClient({ url: prometheusUrl }) : undefined;
+    const client = prometheusRaw ? PrometheusClient.fromEnv({ url: prometheusRaw }) : undefined;
     return {
       kind: 'url',
       url: targetUrl,
@@ -175,8 +189,8 @@ export async function openTarget(
   }
   const client = prom?.running
     ? prom.client
-    : prometheusUrl
-      ? new PrometheusClient({ url: prometheusUrl })
+    : prometheusRaw
+      ? PrometheusClient.fromEnv({ url: prometheusRaw })
       : undefined;
   return {
     kind: 'embedded',
@@ -202,4 +216,24 @@ export async function openTarget(
       await hub.stop();
     },
   };
+}
+
+/** Authorization for Prometheus / Alertmanager: user:password in the URL, else MLPERF_PROMETHEUS_* variables. */
+function authHeaders(
+  raw: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string> | undefined {
+  const basic = (user: string, password: string) => ({
+    authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+  });
+  if (raw) {
+    const u = new URL(raw);
+    if (u.username) return basic(decodeURIComponent(u.username), decodeURIComponent(u.password));
+  }
+  const tokenFile = env[PROMETHEUS_ENV.tokenFile];
+  const token = env[PROMETHEUS_ENV.token] ?? (tokenFile ? readFileSync(tokenFile, 'utf8').trim() : undefined);
+  if (token) return { authorization: `Bearer ${token}` };
+  const user = env[PROMETHEUS_ENV.username];
+  if (user) return basic(user, env[PROMETHEUS_ENV.password] ?? '');
+  return undefined;
 }

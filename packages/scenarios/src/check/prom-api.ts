@@ -11,9 +11,11 @@ interface PromVectorAnswer {
 export async function promInstant(
   baseUrl: string,
   query: string,
+  headers: Record<string, string> = {},
 ): Promise<{ samples: Sample[]; problem?: string }> {
   const r = await httpJson<PromVectorAnswer>(
     joinUrl(baseUrl, `/api/v1/query?query=${encodeURIComponent(query)}`),
+    { headers },
   );
   if (!r.value) return { samples: [], problem: `Prometheus ${r.problem}` };
   if (r.value.status !== 'success' || !r.value.data) {

@@ -40,8 +40,8 @@ export async function checkResourceUtilisation(
   let source = '';
   if (target.prometheusUrl) {
     const [cpu, mem] = await Promise.all([
-      promInstant(target.prometheusUrl, CPU_QUERY),
-      promInstant(target.prometheusUrl, MEMORY_QUERY),
+      promInstant(target.prometheusUrl, CPU_QUERY, target.prometheusHeaders),
+      promInstant(target.prometheusUrl, MEMORY_QUERY, target.prometheusHeaders),
     ]);
     for (const p of [cpu.problem, mem.problem]) if (p) problems.push(p);
     usage = merge(cpu.samples, mem.samples);
@@ -190,6 +190,7 @@ export async function checkAlerts(target: CheckTarget): Promise<Partial_> {
   if (target.prometheusUrl) {
     const r = await httpJson<{ data?: { alerts?: PromAlert[] } }>(
       joinUrl(target.prometheusUrl, '/api/v1/alerts'),
+      { headers: target.prometheusHeaders ?? {} },
     );
     if (!r.value) problems.push(`Prometheus ${r.problem}`);
     for (const a of r.value?.data?.alerts ?? []) {
@@ -201,6 +202,7 @@ export async function checkAlerts(target: CheckTarget): Promise<Partial_> {
   if (target.alertmanagerUrl) {
     const r = await httpJson<PromAlert[]>(
       joinUrl(target.alertmanagerUrl, '/api/v2/alerts?active=true&silenced=false&inhibited=false'),
+      { headers: target.prometheusHeaders ?? {} },
     );
     if (!r.value) problems.push(`Alertmanager ${r.problem}`);
     for (const a of r.value ?? []) {

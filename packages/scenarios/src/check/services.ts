@@ -79,9 +79,9 @@ export async function checkServicesHealthy(target: CheckTarget): Promise<Partial
 }
 
 /**
- * Uptime from `process_start_time_seconds` (Prometheus, else each `/metrics`). A real hub warns
- * below 30 minutes: a service that restarted recently may still be warming up (JIT, pools, caches),
- * or may be crash-looping. The embedded hub is started by mlperf itself seconds before the check,
+ * Uptime from `process_start_time_seconds` (Prometheus, else each `/metrics`, else the `uptime` of
+ * Mojaloop's `/health` answers). A real hub warns below 30 minutes: a service that restarted
+ * recently may still be warming up (JIT, pools, caches), or may be crash-looping. The embedded hub is started by mlperf itself seconds before the check,
  * so its uptime says nothing about readiness: it passes when it reports a start time at all.
  */
 export async function checkUptime(target: CheckTarget, nowMs: number): Promise<Partial_> {
@@ -89,7 +89,7 @@ export async function checkUptime(target: CheckTarget, nowMs: number): Promise<P
   const starts: { service: string; start: number }[] = [];
   const problems: string[] = [];
   if (target.prometheusUrl) {
-    const r = await promInstant(target.prometheusUrl, 'process_start_time_seconds');
+    const r = await promInstant(target.prometheusUrl, 'process_start_time_seconds', target.prometheusHeaders);
     if (r.problem) problems.push(r.problem);
     for (const s of r.samples) {
       starts.push({
@@ -108,6 +108,15 @@ export async function checkUptime(target: CheckTarget, nowMs: number): Promise<P
       const s = parsePromText(a.body).find((x) => x.name === 'process_start_time_seconds');
       if (s) starts.push({ service: m.service, start: s.value });
       else problems.push(`${m.service} /metrics has no process_start_time_seconds`);
+    }
+  }
+  if (starts.length === 0) {
+    // Mojaloop's /health answers carry `uptime` (seconds) too
+    for (const h of target.health) {
+      const a = await httpGet(h.url);
+      const up = tryJson<HealthBody>(a.body)?.uptime;
+      if (typeof up === 'number' && Number.isFinite(up))
+        starts.push({ service: h.service, start: nowMs / 1000 - up });
     }
   }
   if (starts.length === 0) {

@@ -70,6 +70,8 @@ export interface CheckTarget {
   adminUrl?: string;
   prometheusUrl?: string;
   alertmanagerUrl?: string;
+  /** Authorization for Prometheus and Alertmanager (bearer or basic). Never written to disk. */
+  prometheusHeaders?: Record<string, string>;
   kube?: KubeAccess;
 }
 

@@ -169,3 +169,40 @@ describe('loadKubeAccess', () => {
     }
   });
 });
+
+describe('no-firing-alerts against a FAKE Prometheus API that requires a token', () => {
+  it('sends the Authorization header it is given, and fails as unavailable without it', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      const ok = req.headers.authorization === 'Bearer prom-token';
+      res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+      res.end(ok ? JSON.stringify({ status: 'success', data: { alerts: [] } }) : '{}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      let r = await runChecks({
+        ...base,
+        only: ['no-firing-alerts'],
+        target: {
+          ...base.target,
+          prometheusUrl: url,
+          prometheusHeaders: { authorization: 'Bearer prom-token' },
+        },
+      });
+      expect(r.checks[0]).toMatchObject({ status: 'pass', reason: 'no firing or pending alerts' });
+      r = await runChecks({
+        ...base,
+        only: ['no-firing-alerts'],
+        target: { ...base.target, prometheusUrl: url },
+      });
+      expect(r.checks[0]).toMatchObject({
+        status: 'fail',
+        unavailable: true,
+        reason: expect.stringContaining('HTTP 401'),
+      });
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});

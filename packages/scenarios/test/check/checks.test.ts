@@ -124,6 +124,13 @@ describe('mlperf check against FAKE Mojaloop services', () => {
     });
     expect(statusOf(r, 'uptime')?.numbers[0]).toMatchObject({ label: 'central-ledger uptime', unit: 's' });
     expect(r.exitCode).toBe(0);
+    // without metrics endpoints: the uptime field of Mojaloop's /health answer
+    fake.state.health = { status: 200, body: { status: 'OK', uptime: 125 } };
+    r = await runChecks(input({ only: ['uptime'], target: target({ metrics: [] }) }));
+    expect(statusOf(r, 'uptime')).toMatchObject({
+      status: 'warn',
+      reason: expect.stringContaining('up only 2 min'),
+    });
     r = await runChecks(input({ only: ['uptime'], target: target({ kind: 'embedded' }) }));
     expect(statusOf(r, 'uptime')).toMatchObject({
       status: 'pass',
