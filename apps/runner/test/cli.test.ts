@@ -13,7 +13,7 @@ describe('mlperf', () => {
     expect(r.stdout).toMatchInlineSnapshot(`
       "Prove a Mojaloop hub clears 1000 transfers per second. Exit codes: 0 ok, 1 criteria failed, 2 bad input or usage, 3 target or infrastructure unavailable. (mlperf v0.1.0)
 
-      USAGE mlperf suite|run|monitor|reset|positions|hub|analyze|compare|report|dashboards|collect|package|promql|manifests|validate
+      USAGE mlperf suite|run|monitor|reset|positions|hub|analyze|compare|report|dashboards|collect|package|promql|manifests|dfsp-sim|validate
 
       COMMANDS
 
@@ -31,6 +31,7 @@ describe('mlperf', () => {
            package    Package results into one tar.gz with a SHA-256 manifest (secrets scrubbed)
             promql    Lint PromQL, run validation queries, list the catalogue, write recording rules
          manifests    Write k6-operator manifests: tests/01-baseline-100tps.yaml ... 05-stress-test.yaml (DFSP simulator, script ConfigMap, TestRun), for \`kubectl apply -f\`.
+          dfsp-sim    Serve the DFSP simulator for k6 runs: answers prepares as payee, receives callbacks as payer, lets k6 await outcomes (GET /outcomes/<id>), /metrics. Runs until Ctrl-C.
           validate    Check a suite file and list every problem with its path and a hint (exit 2 when invalid).
 
       Use mlperf <command> --help for more information about a command."
@@ -92,7 +93,7 @@ describe('mlperf', () => {
       {
         "code": 2,
         "stderr": "USAGE: \`mlperf\`: unknown command nope
-        hint: use one of: suite, run, monitor, reset, positions, hub, analyze, compare, report, dashboards, collect, package, promql, manifests, validate (\`mlperf --help\` tells more)",
+        hint: use one of: suite, run, monitor, reset, positions, hub, analyze, compare, report, dashboards, collect, package, promql, manifests, dfsp-sim, validate (\`mlperf --help\` tells more)",
         "stdout": "",
       }
     `);

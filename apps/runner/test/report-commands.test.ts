@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failAnalysis, passAnalysis, suiteAnalysis } from '../../../packages/report/test/helpers/analyses.js';
+import { K6_FIXTURES } from '../../../packages/report/test/helpers/k6-import.js';
 import { makeRun, writeAnalysis } from '../../../packages/report/test/helpers/make-run.js';
 import { cli as runCli } from './_cli.js';
 
@@ -109,5 +110,62 @@ describe('mlperf report / collect / package / dashboards', () => {
     );
     expect(r.code).toBe(2);
     expect(r.err).toContain('--moments start,noon: unknown noon');
+  });
+
+  it('report <k6 output> imports it through the analyzer and writes the report where --out says', async () => {
+    const out = join(base, 'k6-report.html');
+    const r = await cli('report', join(K6_FIXTURES, 'out.ndjson.gz'), '--out', out, '--target-tps', '400');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatchInlineSnapshot(`
+      "verdict: FAIL
+      <tmp>/k6-report.html"
+    `);
+    const html = readFileSync(out, 'utf8');
+    for (const chart of ['tps', 'latency', 'rates', 'errors', 'corridors'])
+      expect(html).toContain(`data-chart="${chart}"`);
+    const s = await cli(
+      'report',
+      join(K6_FIXTURES, 'summary-export.json'),
+      '--out',
+      join(base, 'k6-summary.html'),
+    );
+    expect(s.code).toBe(0);
+    expect((await cli('report', join(K6_FIXTURES, 'out.ndjson.gz'), '--target-tps', 'lots')).code).toBe(2);
+  });
+
+  it('report <test dir> without analysis.json runs the analysis first', async () => {
+    const dir = makeRun(base, { testId: 'unanalysed', seconds: 120, tps: 100 });
+    const r = await cli('report', dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatchInlineSnapshot(`
+      "verdict: PASS
+      <tmp>/unanalysed/analysis-report.html"
+    `);
+    expect(existsSync(join(dir, 'analysis.json'))).toBe(true);
+    expect(readFileSync(join(dir, 'analysis-report.html'), 'utf8')).not.toContain('analysis.json: missing');
+  });
+
+  it('stress and endurance runs analysed by the real analyzer get the stress curve and the trend charts', async () => {
+    const stress = makeRun(base, {
+      testId: 'stress-test',
+      kind: 'stress',
+      seconds: 600,
+      tps: 3000,
+      capacity: 1500,
+    });
+    expect((await cli('report', stress)).code).toBe(0);
+    const s = readFileSync(join(stress, 'analysis-report.html'), 'utf8');
+    expect(s).toContain('data-chart="stress"');
+    expect(s).toContain('knee 1500 TPS');
+    const endurance = makeRun(base, {
+      testId: 'endurance-1000tps',
+      kind: 'endurance',
+      seconds: 1200,
+      tps: 100,
+    });
+    expect((await cli('report', endurance)).code).toBe(0);
+    const e = readFileSync(join(endurance, 'analysis-report.html'), 'utf8');
+    expect(e).toContain('data-chart="endurance-1"');
+    expect(e).toContain('Theil-Sen slope');
   });
 });

@@ -46,8 +46,11 @@ export function memoryTrends(signals: Signals, maxSlopeBytesPerHour?: number): T
   const out: TrendResult[] = [];
   for (const s of series) {
     const level = median(s.points.map((p) => p[1]));
-    const floor =
-      maxSlopeBytesPerHour !== undefined && useBytes ? maxSlopeBytesPerHour : 0.01 * Math.abs(level);
+    const first = s.points[0]?.[0] ?? 0;
+    const hours = ((s.points[s.points.length - 1]?.[0] ?? first) - first) / HOUR_MS;
+    // A leak must matter: >= 1% of the level per hour, and >= 1% growth over the window itself.
+    const material = Math.max(0.01 * Math.abs(level), (0.01 * Math.abs(level)) / Math.max(hours, 1e-9));
+    const floor = maxSlopeBytesPerHour !== undefined && useBytes ? maxSlopeBytesPerHour : material;
     const t = trendOf(subjectOf(s.labels), s.exportName, useBytes ? 'bytes' : 'ratio', s.points, floor);
     if (t) out.push(t);
   }
@@ -79,11 +82,18 @@ export function analyzeEndurance(
   for (const m of memory) {
     if (!(m.significant && m.slopePerHour > 0)) continue;
     const bytes = signals.memoryBytes.find((s) => subjectOf(s.labels) === m.subject);
-    const limit = lastValue(
-      signals.memoryLimit.find((s) => subjectOf(s.labels) === m.subject) ??
-        (signals.memoryLimit.length === 1 ? signals.memoryLimit[0] : undefined),
-    );
     const ratio = signals.memoryRatio.find((s) => subjectOf(s.labels) === m.subject);
+    // The limit from its own export, else derived from working set / (working set / limit).
+    const lastBytes = lastValue(bytes);
+    const lastRatio = lastValue(ratio);
+    const limit =
+      lastValue(
+        signals.memoryLimit.find((s) => subjectOf(s.labels) === m.subject) ??
+          (signals.memoryLimit.length === 1 ? signals.memoryLimit[0] : undefined),
+      ) ??
+      (lastBytes !== undefined && lastRatio !== undefined && lastRatio > 0
+        ? lastBytes / lastRatio
+        : undefined);
     let hours: number | null = null;
     let detail: string;
     if (m.unit === 'bytes' && limit !== undefined && limit > 0) {

@@ -64,9 +64,7 @@ export function formatAnalysis(r: AnalysisResult, top = 3): string {
     if (errs.length) lines.push(`error types: ${errs.map(([k, v]) => `${k} x${v}`).join(', ')}`);
     if (s.recovery) lines.push(`recovery: ${s.recovery.detail}`);
     if (s.usl)
-      lines.push(
-        `USL: lambda ${s.usl.lambda.toFixed(3)}, sigma ${s.usl.sigma.toExponential(2)}, kappa ${s.usl.kappa.toExponential(2)}, predicted peak ${Math.round(s.usl.predictedPeak.throughput)} TPS at ${Math.round(s.usl.predictedPeak.load)} offered`,
-      );
+      lines.push(s.usl.note ?? `USL: predicted peak ${Math.round(s.usl.predictedPeak.throughput)} TPS`);
     lines.push('');
   }
   if (r.findings.length) lines.push(`findings (${r.findings.length}):`, ...findingsText(r.findings, top), '');
@@ -89,7 +87,7 @@ export function formatSuiteAnalysis(r: SuiteAnalysisResult, top = 3): string {
   );
   if (r.scaling)
     lines.push(
-      `USL: predicted peak ${Math.round(r.scaling.predictedPeak.throughput)} TPS at ${Math.round(r.scaling.predictedPeak.load)} offered (R² ${r.scaling.rSquared.toFixed(3)})${r.breakingPointTps !== undefined ? `; measured breaking point ${r.breakingPointTps} TPS` : ''}`,
+      r.scaling.note ?? `USL: predicted peak ${Math.round(r.scaling.predictedPeak.throughput)} TPS`,
       '',
     );
   if (r.findings.length) lines.push('top findings:', ...findingsText(r.findings, top));

@@ -134,7 +134,7 @@ export function extractSignals(metrics: Record<string, MetricsExport>, w?: TimeW
     memoryRatio = ratioSeries(memoryBytes, memoryLimit, false, 'memory_working_set_ratio');
   }
   const eventLoopLag = all(pick(metrics, ['event_loop_lag_seconds'], [RAW.eventLoop]), w);
-  const serviceUp = all(pick(metrics, ['service_up'], ['up']), w);
+  const serviceUp = all(pick(metrics, ['service_up', 'moja_service_up'], ['up', 'moja_service_up']), w);
   const restarts = all(pick(metrics, ['restarts', 'pod_restarts'], [RAW.restarts]), w);
   return {
     dbConnections,

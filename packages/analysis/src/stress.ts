@@ -5,7 +5,7 @@ import type { RunData } from './model.js';
 import { aggregate, bins } from './series.js';
 import type { Signals } from './signals.js';
 import { detectKnee } from './stats/knee.js';
-import { fitUsl } from './stats/usl.js';
+import { fitUsl, uslNote } from './stats/usl.js';
 
 type Signal = StressAnalysis['signals'][number];
 
@@ -220,6 +220,6 @@ export function analyzeStress(data: RunData, signals: Signals, opts: StressOptio
   const rec = recoveryOf(after, opts.bands);
   if (rec) out.recovery = rec;
   const usl = fitUsl(curve.filter((c) => c.offered > 0));
-  if (usl) out.usl = usl;
+  if (usl) out.usl = { ...usl, note: uslNote(usl, out.breakingPointTps) };
   return out;
 }

@@ -20,7 +20,7 @@ import {
 } from '@mlperf/core';
 import { rankFindings } from './bottlenecks/fixes.js';
 import { analyzeRun } from './run.js';
-import { fitUsl } from './stats/usl.js';
+import { fitUsl, uslNote } from './stats/usl.js';
 
 /** The seed's "Overall Suite" checklist, used when no suite definition is given. */
 export const SEED_SUITE_CRITERIA: SuiteCriterion[] = [
@@ -260,7 +260,7 @@ export function analyzeSuite(dir: string, opts: AnalyzeSuiteOptions = {}): Suite
     tests,
     findings,
   };
-  if (scaling) result.scaling = scaling;
+  if (scaling) result.scaling = { ...scaling, note: uslNote(scaling, stress?.breakingPointTps) };
   if (stress?.breakingPointTps !== undefined) result.breakingPointTps = stress.breakingPointTps;
   if (opts.write !== false)
     writeFileAtomic(join(dir, 'analysis.json'), `${JSON.stringify(result, null, 2)}\n`);

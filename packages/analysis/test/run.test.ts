@@ -126,6 +126,44 @@ describe('analyzeRun: bottleneck profiles name the injected cause first', () => 
   });
 });
 
+describe('analyzeRun: generator vs hub', () => {
+  it('a late generator in front of a slow hub is not blamed: the hub is the limit', () => {
+    const dir = writeRun(tempDir(), {
+      test: constantTest('late-slow', 1000, '300s', { warmup: '30s', cooldown: '10s' }),
+      seconds: 300,
+      second: () => ({
+        offeredRate: 1000,
+        succeeded: 600,
+        dropped: 400,
+        p50Ms: 900,
+        engine: { cpu: 0.2, rssBytes: 2e8, eventLoopLagP99Ms: 300, schedulingLagP99Ms: 600 },
+      }),
+      exports: exportsOf('db-pool-exhausted', 300),
+    });
+    const r = analyzeRun(dir, { write: false });
+    expect(r.findings.map((f) => f.kind)).not.toContain('generator-saturated');
+    expect(r.findings[0]?.kind).toBe('db-pool-exhausted');
+  });
+
+  it('a late generator in front of a fast hub that missed the planned load is blamed', () => {
+    const dir = writeRun(tempDir(), {
+      test: constantTest('late-fast', 1000, '300s', { warmup: '30s', cooldown: '10s' }),
+      seconds: 300,
+      second: () => ({
+        offeredRate: 1000,
+        succeeded: 800,
+        dropped: 200,
+        p50Ms: 20,
+        engine: { cpu: 0.5, rssBytes: 2e8, eventLoopLagP99Ms: 300, schedulingLagP99Ms: 600 },
+      }),
+      exports: exportsOf('healthy', 300),
+    });
+    const r = analyzeRun(dir, { write: false });
+    expect(r.findings[0]?.kind).toBe('generator-saturated');
+    expect(r.headline).toContain('the load generator was the limit');
+  });
+});
+
 describe('analyzeRun: damaged directories', () => {
   it('analyzes an aborted, truncated run (process killed mid-write) without losing data', async () => {
     const { appendFileSync } = await import('node:fs');

@@ -102,6 +102,7 @@ describe('stress analysis', () => {
     expect(s.recovery?.seconds).toBeLessThanOrEqual(22);
     expect(s.curve.length).toBeGreaterThan(20);
     expect(s.usl?.predictedPeak.throughput).toBeGreaterThan(1000);
+    expect(s.usl?.note).toMatch(/the measured breaking point \d+ TPS is \d+% of it/);
     expect(a.headline).toContain(
       `Breaking point at ${knee?.offeredTps} TPS offered (first signal: knee); first component to fail: mysql`,
     );

@@ -97,6 +97,7 @@ describe('analyzeSuite', () => {
     ]);
     expect(Math.abs((r.breakingPointTps ?? 0) - capacity) / capacity).toBeLessThan(0.05);
     expect(r.scaling?.predictedPeak.throughput).toBeGreaterThan(1500);
+    expect(r.scaling?.note).toContain(`the measured breaking point ${r.breakingPointTps} TPS is`);
     expect(existsSync(join(base, 'analysis.json'))).toBe(true);
     expect(JSON.parse(readFileSync(join(base, 'target-1000tps', 'analysis.json'), 'utf8')).verdict).toBe(
       'pass',

@@ -11,7 +11,7 @@ const CORRIDORS: [string, string, number][] = [
   ['perffsp-3', 'perffsp-7', 0.2],
   ['perffsp-4', 'perffsp-8', 0.15],
 ];
-const STEPS = (process.env.HUB_BENCH_STEPS ?? '500,1000,1500,2000,2500,3000,3500,4000')
+const STEPS = (process.env.HUB_BENCH_STEPS ?? '250,500,1000,1500,2000,2500,3000,3500,4000')
   .split(',')
   .map(Number);
 const SECONDS = Number(process.env.HUB_BENCH_SECONDS ?? 6);
@@ -80,6 +80,7 @@ const hub = await startHub({ isolation: 'process', profile: 'healthy' });
 const driver = new FspiopDriver(hub.url, hub.adminUrl);
 await driver.start(Array.from({ length: 8 }, (_, i) => `perffsp-${i + 1}`));
 let best = 0;
+let peak = 0;
 const cpuPerTransfer: number[] = [];
 try {
   // warm-up: JIT in both processes, keep-alive sockets
@@ -90,6 +91,7 @@ try {
     await hub.reset();
     const r = await step(driver, rate, hub.metricsUrl);
     cpuPerTransfer.push(r.hubCpuMsPerTransfer);
+    peak = Math.max(peak, r.achieved);
     const sustained = r.success >= 0.999 && r.p95 < 500 && r.drainSeconds < 1.5;
     console.log(
       `${String(rate).padStart(5)} (${r.offered.toFixed(0).padStart(5)})  ${r.achieved.toFixed(0).padStart(9)}  ${(r.success * 100).toFixed(2).padStart(6)}%  ${r.p50.toFixed(1).padStart(6)}  ${r.p95.toFixed(1).padStart(6)}  ${r.p99.toFixed(1).padStart(6)}  ${r.drainSeconds.toFixed(2).padStart(6)}  ${r.hubCpuMsPerTransfer.toFixed(3).padStart(8)}  ${sustained ? 'sustained' : 'NOT sustained'}`,
@@ -103,9 +105,10 @@ try {
   await driver.stop();
   await hub.stop();
 }
+console.log(`\nhighest achieved committed rate in any step: ${peak.toFixed(0)} transfers/s`);
 const cpu = Math.min(...cpuPerTransfer.filter((x) => Number.isFinite(x)));
 console.log(
-  `\nhub CPU per committed transfer: ${cpu.toFixed(3)} ms (lowest step) = about ${Math.floor(1000 / cpu)} transfers/s per core given to the hub process`,
+  `hub CPU per committed transfer: ${cpu.toFixed(3)} ms (lowest step) = about ${Math.floor(1000 / cpu)} transfers/s per core given to the hub process`,
 );
 console.log(
   `machine load average while measuring: ${loadavg()

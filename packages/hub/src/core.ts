@@ -131,6 +131,13 @@ export class HubCore {
     this.poolTimer.unref();
   }
 
+  /** Messages produced and not yet processed, over all topics. */
+  backlog(): number {
+    let n = 0;
+    for (const s of HUB_STAGES) n += this.stages[s].lag();
+    return n;
+  }
+
   get knobs(): HubKnobs {
     return this.profile.knobs;
   }

@@ -1,5 +1,5 @@
-import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
 import type { Participant } from './ledger.js';
 import type { CallbackKnobs } from './types.js';
 
@@ -19,16 +19,13 @@ export interface Callback {
 
 /** Sends DFSP callbacks over keep-alive connections, with bounded retries; failures are counted and logged. */
 export class Notifier {
-  private agent: http.Agent;
   failed = 0;
 
   constructor(
     private readonly knobs: () => CallbackKnobs,
     private readonly log: (line: string) => void,
     private readonly onResult: (to: string, type: CallbackType, ok: boolean) => void,
-  ) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: knobs().maxSockets, scheduling: 'lifo' });
-  }
+  ) {}
 
   async send(cb: Callback): Promise<boolean> {
     const template = cb.to.endpoints.get(cb.type);
@@ -90,39 +87,43 @@ export class Notifier {
     );
   }
 
+  private readonly pools = new Map<string, Pool>();
+
   /** Resolves null on a 2xx answer, else the reason. */
-  private request(
+  private async request(
     url: { hostname: string; port: number; path: string },
     cb: Callback,
     timeoutMs: number,
   ): Promise<string | null> {
-    return new Promise((resolve) => {
-      let req: http.ClientRequest;
-      try {
-        req = http.request({
-          ...url,
-          method: cb.method,
-          agent: this.agent,
-          headers: { ...cb.headers, 'content-length': Buffer.byteLength(cb.body) },
-          timeout: timeoutMs,
-        });
-      } catch (err) {
-        resolve(err instanceof Error ? err.message : String(err));
-        return;
-      }
-      req.on('response', (res) => {
-        res.resume();
-        const status = res.statusCode ?? 0;
-        res.on('end', () => resolve(status >= 200 && status < 300 ? null : `HTTP ${status}`));
-        res.on('error', (e) => resolve(e.message));
+    const origin = `http://${url.hostname.includes(':') ? `[${url.hostname}]` : url.hostname}:${url.port}`;
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, {
+        connections: this.knobs().maxSockets,
+        keepAliveTimeout: 60_000,
+        connectTimeout: timeoutMs,
       });
-      req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-      req.on('error', (e) => resolve(e.message || (e as NodeJS.ErrnoException).code || 'error'));
-      req.end(cb.body);
-    });
+      this.pools.set(origin, pool);
+    }
+    try {
+      const res = await pool.request({
+        method: cb.method,
+        path: url.path,
+        headers: cb.headers,
+        body: cb.body,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      await res.body.dump();
+      return res.statusCode >= 200 && res.statusCode < 300 ? null : `HTTP ${res.statusCode}`;
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      return e.code ?? e.message;
+    }
   }
 
   stop(): void {
-    this.agent.destroy();
+    for (const p of this.pools.values()) void p.destroy().catch(() => {});
+    this.pools.clear();
   }
 }

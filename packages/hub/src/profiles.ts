@@ -6,6 +6,7 @@ const MiB = 1024 * 1024;
 /** Capacity well above 1000 TPS: the limit is the Node.js process, not the emulated pipeline. */
 const HEALTHY: HubKnobs = {
   ingressServiceTimeMs: 0.05,
+  maxBacklog: 100_000,
   stages: {
     prepare: { partitions: 12, consumers: 12, inFlightPerConsumer: 16, serviceTimeMs: 0.2, queries: 1 },
     position: { partitions: 8, consumers: 8, inFlightPerConsumer: 1, serviceTimeMs: 0.1, queries: 1 },

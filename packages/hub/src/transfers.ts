@@ -1,85 +1,29 @@
-import { createHash } from 'node:crypto';
 import type { Emulation } from './emulation.js';
-import { errorInformation } from './fspiop/errors.js';
-import type {
-  FspiopHeaders,
-  TransferErrorBody,
-  TransferFulfilBody,
-  TransferPrepareBody,
-} from './fspiop/validate.js';
+import { ExpiryWheel } from './expiry.js';
+import { Outbox } from './outbox.js';
+import type { FspiopHeaders } from './fspiop/validate.js';
 import { toUnits } from './fspiop/validate.js';
-import type { Ledger, Participant, Transfer } from './ledger.js';
+import type { Ledger, Transfer } from './ledger.js';
+import {
+  CONTENT_TYPE,
+  type FulfilMsg,
+  type NotifyMsg,
+  type PositionMsg,
+  type PrepareMsg,
+  type Stages,
+  fulfilmentMatches,
+} from './messages.js';
 import type { HubMetrics } from './metrics.js';
 import type { Callback } from './notifier.js';
-import type { Stage } from './pipeline.js';
 import type { HubKnobs } from './types.js';
 
-export interface PrepareMsg {
-  body: TransferPrepareBody;
-  raw: string;
-  hash: number;
-  headers: FspiopHeaders;
-  receivedAt: number;
-}
-
-export type FulfilMsg =
-  | { kind: 'fulfil'; id: string; body: TransferFulfilBody; headers: FspiopHeaders; receivedAt: number }
-  | {
-      kind: 'reject';
-      id: string;
-      body: TransferErrorBody;
-      raw: string;
-      headers: FspiopHeaders;
-      receivedAt: number;
-    };
-
-export type PositionMsg =
-  | { kind: 'prepare'; t: Transfer }
-  | { kind: 'commit'; t: Transfer }
-  | {
-      kind: 'abort';
-      t: Transfer;
-      code: string;
-      description: string;
-      notifyPayee: boolean;
-      payerBody?: string;
-    };
-
-export interface NotifyMsg {
-  cb: Callback;
-  /** Set on the payer's final notification of a committed transfer: observes the end-to-end time. */
-  committed?: Transfer;
-}
-
-export interface Stages {
-  prepare: Stage<PrepareMsg>;
-  position: Stage<PositionMsg>;
-  fulfil: Stage<FulfilMsg>;
-  notification: Stage<NotifyMsg>;
-}
-
-const CONTENT_TYPE = (v: string) => `application/vnd.interoperability.transfers+json;version=${v}`;
-
-let dateCache = { at: 0, value: '' };
-function httpDate(): string {
-  const now = Date.now();
-  if (now - dateCache.at >= 1000) dateCache = { at: now - (now % 1000), value: new Date(now).toUTCString() };
-  return dateCache.value;
-}
-
-/** base64url(sha256(fulfilment)) must equal the condition, and the fulfilment must be 32 bytes. */
-export function fulfilmentMatches(fulfilment: string, condition: string): boolean {
-  const preimage = Buffer.from(fulfilment, 'base64url');
-  if (preimage.length !== 32) return false;
-  return createHash('sha256').update(preimage).digest('base64url') === condition;
-}
+export type { FulfilMsg, NotifyMsg, PositionMsg, PrepareMsg, Stages } from './messages.js';
 
 /** The central-ledger handlers and the ml-api-adapter notification handler, wired to the ledger. */
 export class TransferHandlers {
   stages!: Stages;
-  /** Expiry wheel: second -> transfers to check. */
-  private readonly expiries = new Map<number, Transfer[]>();
-  private readonly expiryTimer: NodeJS.Timeout;
+  private readonly expiries: ExpiryWheel;
+  private readonly out: Outbox;
   rejected = 0;
 
   constructor(
@@ -88,39 +32,10 @@ export class TransferHandlers {
     private readonly metrics: HubMetrics,
     private readonly emu: Emulation,
     private readonly send: (cb: Callback) => Promise<boolean>,
-    private readonly hubName: string,
+    hubName: string,
   ) {
-    this.expiryTimer = setInterval(() => this.expire(), 250);
-    this.expiryTimer.unref();
-  }
-
-  errorTo(to: Participant, id: string, version: string, code: string, detail?: string): void {
-    const body = JSON.stringify({ errorInformation: errorInformation(code, detail) });
-    this.notify(to, 'FSPIOP_CALLBACK_URL_TRANSFER_ERROR', 'PUT', id, body, version, this.hubName);
-  }
-
-  private notify(
-    to: Participant,
-    type: Callback['type'],
-    method: Callback['method'],
-    id: string,
-    body: string,
-    version: string,
-    source: string,
-    extra?: Record<string, string>,
-    committed?: Transfer,
-  ): void {
-    const headers: Record<string, string> = {
-      'content-type': CONTENT_TYPE(version),
-      date: httpDate(),
-      'fspiop-source': source,
-      'fspiop-destination': to.name,
-      ...extra,
-    };
-    this.stages.notification.produce(undefined, {
-      cb: { to, type, method, transferId: id, body, headers },
-      committed,
-    });
+    this.expiries = new ExpiryWheel((t) => this.expired(t));
+    this.out = new Outbox((m) => this.stages.notification.produce(undefined, m), hubName);
   }
 
   /** A prepare refused before it became a transfer of the ledger (unknown DFSP, modified duplicate). */
@@ -149,7 +64,7 @@ export class TransferHandlers {
     if (reserved) this.metrics.fulfil(false, (now - (t.fulfilAt ?? t.receivedAt)) / 1000);
     else this.metrics.prepare(false, (now - t.receivedAt) / 1000);
     if (payerBody !== undefined)
-      this.notify(
+      this.out.send(
         t.payer,
         'FSPIOP_CALLBACK_URL_TRANSFER_ERROR',
         'PUT',
@@ -158,8 +73,8 @@ export class TransferHandlers {
         t.version,
         t.payee.name,
       );
-    else this.errorTo(t.payer, t.id, t.version, code, description);
-    if (notifyPayee) this.errorTo(t.payee, t.id, t.version, code, description);
+    else this.out.error(t.payer, t.id, t.version, code, description);
+    if (notifyPayee) this.out.error(t.payee, t.id, t.version, code, description);
   }
 
   /** central-ledger prepare handler: duplicate check, validation, then the position topic. */
@@ -172,16 +87,16 @@ export class TransferHandlers {
     if (existing) {
       if (existing.bodyHash !== m.hash) {
         this.reject('3106', m.receivedAt);
-        this.errorTo(
+        this.out.error(
           source,
           body.transferId,
           headers.version,
           '3106',
           'transferId was used with a different body',
         );
-      } else if (existing.state === 'COMMITTED') this.commitNotice(existing, existing.payer);
+      } else if (existing.state === 'COMMITTED') this.out.commit(existing, existing.payer);
       else if (existing.state === 'ABORTED')
-        this.errorTo(
+        this.out.error(
           existing.payer,
           existing.id,
           existing.version,
@@ -195,7 +110,7 @@ export class TransferHandlers {
     if (!payer || !payee) {
       this.reject('3201', m.receivedAt);
       const missing = payer ? `payeeFsp ${body.payeeFsp}` : `payerFsp ${body.payerFsp}`;
-      this.errorTo(source, body.transferId, headers.version, '3201', `${missing} is not a participant`);
+      this.out.error(source, body.transferId, headers.version, '3201', `${missing} is not a participant`);
       return false;
     }
     const t: Transfer = {
@@ -250,20 +165,29 @@ export class TransferHandlers {
         this.abort(t, code, code === '4001' ? 'insufficient liquidity' : 'net debit cap exceeded', false);
         return false;
       }
-      this.scheduleExpiry(t);
+      this.expiries.add(t);
       this.metrics.prepare(true, (performance.now() - t.receivedAt) / 1000);
       const headers: Record<string, string> = { accept: CONTENT_TYPE('1') };
       const body = t.prepareBody ?? '';
       t.prepareBody = undefined;
-      this.notify(t.payee, 'FSPIOP_CALLBACK_URL_TRANSFER_POST', 'POST', t.id, body, t.version, t.payer.name, {
-        ...headers,
-        date: t.prepareDate,
-      });
+      this.out.send(
+        t.payee,
+        'FSPIOP_CALLBACK_URL_TRANSFER_POST',
+        'POST',
+        t.id,
+        body,
+        t.version,
+        t.payer.name,
+        {
+          ...headers,
+          date: t.prepareDate,
+        },
+      );
       return true;
     }
     if (m.kind === 'commit') {
       if (t.state !== 'RESERVED') {
-        this.errorTo(t.payee, t.id, t.version, t.errorCode ?? '3303', 'transfer is no longer reserved');
+        this.out.error(t.payee, t.id, t.version, t.errorCode ?? '3303', 'transfer is no longer reserved');
         return false;
       }
       if (!dbOk) {
@@ -275,21 +199,13 @@ export class TransferHandlers {
       this.metrics.fulfil(true, (performance.now() - (t.fulfilAt ?? t.receivedAt)) / 1000);
       const k = this.knobs().faults;
       this.emu.leak(k.leakService, k.leakBytesPerTransfer);
-      this.commitNotice(t, t.payer);
+      this.out.commit(t, t.payer);
       if (t.notifyPayee) {
         const patch = JSON.stringify({
           transferState: 'COMMITTED',
           completedTimestamp: t.completedTimestamp,
         });
-        this.notify(
-          t.payee,
-          'FSPIOP_CALLBACK_URL_TRANSFER_PUT',
-          'PATCH',
-          t.id,
-          patch,
-          t.version,
-          this.hubName,
-        );
+        this.out.fromHub(t.payee, 'PATCH', t.id, patch, t.version);
       }
       return true;
     }
@@ -297,26 +213,6 @@ export class TransferHandlers {
     this.abort(t, m.code, m.description, m.notifyPayee, m.payerBody);
     return true;
   };
-
-  private commitNotice(t: Transfer, to: Participant): void {
-    const body = JSON.stringify({
-      transferState: 'COMMITTED',
-      fulfilment: t.fulfilment,
-      completedTimestamp: t.completedTimestamp,
-    });
-    const committed = to === t.payer && t.state === 'COMMITTED' ? t : undefined;
-    this.notify(
-      to,
-      'FSPIOP_CALLBACK_URL_TRANSFER_PUT',
-      'PUT',
-      t.id,
-      body,
-      t.version,
-      t.payee.name,
-      undefined,
-      committed,
-    );
-  }
 
   /** central-ledger fulfil handler: the payee's PUT (commit) or PUT .../error (reject). */
   fulfil = (m: FulfilMsg, dbOk: boolean): boolean => {
@@ -326,16 +222,16 @@ export class TransferHandlers {
     const t = ledger.lookup(m.id);
     const v = m.headers.version;
     if (!t) {
-      this.errorTo(source, m.id, v, '3208', `transfer ${m.id} not found`);
+      this.out.error(source, m.id, v, '3208', `transfer ${m.id} not found`);
       return false;
     }
     if (source !== t.payee) {
-      this.errorTo(source, m.id, v, '3100', 'FSPIOP-Source header should match Payee');
+      this.out.error(source, m.id, v, '3100', 'FSPIOP-Source header should match Payee');
       return false;
     }
     if (t.state === 'COMMITTED' || t.state === 'ABORTED') {
       if (m.kind === 'fulfil' && t.state === 'COMMITTED' && m.body.fulfilment === t.fulfilment) return true;
-      this.errorTo(
+      this.out.error(
         t.payee,
         t.id,
         v,
@@ -345,7 +241,7 @@ export class TransferHandlers {
       return false;
     }
     if (t.state !== 'RESERVED') {
-      this.errorTo(t.payee, t.id, v, '3100', 'transfer is not reserved yet');
+      this.out.error(t.payee, t.id, v, '3100', 'transfer is not reserved yet');
       return false;
     }
     if (Date.now() >= t.expiresAt) {
@@ -377,7 +273,7 @@ export class TransferHandlers {
     }
     const b = m.body;
     if (b.transferState !== 'COMMITTED' && b.transferState !== 'RESERVED') {
-      this.errorTo(
+      this.out.error(
         t.payee,
         t.id,
         v,
@@ -387,7 +283,7 @@ export class TransferHandlers {
       return false;
     }
     if (!b.fulfilment) {
-      this.errorTo(t.payee, t.id, v, '3102', 'Missing mandatory element: fulfilment');
+      this.out.error(t.payee, t.id, v, '3102', 'Missing mandatory element: fulfilment');
       return false;
     }
     if (!fulfilmentMatches(b.fulfilment, t.condition)) {
@@ -413,7 +309,7 @@ export class TransferHandlers {
     if (!to) return;
     const t = ledger.lookup(id);
     if (!t || (to !== t.payer && to !== t.payee)) {
-      this.errorTo(to, id, headers.version, '3208', `transfer ${id} not found`);
+      this.out.error(to, id, headers.version, '3208', `transfer ${id} not found`);
       return;
     }
     const body: Record<string, string> = { transferState: t.state };
@@ -421,15 +317,7 @@ export class TransferHandlers {
       body.fulfilment = t.fulfilment ?? '';
       body.completedTimestamp = t.completedTimestamp ?? '';
     }
-    this.notify(
-      to,
-      'FSPIOP_CALLBACK_URL_TRANSFER_PUT',
-      'PUT',
-      id,
-      JSON.stringify(body),
-      headers.version,
-      this.hubName,
-    );
+    this.out.fromHub(to, 'PUT', id, JSON.stringify(body), headers.version);
   }
 
   /** ml-api-adapter notification handler: one callback. */
@@ -439,29 +327,16 @@ export class TransferHandlers {
     return ok;
   };
 
-  private scheduleExpiry(t: Transfer): void {
-    const sec = Math.ceil(t.expiresAt / 1000);
-    const list = this.expiries.get(sec);
-    if (list) list.push(t);
-    else this.expiries.set(sec, [t]);
-  }
-
-  private expire(): void {
-    const nowSec = Math.floor(Date.now() / 1000);
-    for (const [sec, list] of this.expiries) {
-      if (sec > nowSec) continue;
-      this.expiries.delete(sec);
-      for (const t of list) {
-        if (t.state !== 'RESERVED' || t.epoch !== this.ledger().epoch) continue;
-        this.stages.position.produce(t.payer.index, {
-          kind: 'abort',
-          t,
-          code: '3303',
-          description: 'transfer expired before it was fulfilled',
-          notifyPayee: true,
-        });
-      }
-    }
+  /** A reserved transfer passed its expiration: abort with 3303, both sides told. */
+  private expired(t: Transfer): void {
+    if (t.state !== 'RESERVED' || t.epoch !== this.ledger().epoch) return;
+    this.stages.position.produce(t.payer.index, {
+      kind: 'abort',
+      t,
+      code: '3303',
+      description: 'transfer expired before it was fulfilled',
+      notifyPayee: true,
+    });
   }
 
   clear(): void {
@@ -470,6 +345,6 @@ export class TransferHandlers {
   }
 
   stop(): void {
-    clearInterval(this.expiryTimer);
+    this.expiries.stop();
   }
 }

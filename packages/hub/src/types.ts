@@ -69,6 +69,8 @@ export interface CallbackKnobs {
 export interface HubKnobs {
   /** ml-api-adapter CPU time per incoming FSPIOP request (ms). */
   ingressServiceTimeMs: number;
+  /** Messages queued across all topics beyond which ingress answers 503 (2003), keeping memory bounded. */
+  maxBacklog: number;
   stages: Record<HubStage, StageKnobs>;
   dbPool: DbPoolKnobs;
   /** CPU quota per service in cores (cAdvisor CFS quota / period). */

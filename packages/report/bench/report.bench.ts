@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderTestReport } from '@mlperf/report';
+import { packageResults, renderTestReport } from '@mlperf/report';
 import { enduranceAnalysis } from '../test/helpers/analyses.js';
 import { makeRun, writeAnalysis } from '../test/helpers/make-run.js';
 
@@ -38,6 +38,11 @@ try {
   );
   console.log(
     `report size: ${(bytes / 1e6).toFixed(2)} MB, ${charts} charts (target < 2 MB): ${bytes < 2e6 ? 'OK' : 'OVER'}`,
+  );
+  const p0 = performance.now();
+  const pkg = await packageResults([dir], join(base, 'results.tar.gz'));
+  console.log(
+    `package: ${pkg.entries.length} files -> ${(pkg.bytes / 1e6).toFixed(2)} MB tar.gz in ${((performance.now() - p0) / 1000).toFixed(2)} s (secrets scan included)`,
   );
   if (median >= 3000 || bytes >= 2e6) process.exitCode = 1;
 } finally {

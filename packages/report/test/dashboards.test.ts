@@ -167,6 +167,30 @@ describe('dashboards capture against a local page standing in for Grafana (fake 
     }
   });
 
+  it('with errors above 0.5% it also captures the error moment; the key comes from the environment', async () => {
+    const dir = makeRun(base, { testId: 'capture-errors', seconds: 300, tps: 100, errorEvery: 100 });
+    const w = captureWindows(dir);
+    expect(w.errors?.at).toBe(Date.UTC(2026, 10, 27, 8, 0, 0));
+    const before = seen.length;
+    process.env.MLPERF_GRAFANA_API_KEY = KEY;
+    try {
+      const caps = await captureDashboards({
+        grafanaUrl,
+        runDir: dir,
+        dashboards: DEFAULT_DASHBOARDS.slice(0, 1),
+      });
+      expect(caps.map((c) => c.moment)).toEqual(['start', 'peak', 'end', 'errors']);
+    } finally {
+      delete process.env.MLPERF_GRAFANA_API_KEY;
+    }
+    const pages = seen.slice(before).filter((p) => p.path.startsWith('/d/'));
+    expect(pages.every((p) => p.headers.authorization === `Bearer ${KEY}`)).toBe(true);
+    expect(
+      makeRun(base, { testId: 'capture-clean', seconds: 60, tps: 10 }) &&
+        captureWindows(join(base, 'capture-clean')).errors,
+    ).toBeUndefined();
+  });
+
   it('without the key Grafana answers 401: a clear error, exit code 3', async () => {
     const dir = makeRun(base, { testId: 'capture-401', seconds: 60, tps: 10 });
     const err = await captureDashboards({ grafanaUrl, runDir: dir, apiKey: '' }).catch((e: unknown) => e);

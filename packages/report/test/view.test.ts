@@ -68,6 +68,14 @@ describe('test report view', () => {
     expect(buildTestReportHtml(input).view.verdict).toBe('unknown');
   });
 
+  it('a run killed before its first second still renders, every chart marked missing', () => {
+    const dir = makeRun(base, { testId: 'empty', seconds: 0, tps: 100, status: 'running', metrics: false });
+    const { view, html } = buildTestReportHtml(loadTestReportInput(dir));
+    expect(view.charts.filter((c) => c.svg)).toEqual([]);
+    expect(view.missing).toContain('timeseries.ndjson: holds no complete second');
+    expect(html).toContain('data-chart-missing="tps"');
+  });
+
   it('a missing run.json is a clear error', () => {
     expect(() => loadTestReportInput(base)).toThrow(expect.objectContaining({ code: 'RESULTS_INVALID' }));
   });

@@ -52,7 +52,7 @@ export { RBAC_NEEDED, kubeError } from './k8s/errors.js';
 export { runTestOnKubernetes } from './k8s/executor.js';
 export type { K8sRunOptions, K8sRunResult } from './k8s/executor.js';
 export { findK6, k6Version, requireK6 } from './k6/binary.js';
-export { runTestWithK6 } from './k6/local.js';
+export { inProcessDfspSim, runTestWithK6 } from './k6/local.js';
 export type { DfspSimHandle, K6LocalRunOptions, K6LocalRunResult } from './k6/local.js';
 export { k6RunQueries, prometheusExporter } from './k6/prometheus.js';
 export type { PrometheusExportOptions } from './k6/prometheus.js';
@@ -121,3 +121,9 @@ export {
   runMonitor,
 } from './monitor/index.js';
 export type { KeyMetricValue, MonitorOptions, MonitorSnapshot, MonitorSources } from './monitor/index.js';
+export { startDfspSim } from './dfsp-sim/server.js';
+export type { DfspSim, DfspSimOptions } from './dfsp-sim/server.js';
+export { DFSP_SIM_METRICS, OutcomeBook } from './dfsp-sim/outcomes.js';
+export type { Outcome } from './dfsp-sim/outcomes.js';
+export type { SimSecond } from './dfsp-sim/seconds.js';
+export { k6ClusterNeed, k6SuiteRunTest } from './k6/suite-adapter.js';

@@ -9,6 +9,7 @@ import {
   uuid,
 } from '@mlperf/scenarios';
 import { describe, expect, it } from 'vitest';
+import { classifyHttpFailure } from '../src/engine/hub-client.js';
 import { ilpPrepare, ilpTemplate } from '../src/fspiop/ilp.js';
 
 describe('condition and fulfilment', () => {
@@ -40,7 +41,7 @@ describe('ILP prepare packet', () => {
     const cond = conditionOf(deriveFulfilment('s', 'id'));
     const t = ilpTemplate('g.perffsp-5.msisdn.1', 1000n, Buffer.from('eyJhIjoxfQ'));
     const at = Date.UTC(2026, 10, 27, 8, 35, 12, 345);
-    const d = decodeIlpPrepare(ilpPrepare(t, at, cond));
+    const d = decodeIlpPrepare(ilpPrepare(t, new Date(at).toISOString(), cond));
     expect(d.amount).toBe(1000n);
     expect(d.expiresAt).toBe('20261127083512345');
     expect(d.condition.equals(cond)).toBe(true);
@@ -50,7 +51,7 @@ describe('ILP prepare packet', () => {
 
   it('uses the long length form above 127 bytes', () => {
     const t = ilpTemplate('g.x', 1n, Buffer.alloc(300, 65));
-    const d = decodeIlpPrepare(ilpPrepare(t, Date.now(), Buffer.alloc(32)));
+    const d = decodeIlpPrepare(ilpPrepare(t, new Date().toISOString(), Buffer.alloc(32)));
     expect(d.data).toHaveLength(300);
   });
 });
@@ -67,5 +68,21 @@ describe('canonicalAmount', () => {
     expect(() => canonicalAmount('abc')).toThrow(/transfer.amount: "abc" is not a decimal amount/);
     expect(() => canonicalAmount('1.23456')).toThrow(/more than 4 decimals/);
     expect(() => canonicalAmount('0.00')).toThrow(/greater than zero/);
+  });
+});
+
+describe('synchronous error answers', () => {
+  it('are FSPIOP errors by code when the body says so, HTTP errors by status otherwise', () => {
+    expect(
+      classifyHttpFailure(
+        400,
+        '{"errorInformation":{"errorCode":"3100","errorDescription":"Generic validation error"}}',
+      ),
+    ).toEqual({
+      errorType: 'fspiop:3100',
+      detail: 'HTTP 400: FSPIOP 3100 Generic validation error',
+    });
+    expect(classifyHttpFailure(503, 'busy')).toEqual({ errorType: 'http:503', detail: 'HTTP 503: busy' });
+    expect(classifyHttpFailure(500, '{"errorInformation":{}}').errorType).toBe('http:500');
   });
 });

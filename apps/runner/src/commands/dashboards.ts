@@ -2,7 +2,7 @@ import { ExitCode, MlperfError } from '@mlperf/core';
 import { captureDashboards, DEFAULT_DASHBOARDS, exportDashboards, GRAFANA_KEY_ENV } from '@mlperf/report';
 import { defineCommand } from 'citty';
 
-const MOMENTS = ['start', 'peak', 'end'] as const;
+const MOMENTS = ['start', 'peak', 'end', 'errors'] as const;
 
 const exportCommand = defineCommand({
   meta: { name: 'export', description: 'Write the Grafana dashboards (JSON) and a provisioning file' },
@@ -31,15 +31,19 @@ const captureCommand = defineCommand({
       type: 'string',
       description: `one dashboard uid (default all: ${DEFAULT_DASHBOARDS.map((d) => d.uid).join(', ')})`,
     },
-    moments: { type: 'string', default: MOMENTS.join(','), description: 'comma-separated: start, peak, end' },
+    moments: {
+      type: 'string',
+      description:
+        'comma-separated start, peak, end, errors (default: start, peak, end, and errors when the error rate passed 0.5%)',
+    },
     chromium: {
       type: 'string',
       description: 'Chromium binary (default $MLPERF_CHROMIUM or /usr/bin/chromium)',
     },
   },
   async run({ args }) {
-    const moments = args.moments.split(',').map((m) => m.trim());
-    const bad = moments.filter((m) => !(MOMENTS as readonly string[]).includes(m));
+    const moments = args.moments?.split(',').map((m) => m.trim());
+    const bad = (moments ?? []).filter((m) => !(MOMENTS as readonly string[]).includes(m));
     if (bad.length > 0) {
       throw new MlperfError('USAGE', `--moments ${args.moments}: unknown ${bad.join(', ')}`, {
         hint: `use any of ${MOMENTS.join(', ')}`,
@@ -59,7 +63,7 @@ const captureCommand = defineCommand({
       grafanaUrl: args['grafana-url'],
       runDir: args.test,
       dashboards,
-      moments: moments as (typeof MOMENTS)[number][],
+      ...(moments ? { moments: moments as (typeof MOMENTS)[number][] } : {}),
       ...(args.chromium ? { chromiumPath: args.chromium } : {}),
     });
     for (const c of caps) console.log(c.file);

@@ -4,6 +4,7 @@ import type { CommandDef } from 'citty';
 // biome-ignore lint/suspicious/noExplicitAny: citty's sub-commands differ in their argument types
 export type AnyCommand = CommandDef<any>;
 export const commands: Record<string, () => Promise<AnyCommand>> = {
+  check: () => import('./check.js').then((m) => m.checkCommand),
   suite: () => import('./suite.js').then((m) => m.suiteCommand),
   run: () => import('./run.js').then((m) => m.runCommand),
   monitor: () => import('./monitor.js').then((m) => m.monitorCommand),
@@ -18,5 +19,6 @@ export const commands: Record<string, () => Promise<AnyCommand>> = {
   package: () => import('./package.js').then((m) => m.packageCommand),
   promql: () => import('./promql.js').then((m) => m.default),
   manifests: () => import('./manifests.js').then((m) => m.manifestsCommand),
+  'dfsp-sim': () => import('./dfsp-sim.js').then((m) => m.dfspSimCommand),
   validate: () => import('./validate.js').then((m) => m.validateCommand),
 };

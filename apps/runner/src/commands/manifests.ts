@@ -76,7 +76,12 @@ export const manifestsCommand = defineCommand({
     if (args['runner-image']) options.runnerImage = args['runner-image'];
     if (parallelism !== undefined) options.parallelism = parallelism;
     if (args['prometheus-rw']) options.prometheusRemoteWriteUrl = args['prometheus-rw'];
-    if (args['dfsp-sim-image']) options.dfspSim = { image: args['dfsp-sim-image'] };
+    if (args['dfsp-sim-image'] || args['admin-url']) {
+      options.dfspSim = {
+        ...(args['dfsp-sim-image'] ? { image: args['dfsp-sim-image'] } : {}),
+        ...(args['admin-url'] ? { adminUrl: String(args['admin-url']) } : {}),
+      };
+    }
     if (args.separate) options.separate = true;
     const out = args.out ?? 'tests';
     const files = writeSuiteManifests(suite, out, options);

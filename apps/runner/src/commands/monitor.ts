@@ -75,11 +75,13 @@ export const monitorCommand = defineCommand({
     const ac = new AbortController();
     const stop = () => ac.abort();
     process.once('SIGINT', stop);
+    const tty = Boolean(process.stdout.isTTY) && !args.plain;
     try {
       await runMonitor({
         dir,
-        tty: Boolean(process.stdout.isTTY) && !args.plain,
-        write: (s) => process.stdout.write(s),
+        tty,
+        // plain lines through console.log (captured by tests and loggers); frames raw
+        write: (s) => (tty ? process.stdout.write(s) : console.log(s.replace(/\n$/, ''))),
         intervalMs: interval * 1000,
         once: args.once === true,
         signal: ac.signal,

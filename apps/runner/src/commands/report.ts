@@ -1,19 +1,56 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import {
+  analyzeData,
+  analyzeRun,
+  analyzeSuite,
+  detectK6Input,
+  k6NdjsonData,
+  k6SummaryData,
+  type RunData,
+} from '@mlperf/analysis';
 import { ExitCode, isResultsDirectory, MlperfError } from '@mlperf/core';
-import { printPdf, renderReport } from '@mlperf/report';
+import {
+  type ImportedRun,
+  printPdf,
+  type RenderedReport,
+  renderImportedReport,
+  renderReport,
+} from '@mlperf/report';
 import { defineCommand } from 'citty';
 
-type Analyzer = { analyzeRun?: (dir: string) => unknown; analyzeSuite?: (dir: string) => unknown };
+/** `mlperf report <k6 output file>`: imports it through the analyzer and writes its report. */
+async function reportK6(
+  path: string,
+  out: string | undefined,
+  targetTps: number | undefined,
+): Promise<RenderedReport> {
+  const opts = targetTps ? { targetTps } : {};
+  const data: RunData =
+    detectK6Input(path) === 'ndjson' ? await k6NdjsonData(path, opts) : k6SummaryData(path, opts);
+  const analysis = analyzeData(data, opts);
+  const status = (['completed', 'aborted', 'failed'] as const).find((s) => s === data.status) ?? 'aborted';
+  const run: ImportedRun = {
+    source: path,
+    runId: data.runId,
+    testId: data.testId,
+    testName: data.testName,
+    status,
+    startMs: data.startMs,
+    timeseries: data.timeseries,
+    metrics: data.metrics,
+    corridors: data.corridors,
+    executor: { kind: 'k6' },
+    problems: data.problems,
+  };
+  return renderImportedReport(run, analysis, out ? { out } : {});
+}
 
-/** Runs the analyzer when analysis.json is missing; false when @mlperf/analysis cannot yet. */
-async function analyzeIfMissing(dir: string): Promise<boolean> {
-  if (existsSync(join(dir, 'analysis.json'))) return true;
-  const analysis = (await import('@mlperf/analysis')) as Analyzer;
-  const fn = isResultsDirectory(dir) ? analysis.analyzeRun : analysis.analyzeSuite;
-  if (typeof fn !== 'function') return false;
-  fn(dir);
-  return true;
+/** Writes analysis.json first when it is missing (a test run or a whole suite). */
+function analyzeIfMissing(dir: string): void {
+  if (existsSync(join(dir, 'analysis.json'))) return;
+  if (isResultsDirectory(dir)) analyzeRun(dir);
+  else analyzeSuite(dir);
 }
 
 export const reportCommand = defineCommand({
@@ -26,7 +63,16 @@ export const reportCommand = defineCommand({
     dir: {
       type: 'positional',
       required: true,
-      description: 'results directory of one test, or a suite directory',
+      description:
+        'results directory of one test, a suite directory, or real k6 output (--summary-export JSON or --out json NDJSON[.gz])',
+    },
+    out: {
+      type: 'string',
+      description: 'report file for k6 output (default: analysis-report.html beside it)',
+    },
+    'target-tps': {
+      type: 'string',
+      description: 'planned TPS of a k6 run, to judge the achieved rate against',
     },
     pdf: { type: 'boolean', default: false, description: 'also print the report to PDF (needs Chromium)' },
     analyze: {
@@ -47,11 +93,31 @@ export const reportCommand = defineCommand({
         exitCode: ExitCode.badInput,
       });
     }
-    if (args.analyze && !(await analyzeIfMissing(dir))) {
-      console.error(
-        'note: analysis.json is missing and the analyzer is not available; the report marks it missing',
-      );
+    if (statSync(dir).isFile()) {
+      const tps = args['target-tps'] === undefined ? undefined : Number(args['target-tps']);
+      if (tps !== undefined && !(tps > 0)) {
+        throw new MlperfError('USAGE', `--target-tps ${args['target-tps']}: not a positive number`, {
+          hint: 'e.g. --target-tps 1000',
+          exitCode: ExitCode.badInput,
+        });
+      }
+      const report = await reportK6(dir, args.out ? resolve(args.out) : undefined, tps);
+      const written = [report.path];
+      if (args.pdf)
+        written.push(
+          (
+            await printPdf(
+              report.path,
+              report.path.replace(/\.html$/, '.pdf'),
+              args.chromium ? { chromiumPath: args.chromium } : {},
+            )
+          ).path,
+        );
+      console.log(`verdict: ${report.verdict.toUpperCase()}`);
+      for (const w of written) console.log(w);
+      return ExitCode.ok;
     }
+    if (args.analyze) analyzeIfMissing(dir);
     const r = renderReport(dir);
     const written: string[] = [];
     if (r.kind === 'test') {

@@ -6,6 +6,7 @@ import { abortOnSignals, runTest } from '@mlperf/scenarios';
 import { defineCommand } from 'citty';
 import { LiveProgress } from '../live/progress.js';
 import { runSummary } from '../live/summary.js';
+import { executorArgs, runWithK6Executor } from './_executors.js';
 import { numberFlag, resolveSuiteFromFlags, suiteSourceArgs } from './_suite-source.js';
 
 const MAX_HUB_LOG_LINES = 10_000;
@@ -66,6 +67,7 @@ export const runCommand = defineCommand({
       type: 'boolean',
       description: 'Stop (exit 3) when the target only answers with connection errors',
     },
+    ...executorArgs,
   },
   async run({ args }) {
     const { suite, warnings } = await resolveSuiteFromFlags(args, 'full');
@@ -90,6 +92,8 @@ export const runCommand = defineCommand({
     }
     const maxInFlight = numberFlag('--max-in-flight', args['max-in-flight'], { integer: true });
     const callbackPort = numberFlag('--callback-port', args['callback-port'], { integer: true, min: 0 });
+    if (args.executor === 'k8s' && embedded)
+      return runWithK6Executor(args, { suite, testId: args.test, out: args.out, hubUrl: '', embedded });
     const hubLog: string[] = [];
     let hub: HubHandle | undefined;
     if (embedded) {
@@ -102,6 +106,22 @@ export const runCommand = defineCommand({
         },
       });
       await hub.reset();
+    }
+    if (args.executor === 'k6' || args.executor === 'k8s') {
+      const adminUrl = hub ? hub.adminUrl : args['admin-url'];
+      const hubUrl = hub ? hub.url : args.target;
+      try {
+        return await runWithK6Executor(args, {
+          suite,
+          testId: args.test,
+          out: args.out,
+          hubUrl,
+          embedded,
+          ...(adminUrl ? { adminUrl } : {}),
+        });
+      } finally {
+        await hub?.stop();
+      }
     }
     const signals = abortOnSignals((sig) =>
       console.error(`\n${sig}: stopping arrivals, draining in-flight transfers (again to quit at once)`),
@@ -129,6 +149,7 @@ export const runCommand = defineCommand({
         },
         ...(maxInFlight !== undefined ? { maxInFlight } : {}),
         abortOnTargetDown: args['abort-on-target-down'] === true,
+        idKind: args.ids === 'ulid' ? 'ulid' : 'uuid',
         signal: signals.signal,
         onStart: (info) => {
           dir = info.dir;

@@ -56,7 +56,7 @@ function ranks(values: readonly number[]): number[] {
  * with its Theil-Sen slope, and the significant lag autocorrelations of the ranks inflate Var(S),
  * so a slowly wandering (autocorrelated) series without trend is not reported as one. The larger of
  * that and Yue & Wang's (2004) AR(1) effective-sample-size factor is used: conservative, so noise
- * alone is not reported as a trend.
+ * alone is not reported as a trend. (Below 30 points the lag-1 estimate is too noisy to use.)
  */
 export function mannKendall(xs: readonly number[], ys: readonly number[], alpha = 0.01): MannKendall {
   const n = ys.length;
@@ -86,7 +86,11 @@ export function mannKendall(xs: readonly number[], ys: readonly number[], alpha 
     if (Math.abs(rk) > bound) acc += (n - k) * (n - k - 1) * (n - k - 2) * rk;
   }
   const hamedRao = 1 + (2 / (n * (n - 1) * (n - 2))) * acc;
-  const correction = Math.max(1, hamedRao, yueWang(ys.map((y, i) => y - slope * (xs[i] as number))));
+  const correction = Math.max(
+    1,
+    hamedRao,
+    n >= 30 ? yueWang(ys.map((y, i) => y - slope * (xs[i] as number))) : 1,
+  );
   const v = varS * correction;
   const z = v <= 0 ? 0 : s > 0 ? (s - 1) / Math.sqrt(v) : s < 0 ? (s + 1) / Math.sqrt(v) : 0;
   const pValue = twoSidedP(z);

@@ -137,3 +137,19 @@ function nelderMead(
   simplex.sort((a, b) => f(a) - f(b));
   return clamp(simplex[0] as number[]);
 }
+
+/** One sentence comparing the USL prediction with a measured breaking point (offered TPS). */
+export function uslNote(fit: UslFit, breakingPointTps: number | undefined): string {
+  const peak = `USL predicts a peak of ${Math.round(fit.predictedPeak.throughput)} TPS at ${Math.round(fit.predictedPeak.load)} offered (sigma ${fit.sigma.toExponential(2)}, kappa ${fit.kappa.toExponential(2)}, R² ${fit.rSquared.toFixed(3)})`;
+  if (fit.kappa === 0)
+    return `${peak}; no coherency penalty was measured, so the peak is only bounded by the highest load tested`;
+  if (breakingPointTps === undefined) return `${peak}; no breaking point was measured to compare with`;
+  const ratio = breakingPointTps / fit.predictedPeak.load;
+  const verdict =
+    ratio < 0.9
+      ? 'earlier than the model predicts: a hard limit (pool, partitions, quota) rather than gradual contention'
+      : ratio > 1.1
+        ? 'later than the model predicts'
+        : 'where the model predicts';
+  return `${peak}; the measured breaking point ${breakingPointTps} TPS is ${Math.round(ratio * 100)}% of it, ${verdict}`;
+}

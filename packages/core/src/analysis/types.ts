@@ -124,6 +124,8 @@ export interface UslFit {
   /** Predicted peak throughput and the load at which it occurs. */
   predictedPeak: { load: number; throughput: number };
   points: { offered: number; achieved: number }[];
+  /** How the prediction compares with the measured breaking point, in words. */
+  note?: string;
 }
 
 export interface StressAnalysis {

@@ -40,6 +40,8 @@ export function fspiopHandler(hub: HubCore) {
       }
       if (hub.emu.isDown('ml-api-adapter') || hub.emu.isDown('kafka'))
         throw new FspiopError('2003', 'ml-api-adapter or kafka is restarting');
+      if (route !== 'get' && hub.backlog() >= hub.knobs.maxBacklog)
+        throw new FspiopError('2003', `backlog of ${hub.knobs.maxBacklog} messages reached`);
       const headers = checkHeaders(req.headers, route !== 'get', route === 'prepare' || route === 'get');
       if (!hub.ledger.participants.has(headers.source))
         throw new FspiopError('3100', `FSPIOP-Source ${headers.source} is not a participant of this hub`);

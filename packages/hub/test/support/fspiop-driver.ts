@@ -2,6 +2,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Dispatcher, Pool } from 'undici';
 
 export const CT = 'application/vnd.interoperability.transfers+json;version=1.1';
 export const ACCEPT = 'application/vnd.interoperability.transfers+json;version=1.1';
@@ -78,7 +79,7 @@ export function fspiopHeaders(
 /** DFSP simulators for every participant behind one callback server. */
 export class FspiopDriver {
   readonly pending = new Map<string, Pending>();
-  readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  private readonly pools = new Map<string, Pool>();
   private server: http.Server | undefined;
   callbackUrl = '';
   /** Every callback received, when recording is on. */
@@ -118,7 +119,7 @@ export class FspiopDriver {
     }
   }
 
-  request(
+  async request(
     base: string,
     method: string,
     path: string,
@@ -127,26 +128,18 @@ export class FspiopDriver {
   ): Promise<{ status: number; body: string }> {
     if (this.record && base === this.hubUrl)
       this.sent.push({ method, path, headers, body: body === undefined ? undefined : JSON.parse(body) });
-    return new Promise((resolve, reject) => {
-      const req = http.request(`${base}${path}`, {
-        method,
-        agent: this.agent,
-        headers: {
-          'content-type': 'application/json',
-          ...headers,
-          'content-length': body ? Buffer.byteLength(body) : 0,
-        },
-      });
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-      });
-      req.on('error', reject);
-      req.end(body);
+    let pool = this.pools.get(base);
+    if (!pool) {
+      pool = new Pool(base, { connections: 256, keepAliveTimeout: 60_000 });
+      this.pools.set(base, pool);
+    }
+    const res = await pool.request({
+      method: method as Dispatcher.HttpMethod,
+      path,
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
     });
+    return { status: res.statusCode, body: await res.body.text() };
   }
 
   /** Sends one prepare and resolves when the payer hears the final state (or the POST is refused). */
@@ -269,7 +262,8 @@ export class FspiopDriver {
   }
 
   async stop(): Promise<void> {
-    this.agent.destroy();
+    await Promise.all([...this.pools.values()].map((p) => p.destroy()));
+    this.pools.clear();
     const server = this.server;
     if (!server) return;
     await new Promise<void>((r) => {

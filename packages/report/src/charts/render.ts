@@ -59,7 +59,7 @@ export function timeAxes(yName: string, extra: { yMax?: number; yMin?: number } 
       nameGap: 28,
       min: 'dataMin',
       max: 'dataMax',
-      axisLabel: { formatter: (v: number) => fmtAxis(v) },
+      axisLabel: { formatter: (v: number) => fmtAxis(v), showMaxLabel: false },
     },
     yAxis: {
       type: 'value',
@@ -77,6 +77,7 @@ export function lineSeries(
   data: [number, number | null][],
   extra: ChartOption = {},
 ): ChartOption {
+  const color = (extra.lineStyle as { color?: string } | undefined)?.color;
   return {
     type: 'line',
     name,
@@ -84,6 +85,8 @@ export function lineSeries(
     showSymbol: false,
     connectNulls: false,
     lineStyle: { width: 1.5 },
+    // The legend takes its colour from itemStyle: keep it the line's.
+    ...(color ? { itemStyle: { color } } : {}),
     ...extra,
   };
 }

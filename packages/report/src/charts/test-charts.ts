@@ -1,3 +1,4 @@
+import { fmtP, fmtValue } from '../view/format.js';
 import type { AnalysisResult, CriterionResult, EnduranceAnalysis, StressAnalysis } from '@mlperf/core';
 import type { ResourceLines, RunSeries } from '../series.js';
 import { type Chart, type ChartOption, lineSeries, PALETTE, renderSvg, timeAxes } from './render.js';
@@ -218,7 +219,7 @@ export function enduranceCharts(e: EnduranceAnalysis): Chart[] {
         }
         return { ...timeAxes(t.unit), series };
       },
-      `Slope ${fmt(t.slopePerHour)} ${t.unit}/h, Mann-Kendall p = ${t.pValue.toPrecision(2)}: ${t.significant ? 'significant' : 'not significant'}.`,
+      `Theil-Sen slope ${fmtValue(t.slopePerHour, `${t.unit}/h`)}, Mann-Kendall ${fmtP(t.pValue)}: ${t.significant ? 'significant' : 'not significant'}.`,
     ),
   );
 }

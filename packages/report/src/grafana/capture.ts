@@ -8,7 +8,11 @@ import { DEFAULT_DASHBOARDS, type DashboardSpec } from './panels.js';
 /** Environment variables the Grafana API key is read from (never a flag, never written anywhere). */
 export const GRAFANA_KEY_ENV = ['MLPERF_GRAFANA_API_KEY', 'GRAFANA_API_KEY'] as const;
 
-export type Moment = 'start' | 'peak' | 'end';
+/** The seed's moments: test start, peak TPS, test end; `errors` when the error rate passed 0.5%. */
+export type Moment = 'start' | 'peak' | 'end' | 'errors';
+
+/** The seed captures the error-analysis view "when error rate > 0.5%". */
+const ERROR_CAPTURE_RATE = 0.005;
 
 export interface CaptureOptions extends BrowserOptions {
   grafanaUrl: string;
@@ -30,8 +34,12 @@ export interface Capture {
   file: string;
 }
 
-/** Unix ms windows around the seed's moments: test start, peak TPS, test end. */
-export function captureWindows(runDir: string): Record<Moment, { at: number; from: number; to: number }> {
+type Window = { at: number; from: number; to: number };
+
+/** Unix ms windows around the seed's moments; `errors` only when some second's error rate passed 0.5%. */
+export function captureWindows(
+  runDir: string,
+): Record<Exclude<Moment, 'errors'>, Window> & { errors?: Window } {
   const r = readResults(runDir);
   const ts = r.timeseries;
   const start = ts[0]?.t ?? Date.parse(r.manifest.startedAt);
@@ -39,11 +47,15 @@ export function captureWindows(runDir: string): Record<Moment, { at: number; fro
   const end = last ? last.t + 1000 : Date.parse(r.manifest.endedAt ?? r.manifest.startedAt);
   let peak = start;
   let best = -1;
+  let firstErrors: number | undefined;
   for (const s of ts) {
     if (s.succeeded > best) {
       best = s.succeeded;
       peak = s.t;
     }
+    const failed = Object.values(s.failed).reduce((a, b) => a + b, 0);
+    if (firstErrors === undefined && failed > 0 && failed / (failed + s.succeeded) > ERROR_CAPTURE_RATE)
+      firstErrors = s.t;
   }
   const span = Math.min(10 * 60_000, Math.max(60_000, (end - start) / 4));
   const clamp = (from: number) => {
@@ -54,6 +66,7 @@ export function captureWindows(runDir: string): Record<Moment, { at: number; fro
     start: { at: start, ...clamp(start) },
     peak: { at: peak, ...clamp(peak - span / 2) },
     end: { at: end, ...clamp(end - span) },
+    ...(firstErrors === undefined ? {} : { errors: { at: firstErrors, ...clamp(firstErrors - span / 4) } }),
   };
 }
 
@@ -91,7 +104,8 @@ export async function captureDashboards(options: CaptureOptions): Promise<Captur
   const apiKey = options.apiKey ?? GRAFANA_KEY_ENV.map((k) => process.env[k]).find((v) => v);
   const windows = captureWindows(options.runDir);
   const dashboards = options.dashboards ?? DEFAULT_DASHBOARDS;
-  const moments = options.moments ?? ['start', 'peak', 'end'];
+  const moments =
+    options.moments ?? (['start', 'peak', 'end', ...(windows.errors ? ['errors'] : [])] as Moment[]);
   const hb = await launchBrowser({
     width: options.width ?? 1600,
     height: options.height ?? 1000,
@@ -111,6 +125,7 @@ export async function captureDashboards(options: CaptureOptions): Promise<Captur
     for (const d of dashboards) {
       for (const moment of moments) {
         const w = windows[moment];
+        if (!w) continue;
         const url = new URL(
           `${base.pathname.replace(/\/$/, '')}/d/${encodeURIComponent(d.uid)}/${encodeURIComponent(d.uid)}`,
           base,

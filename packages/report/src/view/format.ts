@@ -49,6 +49,8 @@ export function fmtValue(value: number | undefined, unit: string | undefined): s
       return fmtBytes(value);
     case 'bytes/h':
       return `${fmtBytes(value)}/h`;
+    case 'ratio/h':
+      return `${fmtPercent(value)}/h`;
     case 'ms':
       return `${fmtNumber(value, 1)} ms`;
     case 's':
@@ -73,4 +75,9 @@ export function fmtTime(ms: number | string | undefined): string {
         .toISOString()
         .replace('T', ' ')
         .replace(/\.\d+Z$/, ' UTC');
+}
+
+/** A test's p-value as a reader wants it: `p < 0.001` rather than `p = 0.0`. */
+export function fmtP(p: number): string {
+  return p < 0.001 ? 'p < 0.001' : `p = ${p.toPrecision(2)}`;
 }

@@ -14,6 +14,9 @@ export interface CallbackHandler {
   metrics(): Promise<{ contentType: string; text: string }>;
 }
 
+/** An extra GET route: answers on `res` and returns true, or returns false to fall through. */
+export type ExtraGetRoute = (path: string, query: string, res: ServerResponse) => boolean;
+
 const ROUTE = /^(?:\/([^/]+))?\/transfers(?:\/([^/]+)(\/error)?)?\/?$/;
 const MAX_BODY = 64 * 1024;
 
@@ -32,9 +35,12 @@ function dfspOf(prefix: string | undefined, headers: IncomingHttpHeaders): strin
 export class CallbackServer {
   private readonly server: http.Server;
   private readonly handler: CallbackHandler;
+  private readonly extraGet: ExtraGetRoute | undefined;
 
-  constructor(handler: CallbackHandler) {
+  /** `extraGet` may answer other GET requests (the DFSP simulator's outcome endpoint); true when it did. */
+  constructor(handler: CallbackHandler, extraGet?: ExtraGetRoute) {
     this.handler = handler;
+    this.extraGet = extraGet;
     this.server = http.createServer({ keepAlive: true, keepAliveTimeout: 65_000 }, (req, res) =>
       this.onRequest(req, res),
     );
@@ -55,10 +61,11 @@ export class CallbackServer {
     return { host: a.address, port: a.port };
   }
 
+  /** Stops listening and drops every connection (the run is over; the hub's keep-alives too). */
   async close(): Promise<void> {
-    this.server.closeIdleConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
+    await closed;
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -67,6 +74,7 @@ export class CallbackServer {
     const path = q < 0 ? url : url.slice(0, q);
     if (req.method === 'GET') {
       req.resume();
+      if (this.extraGet?.(path, q < 0 ? '' : url.slice(q + 1), res)) return;
       if (path === '/metrics') {
         this.handler.metrics().then(
           (m) => {

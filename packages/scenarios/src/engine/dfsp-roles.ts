@@ -200,7 +200,8 @@ export class DfspRoles implements CallbackHandler {
     let h = this.headers.get(key);
     if (!h) {
       h = fspiopHeaders(payee, payer, this.date.now, false) as RequestHeaders;
-      this.headers.set(key, h);
+      // Bounded: pairs come from the hub's prepares, which a foreign generator could vary.
+      if (this.headers.size < 10_000) this.headers.set(key, h);
     }
     return h;
   }

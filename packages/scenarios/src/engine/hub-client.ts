@@ -19,17 +19,26 @@ export interface HubEvents {
 /** Headers of one FSPIOP request, reused by the caller between requests. */
 export type RequestHeaders = Record<string, string>;
 
-function errorSummary(status: number, body: string): string {
+/**
+ * Error type and log line of a synchronous error answer: `fspiop:<code>` when the body carries an
+ * FSPIOP errorInformation (ml-api-adapter's validation errors), `http:<status>` otherwise.
+ */
+export function classifyHttpFailure(status: number, body: string): { errorType: string; detail: string } {
   try {
     const info = (
-      JSON.parse(body) as { errorInformation?: { errorCode?: string; errorDescription?: string } }
+      JSON.parse(body) as { errorInformation?: { errorCode?: unknown; errorDescription?: unknown } }
     ).errorInformation;
-    if (info?.errorCode)
-      return `HTTP ${status}: FSPIOP ${info.errorCode} ${info.errorDescription ?? ''}`.trim();
+    if (typeof info?.errorCode === 'string' && /^\d{4}$/.test(info.errorCode)) {
+      const description = typeof info.errorDescription === 'string' ? info.errorDescription : '';
+      return {
+        errorType: `fspiop:${info.errorCode}`,
+        detail: `HTTP ${status}: FSPIOP ${info.errorCode} ${description}`.trim(),
+      };
+    }
   } catch {
-    // not JSON: fall through
+    // not JSON: an HTTP error
   }
-  return `HTTP ${status}: ${body.slice(0, 200)}`;
+  return { errorType: `http:${status}`, detail: `HTTP ${status}: ${body.slice(0, 200)}` };
 }
 
 function connectionDetail(err: Error & { code?: string }): string {
@@ -66,7 +75,9 @@ abstract class Exchange {
   onComplete(): void {
     const ok = this.status >= 200 && this.status < 300;
     this.events.request(!ok);
-    if (!ok) this.failed(`http:${this.status}`, errorSummary(this.status, this.body));
+    if (ok) return;
+    const f = classifyHttpFailure(this.status, this.body);
+    this.failed(f.errorType, f.detail);
   }
 
   onError(err: Error): void {

@@ -1,15 +1,8 @@
-import type {
-  CorridorDefinition,
-  RunTotals,
-  StageWindow,
-  StopRule,
-  TimedStage,
-  TimeseriesRecord,
-} from '@mlperf/core';
+import type { RunTotals, StageWindow } from '@mlperf/core';
 import { stageName } from '@mlperf/core';
 import type { Histogram } from 'hdr-histogram-js';
 import { conditionOf, deriveFulfilment } from '../fspiop/crypto.js';
-import { type IdKind, newTransferId } from '../fspiop/ids.js';
+import { newTransferId } from '../fspiop/ids.js';
 import { type IlpCorridorTemplate, ilpPrepare, ilpTemplate } from '../fspiop/ilp.js';
 import {
   amountInMinorUnits,
@@ -22,7 +15,7 @@ import {
 import { ArrivalSchedule, CorridorPicker } from './arrivals.js';
 import { CallbackServer } from './callback-server.js';
 import { HttpDate, RateLimitedLog } from './clock.js';
-import { type CallbackAnomalies, DfspRoles, type PayerSide } from './dfsp-roles.js';
+import { DfspRoles, type PayerSide } from './dfsp-roles.js';
 import { HealthSampler } from './health.js';
 import { newHistogram, percentileMs, recordMs } from './histograms.js';
 import { type HubEvents, HubClient, type RequestHeaders } from './hub-client.js';
@@ -30,75 +23,9 @@ import { InFlightTable, Transfer } from './inflight.js';
 import { PeriodStats } from './period.js';
 import { EngineMetrics } from './prom.js';
 import { StopRuleWindow } from './stop-rule.js';
+import type { EngineCorridor, EngineResult, LoadEngineOptions, StopEvent } from './types.js';
 
-/** A corridor as the engine runs it: names and amounts resolved. */
-export interface EngineCorridor extends CorridorDefinition {
-  name: string;
-  /** FSPIOP canonical amount (`"0.1"`). */
-  amount: string;
-  currency: string;
-}
-
-export interface LoadEngineOptions {
-  /** ml-api-adapter base URL. */
-  hubUrl: string;
-  corridors: EngineCorridor[];
-  stages: TimedStage[];
-  maxInFlight: number;
-  /** Transfer expiration (the prepare's `expiration`), ms. */
-  expirationMs: number;
-  /** A transfer with no outcome this long after its send is a timeout. */
-  timeoutMs: number;
-  /** Bounded drain after arrivals stop (abort); a normal end drains up to `timeoutMs`. */
-  abortDrainMs: number;
-  secret: string;
-  idKind: IdKind;
-  payeeRejectRatio: number;
-  stopRule?: StopRule;
-  stopWindowMs?: number;
-  recovery?: { rate: number; durationMs: number };
-  /** Steady-state window (ms from the start) used by the criteria. */
-  steady: { fromMs: number; toMs: number };
-  /** Abort when the target stops answering (connection errors only, 3 s in a row). */
-  abortOnTargetDown: boolean;
-  callbackHost: string;
-  callbackPort: number;
-  maxSockets: number;
-  log: (line: string) => void;
-  onSecond: (record: TimeseriesRecord, engine: LoadEngine) => void;
-}
-
-export interface StopEvent {
-  atS: number;
-  rate: number;
-  reason: string;
-}
-
-export interface EngineResult {
-  status: 'completed' | 'aborted';
-  reason?: string;
-  targetDown: boolean;
-  stop?: StopEvent;
-  totals: RunTotals;
-  stages: StageWindow[];
-  /** Whole run, merged from the seconds. */
-  total: PeriodStats;
-  /** Seconds inside the steady-state window. */
-  steady: PeriodStats;
-  steadySeconds: number;
-  /** e2e per stage index (recovery is the last). */
-  stageE2e: Map<number, Histogram>;
-  http: { requests: number; failed: number };
-  maxInFlight: number;
-  peakInFlight: number;
-  anomalies: CallbackAnomalies;
-  durationS: number;
-  /** Seconds during which arrivals were scheduled (planned stages and recovery). */
-  arrivalsS: number;
-  startedAt: number;
-  /** The engine's own cost: whole-run p99 scheduling lag, CPU seconds, peak RSS. */
-  engine: { schedulingLagP99Ms: number; cpuSeconds: number; peakRssBytes: number };
-}
+export type { EngineCorridor, EngineResult, LoadEngineOptions, StopEvent } from './types.js';
 
 interface CorridorState {
   parts: PrepareParts;
@@ -349,13 +276,13 @@ export class LoadEngine implements HubEvents, PayerSide {
     const fulfilment = deriveFulfilment(this.o.secret, id);
     const condition = conditionOf(fulfilment);
     const cs = this.corridorState[c] as CorridorState;
-    const expiresAt = Date.now() + this.o.expirationMs;
+    const expiration = new Date(Date.now() + this.o.expirationMs).toISOString();
     const body = prepareBody(
       cs.parts,
       id,
-      ilpPrepare(cs.ilp, expiresAt, condition),
+      ilpPrepare(cs.ilp, expiration, condition),
       condition.toString('base64url'),
-      new Date(expiresAt).toISOString(),
+      expiration,
     );
     const intended = this.t0 + intendedMs;
     const t = new Transfer(id, c, intended, now, fulfilment.toString('base64url'));
@@ -467,31 +394,17 @@ export class LoadEngine implements HubEvents, PayerSide {
   }
 
   private accumulate(sec: PeriodStats, stage: number, s: number): void {
-    const t = this.total;
-    t.all.add(sec.all);
-    sec.corridors.forEach((c, i) => {
-      t.corridors[i]?.add(c);
-      t.corridorE2e[i]?.add(sec.corridorE2e[i] as Histogram);
-    });
-    t.e2e.add(sec.e2e);
-    t.service.add(sec.service);
-    t.ack.add(sec.ack);
-    t.dispatch.add(sec.dispatch);
-    t.sched.add(sec.sched);
+    this.total.add(sec);
     let h = this.stageE2e.get(stage);
     if (!h) {
       h = newHistogram();
       this.stageE2e.set(stage, h);
     }
     h.add(sec.e2e);
-    const fromS = this.o.steady.fromMs / 1000;
-    const toS = this.o.steady.toMs / 1000;
-    if (s >= fromS && s + 1 <= toS && this.recoveryStage === undefined) {
+    const inSteady = s >= this.o.steady.fromMs / 1000 && s + 1 <= this.o.steady.toMs / 1000;
+    if (inSteady && this.recoveryStage === undefined) {
       this.steadySeconds++;
-      this.steady.all.add(sec.all);
-      this.steady.e2e.add(sec.e2e);
-      this.steady.service.add(sec.service);
-      this.steady.ack.add(sec.ack);
+      this.steady.add(sec);
     }
   }
 

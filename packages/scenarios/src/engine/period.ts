@@ -88,6 +88,20 @@ export class PeriodStats {
     (this.corridors[c] as Counts).fail(errorType);
   }
 
+  /** Merges another period into this one (counts and histograms, exactly). */
+  add(o: PeriodStats): void {
+    this.all.add(o.all);
+    o.corridors.forEach((c, i) => {
+      this.corridors[i]?.add(c);
+      this.corridorE2e[i]?.add(o.corridorE2e[i] as Histogram);
+    });
+    this.e2e.add(o.e2e);
+    this.service.add(o.service);
+    this.ack.add(o.ack);
+    this.dispatch.add(o.dispatch);
+    this.sched.add(o.sched);
+  }
+
   reset(): void {
     this.all.reset();
     for (const c of this.corridors) c.reset();

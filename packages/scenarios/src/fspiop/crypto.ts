@@ -3,8 +3,9 @@ import { createHash, createHmac } from 'node:crypto';
 /**
  * Interledger condition and fulfilment, as FSPIOP uses them: the fulfilment is 32 bytes, the
  * condition is sha256(fulfilment); both travel base64url without padding (43 characters).
- * The fulfilment of a transfer is derived from a secret and the transferId (HMAC-SHA256), so the
- * payee side can answer any prepare without shared state and the payer side can check the answer.
+ * The fulfilment of a transfer is HMAC-SHA256(secret, transferId), so the payee side can answer
+ * any prepare without shared state and the payer side can check the answer; the k6 script and the
+ * DFSP simulator derive it the same way. The engine's secret is random per run and never written.
  */
 export function deriveFulfilment(secret: string | Buffer, transferId: string): Buffer {
   return createHmac('sha256', secret).update(transferId).digest();

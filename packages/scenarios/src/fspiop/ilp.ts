@@ -36,9 +36,8 @@ export function ilpTemplate(destination: string, amountMinor: bigint, data: Buff
   };
 }
 
-function ilpTime(ms: number): string {
+function ilpTime(iso: string): string {
   // 2026-11-27T08:35:12.345Z -> 20261127083512345
-  const iso = new Date(ms).toISOString();
   return (
     iso.slice(0, 4) +
     iso.slice(5, 7) +
@@ -50,8 +49,8 @@ function ilpTime(ms: number): string {
   );
 }
 
-/** One ILP Prepare packet, base64url. */
-export function ilpPrepare(t: IlpCorridorTemplate, expiresAtMs: number, condition: Buffer): string {
+/** One ILP Prepare packet, base64url; `expiresAt` is the prepare's ISO 8601 UTC expiration. */
+export function ilpPrepare(t: IlpCorridorTemplate, expiresAt: string, condition: Buffer): string {
   const contentLength = 8 + 17 + 32 + t.tail.length;
   const len = oerLength(contentLength);
   const buf = Buffer.allocUnsafe(1 + len.length + contentLength);
@@ -60,7 +59,7 @@ export function ilpPrepare(t: IlpCorridorTemplate, expiresAtMs: number, conditio
   o += len.copy(buf, o);
   buf.writeBigUInt64BE(t.amount, o);
   o += 8;
-  o += buf.write(ilpTime(expiresAtMs), o, 'ascii');
+  o += buf.write(ilpTime(expiresAt), o, 'ascii');
   o += condition.copy(buf, o);
   t.tail.copy(buf, o);
   return buf.toString('base64url');

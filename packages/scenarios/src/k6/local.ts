@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { RunManifest, SuiteDefinition } from '@mlperf/core';
 import { safeUrl } from '@mlperf/core/promql';
 import { ExitCode, MlperfError, ResultsWriter, isMlperfError, runDirName } from '@mlperf/core';
+import { startDfspSim } from '../dfsp-sim/server.js';
+import { HubAdmin } from '../hub-admin.js';
 import { requireK6, k6Version } from './binary.js';
 import { testContext } from './context.js';
 import { type PrometheusExportOptions, prometheusExporter } from './prometheus.js';
@@ -26,8 +28,10 @@ export interface K6LocalRunOptions {
   outDir: string;
   /** ml-api-adapter (FSPIOP) base URL. */
   hubUrl: string;
-  /** The DFSP simulator: started for the run and closed after it. */
-  startDfspSim: () => Promise<DfspSimHandle>;
+  /** central-ledger admin URL: the in-process simulator registers the DFSPs' callbacks there. */
+  adminUrl?: string;
+  /** The DFSP simulator, started for the run and closed after it; default one in this process. */
+  startDfspSim?: () => Promise<DfspSimHandle>;
   /** k6 binary; default $MLPERF_K6 or `k6` on PATH. */
   k6Path?: string;
   /** Extra environment for k6 (e.g. K6_PROMETHEUS_RW_SERVER_URL); never written to results. */
@@ -46,6 +50,8 @@ export interface K6LocalRunOptions {
     runId: string;
   }) => Promise<RunManifest['metrics']>;
   onEvent?: (message: string) => void;
+  /** Called once the results directory exists (monitors follow it from then on). */
+  onStart?: (dir: string) => void;
   suiteRunId?: string;
   versions?: Record<string, string>;
 }
@@ -55,6 +61,27 @@ export interface K6LocalRunResult {
   status: 'completed' | 'aborted';
   thresholdsPassed: boolean;
   k6ExitCode: number;
+}
+
+/** A DFSP simulator in this process, with every DFSP's callbacks registered at `adminUrl` when given. */
+export async function inProcessDfspSim(o: {
+  hubUrl: string;
+  adminUrl?: string;
+  suite: SuiteDefinition;
+  env?: Record<string, string>;
+}): Promise<DfspSimHandle> {
+  const secret = o.env?.MLPERF_FULFILMENT_SECRET;
+  const sim = await startDfspSim({ hubUrl: o.hubUrl, ...(secret ? { secret } : {}) });
+  try {
+    if (o.adminUrl) {
+      const dfsps = o.suite.dfsps.map((d) => d.id);
+      await new HubAdmin(o.adminUrl).registerCallbacks(dfsps, (d) => `${sim.url}/${encodeURIComponent(d)}`);
+    }
+  } catch (err) {
+    await sim.close();
+    throw err;
+  }
+  return sim;
 }
 
 /** k6 exit codes that still mean a finished test: 0, and 99 (thresholds crossed). */
@@ -71,7 +98,7 @@ export async function runTestWithK6(options: K6LocalRunOptions): Promise<K6Local
   const ctx = testContext(options.suite, options.testId);
   const runId = runDirName(options.testId);
   const note = (m: string) => options.onEvent?.(m);
-  const sim = await options.startDfspSim();
+  const sim = await (options.startDfspSim ?? (() => inProcessDfspSim(options)))();
   const work = mkdtempSync(join(tmpdir(), 'mlperf-k6-'));
   let writer: ResultsWriter | undefined;
   try {
@@ -91,6 +118,7 @@ export async function runTestWithK6(options: K6LocalRunOptions): Promise<K6Local
       }),
       { dirName: runId },
     );
+    options.onStart?.(writer.dir);
     const script = renderK6Script(ctx, {
       hubUrl: options.hubUrl,
       dfspSimUrl: sim.url,

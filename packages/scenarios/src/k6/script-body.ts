@@ -53,14 +53,59 @@ function uuid() {
 function fromHex(h) {
   const b = new Uint8Array(h.length / 2);
   for (let i = 0; i < b.length; i++) b[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
-  return b.buffer;
+  return b;
 }
 
-/** condition = base64url(sha256(fulfilment)), fulfilment = HMAC-SHA256(secret, transferId): the DFSP simulator derives the same. */
-/** @param {string} transferId */
-function conditionOf(transferId) {
+/**
+ * The 32-byte condition: sha256(fulfilment), fulfilment = HMAC-SHA256(secret, transferId).
+ * The DFSP simulator derives the same fulfilment, so it can answer any prepare.
+ * @param {string} transferId
+ */
+function conditionBytes(transferId) {
   const fulfilment = fromHex(crypto.hmac('sha256', SECRET, transferId, 'hex'));
-  return crypto.sha256(fulfilment, 'base64rawurl');
+  return fromHex(crypto.sha256(fulfilment.buffer, 'hex'));
+}
+
+/** OER length prefix. @param {number} n @returns {number[]} */
+function oerLength(n) {
+  if (n < 128) return [n];
+  /** @type {number[]} */
+  const bytes = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
+  return [0x80 | bytes.length].concat(bytes);
+}
+
+/** The ILP expiresAt of a time in ms: 20261127083512345. @param {number} ms */
+function ilpTime(ms) {
+  return new Date(ms).toISOString().replace(/[-:TZ.]/g, '');
+}
+
+/** The constant end of each corridor's packets (destination and data), decoded once. @type {Record<string, Uint8Array>} */
+const TAILS = {};
+for (const c of CONFIG.corridors) TAILS[c.name] = new Uint8Array(encoding.b64decode(c.ilpTailBase64, 'std'));
+
+/**
+ * An Interledger v4 Prepare packet (OER), base64url, laid out as the engine's: type 12, length,
+ * amount (uint64), expiresAt (17 digits), condition (32 bytes), destination and data.
+ * @param {Corridor} c
+ * @param {number} expiresAtMs
+ * @param {Uint8Array} condition
+ */
+function ilpPacket(c, expiresAtMs, condition) {
+  const tail = TAILS[c.name];
+  const time = ilpTime(expiresAtMs);
+  const content = 8 + 17 + 32 + tail.length;
+  const head = [12].concat(oerLength(content));
+  const out = new Uint8Array(head.length + content);
+  out.set(head, 0);
+  let o = head.length;
+  out.set(fromHex(c.ilpAmountHex), o);
+  o += 8;
+  for (let i = 0; i < 17; i++) out[o + i] = time.charCodeAt(i);
+  o += 17;
+  out.set(condition, o);
+  out.set(tail, o + 32);
+  return encoding.b64encode(out.buffer, 'rawurl');
 }
 
 /** @param {Corridor} c */
@@ -114,14 +159,16 @@ export default function () {
   const tags = { corridor: c.name };
   const transferId = uuid();
   const sentAt = Date.now();
+  const expiresAt = sentAt + CONFIG.expirationMs;
+  const condition = conditionBytes(transferId);
   const body = JSON.stringify({
     transferId: transferId,
     payerFsp: c.payer,
     payeeFsp: c.payee,
     amount: { amount: c.amount, currency: c.currency },
-    ilpPacket: c.ilpPacket,
-    condition: conditionOf(transferId),
-    expiration: new Date(sentAt + CONFIG.expirationMs).toISOString(),
+    ilpPacket: ilpPacket(c, expiresAt, condition),
+    condition: encoding.b64encode(condition.buffer, 'rawurl'),
+    expiration: new Date(expiresAt).toISOString(),
   });
   const res = http.post(HUB_URL + '/transfers', body, {
     headers: prepareHeaders(c),
@@ -148,7 +195,7 @@ export default function () {
     success.add(1, tags);
     e2e.add(elapsed, tags);
   } else if (outcome.state === 'ABORTED') {
-    failed(outcome.errorCode ? 'fspiop:' + outcome.errorCode : 'aborted', tags);
+    failed(outcome.errorType || 'aborted', tags);
   } else {
     failed('timeout', tags);
   }

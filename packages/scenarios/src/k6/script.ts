@@ -1,4 +1,7 @@
 import { parseDuration } from '@mlperf/core';
+import { newTransferId } from '../fspiop/ids.js';
+import { ilpTemplate } from '../fspiop/ilp.js';
+import { amountInMinorUnits, canonicalAmount, transactionData } from '../fspiop/messages.js';
 import { type TestContext, corridorName } from './context.js';
 import { K6_METRICS, type K6SizingOptions, k6Scenarios, k6Thresholds } from './options.js';
 import { K6_SCRIPT_BODY } from './script-body.js';
@@ -16,8 +19,6 @@ export interface K6ScriptOptions extends K6SizingOptions {
   hubUrl: string;
   /** DFSP simulator base URL; the env `MLPERF_DFSP_SIM_URL` overrides it at run time. */
   dfspSimUrl: string;
-  /** Base64url ILP packet per corridor (payer, payee, amount, currency); a minimal one when omitted. */
-  ilpPacket?: (corridor: { payer: string; payee: string; amount: string; currency: string }) => string;
   /** First line of the script, e.g. the mlperf version. */
   generator?: string;
   /** Extra comment lines for the header (scale advice). */
@@ -30,27 +31,33 @@ interface RenderedCorridor {
   payer: string;
   payee: string;
   weight: number;
+  /** FSPIOP canonical amount (`0.1`, not `0.10`). */
   amount: string;
   currency: string;
-  ilpPacket: string;
+  /** The ILP Prepare amount (uint64, 1/10,000 units), as 16 hex digits. */
+  ilpAmountHex: string;
+  /** The constant end of the corridor's ILP Prepare packets (destination + data), base64. */
+  ilpTailBase64: string;
 }
 
-/** A stand-in ILP packet: base64url of a JSON note; real hubs only relay it. */
-function minimalIlpPacket(c: { payer: string; payee: string; amount: string; currency: string }): string {
-  return Buffer.from(JSON.stringify({ mlperf: 1, ...c })).toString('base64url');
-}
-
-function corridorsOf(ctx: TestContext, options: K6ScriptOptions): RenderedCorridor[] {
+function corridorsOf(ctx: TestContext): RenderedCorridor[] {
   const total = ctx.corridors.reduce((s, c) => s + c.weight, 0) || 1;
+  const amount = canonicalAmount(ctx.transfer.amount);
   return ctx.corridors.map((c) => {
     const payer = ctx.dfsps.find((d) => d.id === c.payer);
     const currency = ctx.transfer.currency ?? payer?.currency ?? 'USD';
-    const fields = { payer: c.payer, payee: c.payee, amount: ctx.transfer.amount, currency };
+    const minor = amountInMinorUnits(amount);
+    const data = transactionData(c.payer, c.payee, amount, currency, newTransferId('uuid'));
+    const ilp = ilpTemplate(`g.${c.payee}.msisdn.27710000002`, minor, data);
     return {
       name: corridorName(c),
-      ...fields,
+      payer: c.payer,
+      payee: c.payee,
       weight: c.weight / total,
-      ilpPacket: (options.ilpPacket ?? minimalIlpPacket)(fields),
+      amount,
+      currency,
+      ilpAmountHex: minor.toString(16).padStart(16, '0'),
+      ilpTailBase64: ilp.tail.toString('base64'),
     };
   });
 }
@@ -69,7 +76,7 @@ export function renderK6Script(ctx: TestContext, options: K6ScriptOptions): stri
     hubUrl: options.hubUrl,
     dfspSimUrl: options.dfspSimUrl,
     expirationMs: parseDuration(ctx.transfer.expiration, 'transfer.expiration'),
-    corridors: corridorsOf(ctx, options),
+    corridors: corridorsOf(ctx),
     metrics: K6_METRICS,
     summaryBegin: SUMMARY_BEGIN,
     summaryEnd: SUMMARY_END,
@@ -99,6 +106,7 @@ export function renderK6Script(ctx: TestContext, options: K6ScriptOptions): stri
     ...header,
     "import http from 'k6/http';",
     "import crypto from 'k6/crypto';",
+    "import encoding from 'k6/encoding';",
     "import { sleep } from 'k6';",
     "import { Rate, Trend } from 'k6/metrics';",
     '',

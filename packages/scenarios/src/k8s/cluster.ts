@@ -153,6 +153,14 @@ export class Cluster {
     });
   }
 
+  /** Pods matching a label selector (`app.kubernetes.io/name=mlperf-dfsp-sim`). */
+  async listPods(labelSelector: string): Promise<V1Pod[]> {
+    const list = await this.call(`list pods ${labelSelector}`, () =>
+      this.core.listNamespacedPod({ namespace: this.namespace, labelSelector }),
+    );
+    return list.items;
+  }
+
   /** The pods k6-operator made for a TestRun (initializer, starter, runners): label `k6_cr=<name>`. */
   async listTestRunPods(name: string): Promise<V1Pod[]> {
     const list = await this.call(`list pods of testrun ${name}`, () =>
@@ -173,6 +181,19 @@ export class Cluster {
     return this.call(`read log of pod ${pod}`, () =>
       this.core.readNamespacedPodLog({ name: pod, namespace: this.namespace, container }),
     );
+  }
+
+  /** GET of JSON on a Service through the API server's proxy (`services/proxy`): one path segment. */
+  async proxyGetJson(service: string, port: number, segment: string): Promise<unknown> {
+    const body: unknown = await this.call(`get services/proxy ${service}:${port}/${segment}`, () =>
+      this.core.connectGetNamespacedServiceProxyWithPath({
+        name: `${service}:${port}`,
+        namespace: this.namespace,
+        path: segment,
+      }),
+    );
+    // client-node already parses a JSON response, despite its `string` type.
+    return typeof body === 'string' ? JSON.parse(body) : body;
   }
 
   /** Deletes what a run created; a resource already gone is fine. Returns the failures, never throws. */

@@ -11,6 +11,8 @@ export interface DfspSimManifestOptions {
   secretName?: string;
   cpu?: string;
   memory?: string;
+  /** central-ledger admin URL: the simulator registers every DFSP's callbacks to its Service on start. */
+  adminUrl?: string;
 }
 
 export const DFSP_SIM_DEFAULTS = {
@@ -81,6 +83,14 @@ export function renderDfspSimManifests(
                 options.hubUrl,
                 '--dfsps',
                 dfsps.map((d) => d.id).join(','),
+                ...(o.adminUrl
+                  ? [
+                      '--admin-url',
+                      o.adminUrl,
+                      '--public-url',
+                      dfspSimServiceUrl(options.dfspSim, options.namespace),
+                    ]
+                  : []),
               ],
               ports: [{ name: 'http', containerPort: o.port }],
               env: [

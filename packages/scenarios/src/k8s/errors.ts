@@ -3,7 +3,7 @@ import { ExitCode, MlperfError } from '@mlperf/core';
 /** What mlperf needs to be allowed to do in the namespace (a Role for the user or service account). */
 export const RBAC_NEEDED =
   'create/get/list/delete testruns.k6.io; create/update/delete configmaps; get/list pods and pods/log' +
-  '; create/delete deployments.apps and services (for the DFSP simulator)';
+  '; create/delete deployments.apps and services, get services/proxy (for the DFSP simulator)';
 
 const K6_OPERATOR_INSTALL =
   'install k6-operator (e.g. `kubectl apply --server-side -f` its bundle.yaml, or its Helm chart), then check `kubectl get crd testruns.k6.io`';

@@ -1,7 +1,7 @@
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { V1Pod } from '@kubernetes/client-node';
-import type { RunManifest, SuiteDefinition } from '@mlperf/core';
+import type { RunManifest, SuiteDefinition, TestDefinition } from '@mlperf/core';
 import { safeUrl } from '@mlperf/core/promql';
 import { ExitCode, MlperfError, ResultsWriter, isMlperfError, runDirName } from '@mlperf/core';
 import { testContext } from '../k6/context.js';
@@ -10,7 +10,9 @@ import { extractSummaries, toSummaryExport, type K6HandleSummary } from '../k6/s
 import { mergeSummaries } from '../k6/summary-merge.js';
 import { totalsFromSummary } from '../k6/totals.js';
 import { Cluster, type ClusterOptions } from './cluster.js';
-import { renderDfspSimManifests } from './dfsp-sim-manifests.js';
+import type { SimSecond } from '../dfsp-sim/seconds.js';
+import { DFSP_SIM_DEFAULTS, renderDfspSimManifests } from './dfsp-sim-manifests.js';
+import { simSecondsToTimeseries } from './timeseries.js';
 import { type K8sManifestOptions, k8sName, renderTestRun } from './manifests.js';
 import { hasEnded, hasLog, mainContainer, pendingReason, podName, podProblem, podRole } from './pods.js';
 import { baseManifest, plannedStageWindows, thresholdsPassed } from '../k6/run-manifest.js';
@@ -43,6 +45,8 @@ export interface K8sRunOptions extends ClusterOptions {
     runId: string;
   }) => Promise<RunManifest['metrics']>;
   onEvent?: (message: string) => void;
+  /** Called once the results directory exists (monitors follow it from then on). */
+  onStart?: (dir: string) => void;
   suiteRunId?: string;
   versions?: Record<string, string>;
 }
@@ -111,6 +115,7 @@ export async function runTestOnKubernetes(options: K8sRunOptions): Promise<K8sRu
     }),
     { dirName: runId },
   );
+  options.onStart?.(writer.dir);
   writeFileSync(
     writer.logPath('testrun.yaml.json'),
     JSON.stringify([rendered.configMap, rendered.testRun], null, 2),
@@ -178,6 +183,14 @@ export async function runTestOnKubernetes(options: K8sRunOptions): Promise<K8sRu
       }
       const pods = await cluster.listTestRunPods(name);
       checkPods(pods, stage, seenRunners);
+      // The simulator's pods too: k6 would only see it never become ready.
+      if (options.deployDfspSim !== false) {
+        const simName = mOptions.dfspSim?.name ?? DFSP_SIM_DEFAULTS.name;
+        for (const pod of await cluster.listPods(`app.kubernetes.io/name=${simName}`)) {
+          const problem = podProblem(pod);
+          if (problem) throw problem;
+        }
+      }
       for (const pod of pods) {
         const pn = podName(pod);
         if (podRole(pod) !== 'starter' && hasLog(pod) && !streams.has(pn)) {
@@ -229,6 +242,7 @@ export async function runTestOnKubernetes(options: K8sRunOptions): Promise<K8sRu
       });
       if (metrics) writer.updateManifest({ metrics });
     }
+    await importSimSeconds(cluster, writer, mOptions, ctx.test, startedAtMs ?? since, endMs, note);
     const passed = thresholdsPassed(merged);
     writer.finish('completed', {
       totals: totalsFromSummary(merged),
@@ -271,6 +285,41 @@ export async function runTestOnKubernetes(options: K8sRunOptions): Promise<K8sRu
     }
     await new Promise<void>((r) => events.end(r));
   }
+}
+
+/**
+ * Per-second outcomes and latency from the DFSP simulator (through the API server's service
+ * proxy) into timeseries.ndjson: k6's own points stay in the runner pods. Never fatal.
+ */
+async function importSimSeconds(
+  cluster: Cluster,
+  writer: ResultsWriter,
+  o: K8sManifestOptions,
+  test: TestDefinition,
+  startMs: number,
+  endMs: number,
+  note: (m: string) => void,
+): Promise<void> {
+  const name = o.dfspSim?.name ?? DFSP_SIM_DEFAULTS.name;
+  const port = o.dfspSim?.port ?? DFSP_SIM_DEFAULTS.port;
+  let source: string;
+  try {
+    const seconds = await cluster.proxyGetJson(
+      name,
+      port,
+      `seconds-${Math.floor(startMs / 1000) * 1000}-${Math.ceil(endMs) + 1000}`,
+    );
+    const records = simSecondsToTimeseries(seconds as SimSecond[], startMs, endMs, test);
+    for (const r of records) writer.appendSecond(r);
+    source = `dfsp-sim (${records.length} s)`;
+  } catch (err) {
+    source = `unavailable: ${(err as Error).message}`;
+  }
+  note(`timeseries: ${source}`);
+  const executor = writer.current.executor;
+  writer.updateManifest({
+    executor: { ...executor, settings: { ...executor.settings, timeseries: source } },
+  });
 }
 
 /** Fails on the first pod problem; a runner that vanished mid-test is one too. */

@@ -1,7 +1,7 @@
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import { ExitCode, MlperfError } from '@mlperf/core';
 
-export type PodRole = 'runner' | 'initializer' | 'starter' | 'other';
+export type PodRole = 'runner' | 'initializer' | 'starter' | 'DFSP simulator' | 'other';
 
 /** k6-operator labels runner pods `runner=true`; the initializer and starter are Jobs named after the TestRun. */
 export function podRole(pod: V1Pod): PodRole {
@@ -10,6 +10,7 @@ export function podRole(pod: V1Pod): PodRole {
   if (labels.runner === 'true') return 'runner';
   if (name.includes('-initializer')) return 'initializer';
   if (name.includes('-starter')) return 'starter';
+  if (labels['app.kubernetes.io/component'] === 'dfsp-simulator') return 'DFSP simulator';
   return 'other';
 }
 
@@ -51,7 +52,10 @@ export function podProblem(pod: V1Pod): MlperfError | undefined {
         'K8S_IMAGE_PULL',
         `${role} pod ${name} cannot pull image ${s.image}: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ''}`,
         {
-          hint: 'check the image name and tag (--runner-image), that the nodes can reach its registry, and any imagePullSecrets',
+          hint:
+            role === 'DFSP simulator'
+              ? 'build and push an image with the mlperf CLI (see K8S.md) and pass it with --dfsp-sim-image'
+              : 'check the image name and tag (--runner-image), that the nodes can reach its registry, and any imagePullSecrets',
           exitCode: ExitCode.unavailable,
         },
       );

@@ -70,7 +70,7 @@ export class LiveIssueDetector {
     if (this.records.length > keep) this.records.splice(0, this.records.length - keep);
     const out: LiveIssue[] = [];
     for (const issue of [this.plateau(r), this.spike(r)]) {
-      if (!issue.kind) continue;
+      if (issue.hold) continue;
       if (issue.issue && !this.active.has(issue.kind)) {
         this.active.add(issue.kind);
         out.push(issue.issue);
@@ -79,10 +79,11 @@ export class LiveIssueDetector {
     return out;
   }
 
-  private plateau(r: TimeseriesRecord): { kind: LiveIssueKind; issue?: LiveIssue } {
+  /** `hold`: not enough to say either way (warming up, or still climbing): keep the current state. */
+  private plateau(r: TimeseriesRecord): { kind: LiveIssueKind; issue?: LiveIssue; hold?: boolean } {
     const kind = 'tps-plateau' as const;
     const w = this.records.slice(-this.o.windowS);
-    if (r.s < this.o.warmupS + this.o.windowS || w.length < this.o.windowS) return { kind };
+    if (r.s < this.o.warmupS + this.o.windowS || w.length < this.o.windowS) return { kind, hold: true };
     const offered = avg(w.map((x) => x.offeredRate));
     const achieved = avg(w.map((x) => x.succeeded));
     if (offered <= 0 || achieved >= offered * this.o.plateauRatio) return { kind };
@@ -90,7 +91,7 @@ export class LiveIssueDetector {
     const first = avg(w.slice(0, half).map((x) => x.succeeded));
     const second = avg(w.slice(half).map((x) => x.succeeded));
     // still climbing towards the offered rate: not (yet) a plateau
-    if (second > first * 1.15) return { kind };
+    if (second > first * 1.15) return { kind, hold: true };
     const ratio = achieved / offered;
     const dropped = w.reduce((a, x) => a + x.dropped, 0);
     const inFlight = r.inFlight;
@@ -116,12 +117,13 @@ export class LiveIssueDetector {
     };
   }
 
-  private spike(r: TimeseriesRecord): { kind: LiveIssueKind; issue?: LiveIssue } {
+  private spike(r: TimeseriesRecord): { kind: LiveIssueKind; issue?: LiveIssue; hold?: boolean } {
     const kind = 'error-spike' as const;
     const w = this.records.slice(-SPIKE_WINDOW_S);
     const before = this.records.slice(0, -SPIKE_WINDOW_S);
     const rate = errorRate(w);
-    if (rate.finished < this.o.minSamples || rate.rate <= this.o.spikeErrorRate) return { kind };
+    if (rate.finished < this.o.minSamples) return { kind, hold: true };
+    if (rate.rate <= this.o.spikeErrorRate) return { kind };
     const prior = errorRate(before);
     const errorsByType: Record<string, number> = {};
     for (const x of w)

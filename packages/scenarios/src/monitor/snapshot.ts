@@ -81,6 +81,8 @@ export class MonitorState {
   private detector = new LiveIssueDetector();
   private ownIssues: LiveIssue[] = [];
   private bands: RunManifest['definition']['bands'];
+  /** What suite.json says about the target, used when no source is given on the command line. */
+  private suiteTarget: SuiteRunManifest['target'] | undefined;
 
   constructor(
     readonly dir: string,
@@ -111,6 +113,7 @@ export class MonitorState {
     let suiteIssues: LiveIssue[] | undefined;
     if (isSuiteDirectory(this.dir)) {
       const m = readSuiteManifest(this.dir);
+      this.suiteTarget = m.target;
       const current =
         m.tests.find((t) => t.status === 'running') ?? [...m.tests].reverse().find((t) => t.runDir);
       runDir = current?.runDir ? join(this.dir, current.runDir) : undefined;
@@ -238,7 +241,9 @@ export class MonitorState {
   }
 
   private async external(snap: MonitorSnapshot): Promise<void> {
-    const prom = this.sources.prometheusUrl;
+    // a suite's own target: the hub it tests and the Prometheus it started, while they run
+    const running = snap.suite?.status === 'running';
+    const prom = this.sources.prometheusUrl ?? (running ? this.suiteTarget?.prometheusUrl : undefined);
     const bands = this.bands;
     if (prom) {
       const [cpu, mem, up] = await Promise.all([
@@ -280,7 +285,11 @@ export class MonitorState {
         { metric: 'memory', label: 'Memory Usage', unit: 'ratio', source: 'needs --prometheus' },
       );
     }
-    for (const h of this.sources.health ?? []) {
+    const own =
+      running && this.suiteTarget?.url
+        ? [{ service: 'ml-api-adapter', url: `${this.suiteTarget.url}/health` }]
+        : [];
+    for (const h of this.sources.health ?? own) {
       const a = await httpGet(h.url, { timeoutMs: 2000 });
       snap.services.push({
         service: h.service,

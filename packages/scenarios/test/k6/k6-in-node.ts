@@ -49,9 +49,19 @@ export function loadK6Script(
     hmac: (alg: string, secret: string, input: string, enc: 'hex') =>
       createHmac(alg, secret).update(input).digest(enc),
     sha256: (input: ArrayBuffer, enc: string) => {
-      const d = createHash('sha256').update(Buffer.from(input)).digest();
-      if (enc !== 'base64rawurl') throw new Error(`shim: encoding ${enc}`);
-      return d.toString('base64url');
+      if (enc !== 'hex') throw new Error(`shim: encoding ${enc}`);
+      return createHash('sha256').update(Buffer.from(input)).digest('hex');
+    },
+  };
+  const encoding = {
+    b64encode: (input: ArrayBuffer, variant: string) => {
+      if (variant !== 'rawurl') throw new Error(`shim: variant ${variant}`);
+      return Buffer.from(input).toString('base64url');
+    },
+    b64decode: (input: string, variant: string) => {
+      if (variant !== 'std') throw new Error(`shim: variant ${variant}`);
+      const b = Buffer.from(input, 'base64');
+      return b.buffer.slice(b.byteOffset, b.byteOffset + b.length);
     },
   };
   const metric = (kind: string) =>
@@ -69,6 +79,7 @@ export function loadK6Script(
   const code = source
     .replace("import http from 'k6/http';", 'const http = __shims.http;')
     .replace("import crypto from 'k6/crypto';", 'const crypto = __shims.crypto;')
+    .replace("import encoding from 'k6/encoding';", 'const encoding = __shims.encoding;')
     .replace("import { sleep } from 'k6';", 'const { sleep } = __shims.k6;')
     .replace("import { Rate, Trend } from 'k6/metrics';", 'const { Rate, Trend } = __shims.metrics;')
     .replace('export default function ()', 'function __default()')
@@ -78,15 +89,14 @@ export function loadK6Script(
   const exportsOf = new Function(
     '__shims',
     '__ENV',
-    `${code}\nreturn { options, CONFIG, setup, handleSummary, iteration: __default, conditionOf, uuid };`,
+    `${code}\nreturn { options, CONFIG, setup, handleSummary, iteration: __default, uuid };`,
   );
-  const mod = exportsOf({ http, crypto, k6, metrics }, env) as {
+  const mod = exportsOf({ http, crypto, encoding, k6, metrics }, env) as {
     options: Record<string, unknown>;
     CONFIG: Record<string, unknown>;
     setup: () => unknown;
     handleSummary: (data: object) => Record<string, string>;
     iteration: () => void;
-    conditionOf: (id: string) => string;
     uuid: () => string;
   };
   return { ...mod, requests, samples };

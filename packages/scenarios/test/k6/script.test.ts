@@ -5,6 +5,9 @@ import { resolveProfile } from '@mlperf/core';
 import {
   DEFAULT_FULFILMENT_SECRET,
   SUMMARY_BEGIN,
+  decodeIlpPrepare,
+  deriveFulfilment,
+  fulfilmentMatches,
   SUMMARY_END,
   renderK6Script,
   standardSuite,
@@ -16,7 +19,7 @@ import { loadK6Script, type ShimRequest } from './k6-in-node.js';
 const suite = standardSuite();
 const render = (id: string, s = suite) =>
   renderK6Script(testContext(s, id), { hubUrl: 'http://hub.test:3000/', dfspSimUrl: 'http://sim.test:8080' });
-const K6_MODULES = new Set(['k6', 'k6/http', 'k6/crypto', 'k6/metrics']);
+const K6_MODULES = new Set(['k6', 'k6/http', 'k6/crypto', 'k6/encoding', 'k6/metrics']);
 
 describe('rendered k6 scripts', () => {
   const ids = suite.tests.map((t) => t.id);
@@ -138,12 +141,29 @@ describe('one rendered iteration (script logic run in Node with k6 module stand-
     expect(headers['FSPIOP-Source']).toBe(body.payerFsp);
     expect(headers['FSPIOP-Destination']).toBe(body.payeeFsp);
     expect(body.transferId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(body.amount).toEqual({ amount: '0.10', currency: 'USD' });
-    expect(body.ilpPacket).toMatch(/^[A-Za-z0-9_-]+$/);
+    // FSPIOP canonical amount (no trailing zeros), as the API's Amount pattern requires.
+    expect(body.amount).toEqual({ amount: '0.05', currency: 'USD' });
     const fulfilment = createHmac('sha256', DEFAULT_FULFILMENT_SECRET).update(body.transferId).digest();
     expect(body.condition).toBe(createHash('sha256').update(fulfilment).digest('base64url'));
     expect(body.condition).toHaveLength(43);
+    expect(
+      fulfilmentMatches(
+        deriveFulfilment(DEFAULT_FULFILMENT_SECRET, body.transferId).toString('base64url'),
+        body.condition,
+      ),
+    ).toBe(true);
     expect(Date.parse(body.expiration) - Date.now()).toBeGreaterThan(29_000);
+    // The ILP packet decodes with the engine's decoder to the same amount, expiry and condition.
+    const ilp = decodeIlpPrepare(body.ilpPacket);
+    expect(ilp.amount).toBe(500n);
+    expect(ilp.condition.toString('base64url')).toBe(body.condition);
+    expect(ilp.expiresAt).toBe(body.expiration.replace(/[-:TZ.]/g, ''));
+    expect(ilp.destination).toBe(`g.${body.payeeFsp}.msisdn.27710000002`);
+    expect(JSON.parse(Buffer.from(ilp.data.toString('ascii'), 'base64url').toString('utf8'))).toMatchObject({
+      payer: { partyIdInfo: { fspId: body.payerFsp } },
+      payee: { partyIdInfo: { fspId: body.payeeFsp } },
+      amount: { amount: '0.05', currency: 'USD' },
+    });
     expect(get?.url).toMatch(
       new RegExp(`^http://sim.test:8080/outcomes/${body.transferId}\\?waitMs=\\d+&sentAt=\\d+$`),
     );
@@ -166,7 +186,8 @@ describe('one rendered iteration (script logic run in Node with k6 module stand-
       ],
       [() => ({ status: 503, body: 'busy' }), 'http:503'],
       [() => ({ status: 0, body: '', error_code: 1211 }), 'connection'],
-      [hubOk({ state: 'ABORTED', errorCode: '4001' }), 'fspiop:4001'],
+      [hubOk({ state: 'ABORTED', errorType: 'fspiop:4001' }), 'fspiop:4001'],
+      [hubOk({ state: 'ABORTED' }), 'aborted'],
       [hubOk({ state: 'PENDING' }), 'timeout'],
     ];
     for (const [respond, type] of cases) {

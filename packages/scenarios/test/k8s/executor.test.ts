@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunManifest, readResults, resolveProfile } from '@mlperf/core';
-import { runTestOnKubernetes, standardSuite, type K8sRunOptions } from '@mlperf/scenarios';
+import {
+  DEFAULT_FULFILMENT_SECRET,
+  deriveFulfilment,
+  runTestOnKubernetes,
+  standardSuite,
+  startDfspSim,
+  type K8sRunOptions,
+} from '@mlperf/scenarios';
 import { handleSummaryFixture } from '../k6/fixtures.js';
 import { FakeKube, type FakeKubeOptions } from './fake-kube.js';
 
@@ -64,6 +71,9 @@ describe('Kubernetes executor against a fake Kubernetes API server', () => {
       totals: { started: 2 * 4999, succeeded: 2 * 4948, failed: { other: 2 * 51 }, dropped: 0 },
     });
     expect(r.manifest.stages.map((s) => [s.name, s.startS, s.endS])).toEqual([['constant 100 TPS', 0, 5]]);
+    expect(r.manifest.executor.settings?.timeseries).toContain(
+      'unavailable: get services/proxy mlperf-dfsp-sim:8080/seconds-',
+    );
     const summary = r.k6Summary as { metrics: Record<string, Record<string, unknown>> };
     expect(summary.metrics.iterations?.count).toBe(2 * 4999);
     expect(summary.metrics.transfer_success?.thresholds).toEqual({ 'rate>0.995': true });
@@ -92,6 +102,52 @@ describe('Kubernetes executor against a fake Kubernetes API server', () => {
     for (const f of ['run.json', 'k6-summary.json', ...r.logs.map((l) => `logs/${l}`)]) {
       expect(readFileSync(join(result.dir, f), 'utf8')).not.toContain('fake-secret-token');
     }
+  });
+
+  it('fake API: per-second outcomes and latency come from the DFSP simulator through the service proxy', async () => {
+    const sim = await startDfspSim({ hubUrl: 'http://127.0.0.1:9' });
+    cleanups.push(() => sim.close());
+    const { options } = await setup({ runMs: 1_500, serviceProxy: { 'mlperf-dfsp-sim:8080': sim.url } });
+    // While the fake runners "run", transfers end at the simulator as the hub would make them end.
+    const transfers = async () => {
+      for (let i = 0; i < 20; i++) {
+        const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+        const json = { 'content-type': 'application/vnd.interoperability.transfers+json;version=1.1' };
+        await fetch(`${sim.url}/perffsp-5/transfers`, {
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({ transferId: id, payerFsp: 'perffsp-1', payeeFsp: 'perffsp-5' }),
+        });
+        const outcome = fetch(`${sim.url}/outcomes/${id}?waitMs=2000&sentAt=${Date.now() - 40}`);
+        const fulfilment = deriveFulfilment(DEFAULT_FULFILMENT_SECRET, id).toString('base64url');
+        await fetch(`${sim.url}/perffsp-1/transfers/${id}`, {
+          method: 'PUT',
+          headers: json,
+          body: JSON.stringify({
+            fulfilment,
+            transferState: 'COMMITTED',
+            completedTimestamp: new Date().toISOString(),
+          }),
+        });
+        await outcome;
+      }
+    };
+    let sending: Promise<void> | undefined;
+    const result = await runTestOnKubernetes({
+      ...options,
+      onEvent: (m) => {
+        if (m.endsWith('stage started')) sending = transfers();
+      },
+    });
+    await sending;
+    const r = readResults(result.dir);
+    expect(r.manifest.executor.settings?.timeseries).toMatch(/^dfsp-sim \(\d+ s\)$/);
+    expect(r.timeseries.map((x) => x.s)).toEqual(r.timeseries.map((_, i) => i));
+    expect(r.timeseries.reduce((n, x) => n + x.succeeded, 0)).toBe(20);
+    expect(r.timeseries.reduce((n, x) => n + (x.latency.e2e?.count ?? 0), 0)).toBe(20);
+    const corridor = r.timeseries.find((x) => x.succeeded > 0)?.corridors['perffsp-1->perffsp-5'];
+    expect(corridor?.e2e?.min).toBeGreaterThanOrEqual(40);
+    expect(r.timeseries[0]?.offeredRate).toBe(100);
   });
 
   it('fake API: the TestRun it creates is the rendered one (script ConfigMap, tag, image, DFSP simulator env)', async () => {
@@ -173,6 +229,16 @@ describe('Kubernetes executor against a fake Kubernetes API server', () => {
     );
     expect(manifestOf().status).toBe('failed');
     expect(kube.store.testruns.size).toBe(0);
+  });
+
+  it("fake API: the DFSP simulator's image that cannot be pulled is exit 3 naming --dfsp-sim-image", async () => {
+    const { options } = await setup({ simImagePullFails: true, runMs: 3_000 });
+    const err = await fails(runTestOnKubernetes(options));
+    expect(err).toMatchObject({ code: 'K8S_IMAGE_PULL', exitCode: 3 });
+    expect(err.message).toMatch(
+      /^DFSP simulator pod mlperf-dfsp-sim-7d9f-abcde cannot pull image mlperf\/mlperf:0.1.0: ImagePullBackOff/,
+    );
+    expect(err.hint).toContain('--dfsp-sim-image');
   });
 
   it('fake API: a runner pod killed mid-test (OOM) is exit 3, its log is kept', async () => {

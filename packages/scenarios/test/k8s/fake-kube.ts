@@ -18,6 +18,8 @@ export interface FakeKubeOptions {
   namespaces?: string[];
   /** Runner pods cannot pull their image. */
   imagePullFails?: boolean;
+  /** The DFSP simulator's image cannot be pulled. */
+  simImagePullFails?: boolean;
   /** Runner 1 stops mid-test with this exit code (137 + OOMKilled, 107 script error...). */
   runnerCrash?: { exitCode: number; reason?: string };
   /** Runner 1 is deleted mid-test (evicted). */
@@ -28,6 +30,8 @@ export interface FakeKubeOptions {
   unschedulable?: boolean;
   /** The handleSummary object runner `i` (0-based) prints; undefined: prints none. */
   summary?: (runner: number) => object | undefined;
+  /** Where `services/<name>:<port>/proxy/...` goes (the DFSP simulator): base URL by `name:port`. */
+  serviceProxy?: Record<string, string>;
   /** k6 exit code of the runners (99 = thresholds crossed). */
   exitCode?: number;
   stepMs?: number;
@@ -130,6 +134,20 @@ export class FakeKube {
         `${url.pathname} is forbidden: User "fake-user" cannot ${req.method?.toLowerCase()} this resource`,
       );
     }
+    const proxy = /^\/api\/v1\/namespaces\/[^/]+\/services\/([^/]+)\/proxy\/(.+)$/.exec(url.pathname);
+    if (proxy) {
+      const base = this.options.serviceProxy?.[decodeURIComponent(proxy[1] ?? '')];
+      if (!base)
+        return this.status(
+          res,
+          503,
+          'ServiceUnavailable',
+          `no endpoints available for service "${proxy[1]}"`,
+        );
+      const r = await fetch(`${base}/${decodeURIComponent(proxy[2] ?? '')}`);
+      res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'text/plain' });
+      return void res.end(await r.text());
+    }
     const m =
       /^\/(?:api\/v1|apis\/([^/]+)\/([^/]+))\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?(?:\/(log))?$/.exec(
         url.pathname,
@@ -154,6 +172,23 @@ export class FakeKube {
         return this.status(res, 409, 'AlreadyExists', `${plural} "${obj.metadata.name}" already exists`);
       store.set(obj.metadata.name, obj);
       if (plural === 'testruns') this.operate(obj);
+      if (plural === 'deployments' && this.options.simImagePullFails) {
+        const labels =
+          (obj as { spec?: { template?: { metadata?: { labels?: Record<string, string> } } } }).spec?.template
+            ?.metadata?.labels ?? {};
+        const pod = this.addPod(
+          '',
+          `${obj.metadata.name}-7d9f-abcde`,
+          labels,
+          {
+            waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "mlperf/mlperf:0.1.0"' },
+          },
+          'Pending',
+        );
+        delete pod.obj.metadata.labels.k6_cr;
+        delete pod.obj.metadata.labels.app;
+        (pod.obj.status.containerStatuses as { image: string }[])[0]!.image = 'mlperf/mlperf:0.1.0';
+      }
       return this.json(res, 201, obj);
     }
     const existing = name === undefined ? undefined : store.get(name);

@@ -103,11 +103,11 @@ describe('k6-operator manifests', () => {
     ]);
   });
 
-  it('renders the DFSP simulator as one Deployment replica behind a Service, told every DFSP and the hub', () => {
+  it('renders the DFSP simulator as one Deployment replica behind a Service, registering every DFSP callback', () => {
     const [f] = renderSuiteManifests(suite, {
       ...options,
       tests: ['baseline-100tps'],
-      dfspSim: { image: 'registry.example/mlperf:1' },
+      dfspSim: { image: 'registry.example/mlperf:1', adminUrl: 'http://central-ledger.mojaloop:3001' },
     });
     const [dep, svc] = (f?.objects ?? []) as unknown as [
       { spec: { replicas: number; template: { spec: { containers: { image: string; args: string[] }[] } } } },
@@ -126,6 +126,10 @@ describe('k6-operator manifests', () => {
       'http://moja-ml-api-adapter-service.mojaloop',
       '--dfsps',
       'perffsp-1,perffsp-2,perffsp-3,perffsp-4,perffsp-5,perffsp-6,perffsp-7,perffsp-8',
+      '--admin-url',
+      'http://central-ledger.mojaloop:3001',
+      '--public-url',
+      'http://mlperf-dfsp-sim.perf.svc:8080',
     ]);
     expect(svc.spec.ports[0]?.port).toBe(8080);
   });

@@ -12,8 +12,8 @@ export interface Recorded {
 export interface StubHubOptions {
   /** Keep every request (conformance tests). */
   record?: boolean;
-  /** Answer every n-th prepare with this HTTP status and an FSPIOP error body. */
-  rejectEvery?: { n: number; status: number };
+  /** Answer every n-th prepare with this HTTP status (and an FSPIOP error body when `errorCode`). */
+  rejectEvery?: { n: number; status: number; errorCode?: string };
   /** Answer every n-th prepare with an error callback to the payer. */
   errorCallbackEvery?: { n: number; code: string };
   /** Never call back every n-th prepare (engine timeouts). */
@@ -89,8 +89,15 @@ export async function startStubHub(options: StubHubOptions = {}) {
         return;
       }
       if (options.rejectEvery && n % options.rejectEvery.n === 0) {
-        res.writeHead(options.rejectEvery.status, { 'content-type': 'application/json' });
-        res.end('{"errorInformation":{"errorCode":"2001","errorDescription":"Internal server error"}}');
+        const code = options.rejectEvery.errorCode;
+        res.writeHead(options.rejectEvery.status, {
+          'content-type': code ? 'application/json' : 'text/plain',
+        });
+        res.end(
+          code
+            ? JSON.stringify({ errorInformation: { errorCode: code, errorDescription: 'stub rejection' } })
+            : 'busy',
+        );
         return;
       }
       res.writeHead(202).end();

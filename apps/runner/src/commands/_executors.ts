@@ -1,0 +1,139 @@
+import { ExitCode, MlperfError, type SuiteDefinition } from '@mlperf/core';
+import { abortOnSignals, runTestOnKubernetes, runTestWithK6 } from '@mlperf/scenarios';
+import type { ArgsDef } from 'citty';
+import { numberFlag } from './_suite-source.js';
+
+/** `--executor` and the flags of the k6 and Kubernetes executors (shared by `run` and `suite run`). */
+export const executorArgs = {
+  executor: {
+    type: 'enum',
+    options: ['local', 'k6', 'k8s'],
+    description: 'local: the built-in engine; k6: a local k6 binary; k8s: k6-operator on Kubernetes',
+  },
+  k6: {
+    type: 'string',
+    description: 'k6 binary for --executor k6 (default: $MLPERF_K6 or k6 on PATH)',
+    valueHint: 'path',
+  },
+  kubeconfig: {
+    type: 'string',
+    description: 'kubeconfig for --executor k8s (default: $KUBECONFIG, ~/.kube/config, in-cluster)',
+    valueHint: 'file',
+  },
+  context: { type: 'string', description: 'kubeconfig context for --executor k8s' },
+  namespace: { type: 'string', description: "Namespace for --executor k8s (default: the context's)" },
+  'runner-image': { type: 'string', description: 'k6 runner image for --executor k8s', valueHint: 'image' },
+  parallelism: {
+    type: 'string',
+    description: 'k6 runner pods for --executor k8s (default: the scale advice)',
+    valueHint: 'n',
+  },
+  'prometheus-url': {
+    type: 'string',
+    description: 'Prometheus to export the named queries from after a k6/k8s run',
+    valueHint: 'url',
+  },
+  'prometheus-rw': {
+    type: 'string',
+    description: 'Prometheus remote-write URL the k6 runners push to (native histograms)',
+    valueHint: 'url',
+  },
+} satisfies ArgsDef;
+
+export interface ExecutorFlags {
+  executor?: string;
+  k6?: string;
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  'runner-image'?: string;
+  parallelism?: string;
+  'prometheus-url'?: string;
+  'prometheus-rw'?: string;
+}
+
+/**
+ * Runs one test with k6 (`--executor k6`) or k6-operator (`--executor k8s`) into the same results
+ * directory as a local run; exit 0 when every k6 threshold held, 1 when one was crossed.
+ */
+export async function runWithK6Executor(
+  flags: ExecutorFlags,
+  o: {
+    suite: SuiteDefinition;
+    testId: string;
+    out: string;
+    hubUrl: string;
+    adminUrl?: string;
+    embedded: boolean;
+  },
+): Promise<number> {
+  const prometheus = flags['prometheus-url']
+    ? {
+        url: flags['prometheus-url'],
+        ...(o.suite.queries
+          ? { queries: Object.entries(o.suite.queries).map(([name, promql]) => ({ name, promql })) }
+          : {}),
+      }
+    : undefined;
+  const signals = abortOnSignals((sig) => console.error(`\n${sig}: stopping the test and cleaning up`));
+  const onEvent = (m: string) => console.error(m);
+  try {
+    if (flags.executor === 'k8s') {
+      if (o.embedded) {
+        throw new MlperfError(
+          'USAGE',
+          '--executor k8s needs --target <ml-api-adapter URL as the runner pods reach it>',
+          {
+            hint: 'the embedded hub runs on this machine, out of the cluster: pass --target http://<ml-api-adapter service>',
+            exitCode: ExitCode.badInput,
+          },
+        );
+      }
+      const parallelism = numberFlag('--parallelism', flags.parallelism, { integer: true, min: 1 });
+      const r = await runTestOnKubernetes({
+        suite: o.suite,
+        testId: o.testId,
+        outDir: o.out,
+        manifests: {
+          hubUrl: o.hubUrl,
+          ...(flags['runner-image'] ? { runnerImage: flags['runner-image'] } : {}),
+          ...(parallelism !== undefined ? { parallelism } : {}),
+          ...(flags['prometheus-rw'] ? { prometheusRemoteWriteUrl: flags['prometheus-rw'] } : {}),
+          ...(o.adminUrl ? { dfspSim: { adminUrl: o.adminUrl } } : {}),
+        },
+        ...(flags.kubeconfig ? { kubeconfigPath: flags.kubeconfig } : {}),
+        ...(flags.context ? { context: flags.context } : {}),
+        ...(flags.namespace ? { namespace: flags.namespace } : {}),
+        ...(prometheus ? { prometheus } : {}),
+        signal: signals.signal,
+        onEvent,
+      });
+      console.log(`${o.testId}: ${r.status} on ${r.runners} runner pod(s); results in ${r.dir}`);
+      return r.status === 'completed' && r.thresholdsPassed ? ExitCode.ok : ExitCode.criteriaFailed;
+    }
+    const r = await runTestWithK6({
+      suite: o.suite,
+      testId: o.testId,
+      outDir: o.out,
+      hubUrl: o.hubUrl,
+      ...(o.adminUrl ? { adminUrl: o.adminUrl } : {}),
+      ...(flags.k6 ? { k6Path: flags.k6 } : {}),
+      ...(flags['prometheus-rw']
+        ? {
+            env: {
+              K6_PROMETHEUS_RW_SERVER_URL: flags['prometheus-rw'],
+              K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true',
+            },
+            k6Args: ['-o', 'experimental-prometheus-rw'],
+          }
+        : {}),
+      ...(prometheus ? { prometheus } : {}),
+      signal: signals.signal,
+      onEvent,
+    });
+    console.log(`${o.testId}: ${r.status} (k6 exit ${r.k6ExitCode}); results in ${r.dir}`);
+    return r.status === 'completed' && r.thresholdsPassed ? ExitCode.ok : ExitCode.criteriaFailed;
+  } finally {
+    signals.dispose();
+  }
+}
