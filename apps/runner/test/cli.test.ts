@@ -13,10 +13,11 @@ describe('mlperf', () => {
     expect(r.stdout).toMatchInlineSnapshot(`
       "Prove a Mojaloop hub clears 1000 transfers per second. Exit codes: 0 ok, 1 criteria failed, 2 bad input or usage, 3 target or infrastructure unavailable. (mlperf v0.1.0)
 
-      USAGE mlperf suite|run|monitor|reset|positions|hub|analyze|compare|report|dashboards|collect|package|promql|manifests|dfsp-sim|validate
+      USAGE mlperf check|suite|run|monitor|reset|positions|hub|analyze|compare|report|dashboards|collect|package|promql|manifests|dfsp-sim|validate
 
       COMMANDS
 
+             check    Pre-test check (pre-test-check.sh): services healthy, uptime, utilisation < 20%, no alerts, cluster capacity, test data, a first transfer, generator capacity, estimated duration and cost. Exit 0 ready, 1 a check failed, 3 target unreachable.
              suite    The performance test suite: show its plan (and run it).
                run    Run one test against the embedded hub or a real Mojaloop, live, and write its results directory.
            monitor    Follow a running suite or test from a second terminal: progress, key metrics with bands, errors of the last 5 min, service health, live issues.
@@ -46,11 +47,12 @@ describe('mlperf', () => {
     expect((await cli('suite', '--help')).stdout).toMatchInlineSnapshot(`
       "The performance test suite: show its plan (and run it). (mlperf suite v0.1.0)
 
-      USAGE mlperf suite show
+      USAGE mlperf suite show|run
 
       COMMANDS
 
         show    Show the plan of a suite: tests, stages, planned transfers, TPS per corridor, liquidity needed vs funded, duration and cost.
+         run    Run the whole suite (run-full-suite.sh): reset, check, baseline -> scale -> target -> endurance and target -> stress, each gated on the previous test, then analysis, reports and the package. Exit 0 passed, 1 criteria failed or interrupted, 2 bad input, 3 target unavailable.
 
       Use mlperf suite <command> --help for more information about a command."
     `);
@@ -62,7 +64,7 @@ describe('mlperf', () => {
       OPTIONS
 
                        --suite=<file>    Suite file (.ts, .mts, .js, .mjs, .json, .yaml); the standard Phase-07 suite when omitted
-               --profile=<quick|full>    full: the seed numbers; quick: every duration / 60
+               --profile=<quick|full>    full: the seed numbers; quick: every duration / 60 (default: full)
                      --time-scale=<n>    Multiply every duration by this (e.g. 0.5 or 1/60)
                      --rate-cap=<tps>    Cap every rate at this many TPS
                   --normalise-weights    Scale corridor weights that do not sum to 1, with a warning
@@ -93,7 +95,7 @@ describe('mlperf', () => {
       {
         "code": 2,
         "stderr": "USAGE: \`mlperf\`: unknown command nope
-        hint: use one of: suite, run, monitor, reset, positions, hub, analyze, compare, report, dashboards, collect, package, promql, manifests, dfsp-sim, validate (\`mlperf --help\` tells more)",
+        hint: use one of: check, suite, run, monitor, reset, positions, hub, analyze, compare, report, dashboards, collect, package, promql, manifests, dfsp-sim, validate (\`mlperf --help\` tells more)",
         "stdout": "",
       }
     `);
@@ -101,7 +103,7 @@ describe('mlperf', () => {
       {
         "code": 2,
         "stderr": "USAGE: \`mlperf suite\` needs a command
-        hint: use one of: show (\`mlperf suite --help\` tells more)",
+        hint: use one of: show, run (\`mlperf suite --help\` tells more)",
         "stdout": "",
       }
     `);
@@ -109,7 +111,7 @@ describe('mlperf', () => {
       {
         "code": 2,
         "stderr": "USAGE: \`mlperf suite\`: unknown command nope
-        hint: use one of: show (\`mlperf suite --help\` tells more)",
+        hint: use one of: show, run (\`mlperf suite --help\` tells more)",
         "stdout": "",
       }
     `);

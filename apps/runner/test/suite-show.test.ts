@@ -178,3 +178,33 @@ describe('mlperf suite show: bad flags', () => {
     `);
   });
 });
+
+describe('mlperf suite show --suite <file>', () => {
+  it('loads a TypeScript suite that extends the standard one through @mlperf/scenarios', async () => {
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'mlperf-show-'));
+    try {
+      const file = join(dir, 'mine.ts');
+      await writeFile(
+        file,
+        [
+          "import { standardSuite } from '@mlperf/scenarios';",
+          'const s = standardSuite();',
+          "s.name = 'only-baseline';",
+          "s.tests = s.tests.filter((t) => t.id === 'baseline-100tps');",
+          "s.criteria = [{ kind: 'all-tests-completed' }];",
+          'export default s;',
+        ].join('\n'),
+      );
+      const r = await cli('suite', 'show', '--suite', file, '--json');
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout) as ShowJson;
+      expect(out.suite).toBe('only-baseline');
+      expect(out.plan.tests.map((t) => [t.testId, t.transfers])).toEqual([['baseline-100tps', 30_000]]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

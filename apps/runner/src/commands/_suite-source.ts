@@ -12,29 +12,37 @@ import * as scenarios from '@mlperf/scenarios';
 import type { ArgsDef } from 'citty';
 import { standardSuite } from '@mlperf/scenarios';
 
-/** The flags every command that works on a suite takes (`suite show`, `suite run`). */
-export const suiteSourceArgs = {
-  suite: {
-    type: 'string',
-    description: 'Suite file (.ts, .mts, .js, .mjs, .json, .yaml); the standard Phase-07 suite when omitted',
-    valueHint: 'file',
-  },
-  profile: {
-    type: 'enum',
-    options: ['quick', 'full'],
-    description: 'full: the seed numbers; quick: every duration / 60',
-  },
-  'time-scale': {
-    type: 'string',
-    description: 'Multiply every duration by this (e.g. 0.5 or 1/60)',
-    valueHint: 'n',
-  },
-  'rate-cap': { type: 'string', description: 'Cap every rate at this many TPS', valueHint: 'tps' },
-  'normalise-weights': {
-    type: 'boolean',
-    description: 'Scale corridor weights that do not sum to 1, with a warning',
-  },
-} satisfies ArgsDef;
+/**
+ * The flags every command that works on a suite takes (`suite show`, `suite run`, `run`, `check`...),
+ * with the command's default profile named in the help.
+ */
+export const suiteSourceArgsFor = (defaultProfile: 'quick' | 'full') =>
+  ({
+    suite: {
+      type: 'string',
+      description:
+        'Suite file (.ts, .mts, .js, .mjs, .json, .yaml); the standard Phase-07 suite when omitted',
+      valueHint: 'file',
+    },
+    profile: {
+      type: 'enum',
+      options: ['quick', 'full'],
+      description: `full: the seed numbers; quick: every duration / 60 (default: ${defaultProfile})`,
+    },
+    'time-scale': {
+      type: 'string',
+      description: 'Multiply every duration by this (e.g. 0.5 or 1/60)',
+      valueHint: 'n',
+    },
+    'rate-cap': { type: 'string', description: 'Cap every rate at this many TPS', valueHint: 'tps' },
+    'normalise-weights': {
+      type: 'boolean',
+      description: 'Scale corridor weights that do not sum to 1, with a warning',
+    },
+  }) satisfies ArgsDef;
+
+/** The suite flags for commands whose default profile is `quick`. */
+export const suiteSourceArgs = suiteSourceArgsFor('quick');
 
 export interface SuiteSourceFlags {
   suite?: string;

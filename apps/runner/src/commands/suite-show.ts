@@ -1,6 +1,6 @@
 import { type CostModel, formatDuration, planSuite } from '@mlperf/core';
 import { defineCommand } from 'citty';
-import { numberFlag, resolveSuiteFromFlags, suiteSourceArgs } from './_suite-source.js';
+import { numberFlag, resolveSuiteFromFlags, suiteSourceArgsFor } from './_suite-source.js';
 import { renderSuitePlan } from './_suite-text.js';
 
 export const suiteShowCommand = defineCommand({
@@ -10,7 +10,7 @@ export const suiteShowCommand = defineCommand({
       'Show the plan of a suite: tests, stages, planned transfers, TPS per corridor, liquidity needed vs funded, duration and cost.',
   },
   args: {
-    ...suiteSourceArgs,
+    ...suiteSourceArgsFor('full'),
     json: { type: 'boolean', description: 'Print the plan as JSON' },
     'cost-per-node-hour': {
       type: 'string',

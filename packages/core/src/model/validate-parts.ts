@@ -75,6 +75,8 @@ export interface CorridorCheck {
   /** The transfer currency in force, when the template sets one. */
   currency: string | undefined;
   normaliseWeights: boolean;
+  /** The suite's corridor list as given (tests that change the currency are checked against it). */
+  suiteCorridors: readonly unknown[];
 }
 
 /** Checks a corridor list; returns the weight factor to apply (1, or 1/sum when normalised). */

@@ -11,7 +11,8 @@ import {
   checkQueries,
   checkTransfer,
 } from './validate-parts.js';
-import { checkSuiteCriteria, checkTests } from './validate-tests.js';
+import { checkSuiteCriteria } from './validate-criteria.js';
+import { checkTests } from './validate-tests.js';
 
 export type { SuiteIssue } from './validate-check.js';
 export { WEIGHT_TOLERANCE } from './validate-parts.js';
@@ -68,7 +69,12 @@ export function validateSuite(input: unknown, options: ValidateOptions = {}): Va
     c.string('description', s.description, { required: false });
     const dfsps = checkDfsps(c, s.dfsps);
     const currency = checkTransfer(c, 'transfer', s.transfer, false);
-    const corridorCheck = { dfsps, currency, normaliseWeights: options.normaliseWeights === true };
+    const corridorCheck = {
+      dfsps,
+      currency,
+      normaliseWeights: options.normaliseWeights === true,
+      suiteCorridors: Array.isArray(s.corridors) ? (s.corridors as unknown[]) : [],
+    };
     weightFactor = checkCorridors(c, 'corridors', s.corridors, corridorCheck);
     const facts = checkTests(c, s.tests, corridorCheck);
     checkSuiteCriteria(c, s.criteria, facts);

@@ -230,6 +230,11 @@ describe('validateSuite: each rule rejects a bad input with its path', () => {
       ['tests[0].corridors[0].payee: unknown DFSP "nobody"'],
     ],
     [
+      'test in a currency its corridors lack',
+      (s) => set(t0(s), 'transfer', { currency: 'EUR' }),
+      ["tests[0].transfer.currency: EUR is not held by fsp-a, fsp-c, fsp-b on the suite's corridors"],
+    ],
+    [
       'recovery with no rate',
       (s) => set(t1(s), 'recovery', { duration: '1m' }),
       ['tests[1].recovery.rate: is required'],
@@ -280,6 +285,29 @@ describe('validateSuite: each rule rejects a bad input with its path', () => {
   it('rejects input that is not an object', () => {
     expect(problems('a string')).toEqual(['(suite): must be an object, got "a string"']);
     expect(problems(null)).toEqual(['(suite): must be an object, got null']);
+  });
+});
+
+describe('validateSuite: progression', () => {
+  const chain = (afters: (string | undefined)[]) =>
+    broken((s) => {
+      const template = s.tests[0]!;
+      s.tests = afters.map((after, i) => ({
+        ...structuredClone(template),
+        id: `t${i}`,
+        ...(after ? { after } : {}),
+      }));
+      s.criteria = [];
+    });
+
+  it('accepts a long chain and reports a cycle entered from outside once', () => {
+    expect(problems(chain([undefined, ...Array.from({ length: 99 }, (_, i) => `t${i}`)]))).toEqual([]);
+    expect(problems(chain(['t1', 't2', 't3', 't2']))).toEqual([
+      'tests[2].after: progression cycle: t2 -> t3 -> t2',
+    ]);
+    expect(problems(chain(['t2', 't0', 't1']))).toEqual([
+      'tests[0].after: progression cycle: t0 -> t2 -> t1 -> t0',
+    ]);
   });
 });
 
