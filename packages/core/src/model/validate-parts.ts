@@ -1,3 +1,4 @@
+import { validateQuery } from '../promql/validate.js';
 import { BAND_METRICS } from './bands.js';
 import { at, type Checker } from './validate-check.js';
 
@@ -268,7 +269,13 @@ export function checkQueries(c: Checker, input: unknown): void {
         'letters, digits, "_" and "-", starting with a letter',
       );
     }
-    c.string(p, text, { hint: 'the PromQL text of the query' });
+    const promql = c.string(p, text, { hint: 'the PromQL text of the query' });
+    // PromQL errors (not lint warnings) make the suite invalid: caught before a 4.5-hour run starts.
+    if (typeof promql === 'string' && promql.trim() !== '') {
+      for (const d of validateQuery(promql)) {
+        if (d.severity === 'error') c.error(p, `PromQL at ${d.from}: ${d.message}`, d.hint);
+      }
+    }
   }
 }
 

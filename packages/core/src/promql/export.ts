@@ -1,7 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MlperfError } from '../errors.js';
-import { isMlperfError } from '../errors.js';
+import { isMlperfError, MlperfError } from '../errors.js';
 import { RESULTS_SCHEMA_VERSION, type MetricsExport } from '../results/types.js';
 import type { PrometheusClient } from './client.js';
 import { chooseStep } from './step.js';
@@ -47,6 +46,19 @@ const toUnix = (t: number | Date) => (t instanceof Date ? t.getTime() / 1000 : t
 async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   await writeFile(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
   await rename(`${path}.tmp`, path);
+}
+
+const TRANSIENT = new Set(['PROMETHEUS_UNAVAILABLE', 'PROMETHEUS_TIMEOUT', 'PROMETHEUS_CANCELED']);
+
+/** One retry, a second later, for errors that usually pass (Prometheus busy or restarting). */
+async function retryOnce<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(isMlperfError(err) && TRANSIENT.has(err.code))) throw err;
+    await new Promise((r) => setTimeout(r, 1000));
+    return fn();
+  }
 }
 
 /**
@@ -148,7 +160,7 @@ export async function exportQueries(options: ExportOptions): Promise<ExportRepor
     let failure = unreachable && `Prometheus unreachable at export: ${unreachable}`;
     if (!failure) {
       try {
-        const res = await options.client.queryRange(q.promql, { start, end, step });
+        const res = await retryOnce(() => options.client.queryRange(q.promql, { start, end, step }));
         file.result = res.data;
         const notes = [...res.warnings, ...res.infos.map((i) => `info: ${i}`)];
         if (notes.length > 0) file.warnings = notes;

@@ -37,6 +37,8 @@ export interface PrivatePrometheusOptions {
   waitForFirstScrape?: boolean;
   /** Where Prometheus' own log goes (e.g. results/<run>/logs/prometheus.log); default a temp file. */
   logFile?: string;
+  /** Restart it (same port and data) when it dies, up to 5 times; the gap shows as missing data. */
+  restartOnCrash?: boolean;
   /** Port to listen on (127.0.0.1); default a free one. */
   port?: number;
 }
@@ -52,6 +54,8 @@ export interface RunningPrometheus {
   logFile: string;
   /** Stops Prometheus (SIGTERM, then SIGKILL after 5 s) and removes temp files. */
   stop(): Promise<void>;
+  /** Times it died and (with `restartOnCrash`) came back, unix seconds. */
+  crashes: readonly { downAt: number; upAt?: number }[];
   /** Kills it abruptly (SIGKILL), keeping the data dir: a crash, for fault tests. */
   kill(): Promise<void>;
 }
@@ -251,6 +255,12 @@ async function allScraped(client: PrometheusClient, expected: number): Promise<b
   }
 }
 
+interface Proc {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  exitCode?: number | null;
+}
+
 interface LaunchArgs {
   binary: string;
   port: number;
@@ -273,19 +283,28 @@ async function launch(a: LaunchArgs): Promise<RunningPrometheus> {
     ...features,
   ];
   const log = createWriteStream(a.logFile, { flags: 'a' });
-  const child = spawn(a.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.pipe(log, { end: false });
-  child.stderr?.pipe(log, { end: false });
-  killOnExit(child);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const spawnOnce = (): Proc => {
+    const child = spawn(a.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    killOnExit(child);
+    const proc: Proc = {
+      child,
+      exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+    };
+    void proc.exited.then((code) => {
+      proc.exitCode = code;
+    });
+    return proc;
+  };
+  let proc = spawnOnce();
+  const child = proc.child;
+  const exited = proc.exited;
   const url = `http://127.0.0.1:${a.port}`;
   const client = new PrometheusClient({ url, timeoutMs: 2000 });
   const deadline = Date.now() + (a.options.readyTimeoutMs ?? 30_000);
-  let exitCode: number | null | undefined;
-  void exited.then((c) => {
-    exitCode = c;
-  });
   while (!(await client.ready())) {
+    const exitCode = proc.exitCode;
     if (exitCode !== undefined || Date.now() > deadline) {
       child.kill('SIGKILL');
       await exited;
@@ -317,13 +336,34 @@ async function launch(a: LaunchArgs): Promise<RunningPrometheus> {
     }
   }
   let stopped = false;
+  const crashes: { downAt: number; upAt?: number }[] = [];
+  const supervise = (p: Proc) => {
+    void p.exited.then(() => {
+      if (stopped || !a.options.restartOnCrash || crashes.length >= 5) return;
+      const crash: { downAt: number; upAt?: number } = { downAt: Date.now() / 1000 };
+      crashes.push(crash);
+      setTimeout(() => {
+        if (stopped) return;
+        proc = spawnOnce();
+        supervise(proc);
+        void client.waitReady(a.options.readyTimeoutMs ?? 30_000).then(
+          () => {
+            crash.upAt = Date.now() / 1000;
+          },
+          () => {},
+        );
+      }, 500);
+    });
+  };
+  supervise(proc);
   const finish = async (signal: NodeJS.Signals) => {
     if (stopped) return;
     stopped = true;
-    if (exitCode === undefined) {
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
+    const current = proc;
+    if (current.exitCode === undefined) {
+      current.child.kill(signal);
+      const timer = setTimeout(() => current.child.kill('SIGKILL'), 5000);
+      await current.exited;
       clearTimeout(timer);
     }
     log.end();
@@ -332,7 +372,10 @@ async function launch(a: LaunchArgs): Promise<RunningPrometheus> {
     running: true,
     url,
     client: new PrometheusClient({ url }),
-    pid: child.pid ?? -1,
+    get pid() {
+      return proc.child.pid ?? -1;
+    },
+    crashes,
     version,
     configFile: a.configFile,
     dataDir: a.dataDir,

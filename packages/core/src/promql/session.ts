@@ -93,6 +93,7 @@ export async function openPrometheusSession(options: PrometheusSessionOptions): 
   const started = await startPrivatePrometheus({
     scrapeTargets: options.scrapeTargets ?? [],
     scrapeInterval: options.scrapeInterval ?? '1s',
+    restartOnCrash: true,
     recordingRules: seedRecordingRules({
       prefix: options.catalogue?.prefix ?? 'moja_',
       interval: options.scrapeInterval ?? '1s',

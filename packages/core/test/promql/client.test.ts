@@ -19,6 +19,7 @@ interface Seen {
 /** A fake Prometheus API (a real HTTP server on 127.0.0.1) answering canned responses per query. */
 async function fakePrometheus(): Promise<{ url: string; seen: Seen[]; close(): Promise<void> }> {
   const seen: Seen[] = [];
+  const flaky = { count: 0 };
   const readBody = (req: IncomingMessage) =>
     new Promise<string>((resolve) => {
       let b = '';
@@ -45,6 +46,9 @@ async function fakePrometheus(): Promise<{ url: string; seen: Seen[]; close(): P
         errorType,
         error: `it went ${errorType}`,
       });
+    }
+    if (query === 'flaky' && flaky.count++ === 0) {
+      return json(503, { status: 'error', errorType: 'unavailable', error: 'busy' });
     }
     if (query === 'html')
       return res.writeHead(502, { 'Content-Type': 'text/html' }).end('<html>bad gateway</html>');
@@ -166,6 +170,24 @@ describe('PrometheusClient against a fake Prometheus API', () => {
         'info: PromQL info: metric might not be a counter',
       ]);
       expect(report.exported).toEqual(['q']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('retries a query once when Prometheus is briefly unavailable during the export', async () => {
+    const client = new PrometheusClient({ url: fake.url });
+    const dir = await mkdtemp(join(tmpdir(), 'mlperf-promql-retry-'));
+    try {
+      const report = await exportQueries({
+        client,
+        queries: [{ name: 'flaky', promql: 'flaky' }],
+        start: 0,
+        end: 60,
+        dir,
+      });
+      expect(report.exported).toEqual(['flaky']);
+      expect(fake.seen.filter((s) => s.body.includes('query=flaky')).length).toBe(2);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

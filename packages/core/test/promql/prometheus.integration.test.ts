@@ -357,6 +357,46 @@ describe('Prometheus faults', () => {
     }
   });
 
+  it('restarts a private Prometheus that dies mid-run; the export records the gap', async () => {
+    requirePrometheus();
+    const server = await startMetricsServer({ tps: 50, successRatio: 1 });
+    const dir = await mkdtemp(join(tmpdir(), 'mlperf-promql-restart-'));
+    const prom = await startPrivatePrometheus({
+      scrapeTargets: [{ job: 'engine', url: server.url }],
+      restartOnCrash: true,
+    });
+    try {
+      if (!prom.running) throw new Error(prom.reason);
+      const start = Math.ceil(Date.now() / 1000);
+      await sleep(2000);
+      const firstPid = prom.pid;
+      process.kill(firstPid, 'SIGKILL');
+      await until(async () => prom.crashes[0]?.upAt);
+      expect(prom.pid).not.toBe(firstPid);
+      const crash = prom.crashes[0] as { downAt: number; upAt: number };
+      await until(async () => {
+        const { data } = await prom.client.query('up', { time: Date.now() / 1000 });
+        return data.resultType === 'vector' && data.result.length > 0 && Date.now() / 1000 > crash.upAt + 6
+          ? true
+          : undefined;
+      }, 20_000);
+      const report = await exportQueries({
+        client: prom.client,
+        queries: [catalogueQuery('engine_tps')],
+        start,
+        end: Date.now() / 1000,
+        dir,
+      });
+      const gap = report.missing.find((w) => w.start <= crash.downAt + 1 && w.end >= crash.upAt);
+      expect(gap, JSON.stringify({ crash, missing: report.missing })).toBeDefined();
+      expect(report.exported).toEqual(['engine_tps']);
+    } finally {
+      await prom.stop();
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('exports with every window missing when Prometheus is gone at export time', async () => {
     requirePrometheus();
     const server = await startMetricsServer({ tps: 10, successRatio: 1 });
