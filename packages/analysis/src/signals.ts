@@ -123,15 +123,14 @@ export function extractSignals(metrics: Record<string, MetricsExport>, w?: TimeW
   const cpuUsage = all(pick(metrics, ['cpu_usage_ratio'], [RAW.cpu], ratio), w);
 
   let memoryRatio = all(pick(metrics, ['memory_working_set_ratio'], [RAW.workingSet], ratio), w);
-  const memoryBytes = all(
-    pick(
-      metrics,
-      ['memory_working_set_bytes', 'process_resident_memory_bytes'],
-      [RAW.workingSet, RAW.rss],
-      plain,
-    ),
-    w,
-  );
+  // Services' memory: the container working set where exported (cAdvisor), else process RSS.
+  // The load generator's own memory is never the target's leak.
+  const workingSet = all(pick(metrics, ['memory_working_set_bytes'], [RAW.workingSet], plain), w);
+  const memoryBytes = (
+    workingSet.length > 0
+      ? workingSet
+      : all(pick(metrics, ['process_resident_memory_bytes'], [RAW.rss], plain), w)
+  ).filter((s) => !isLoadGenerator(s.labels));
   const memoryLimit = all(pick(metrics, ['memory_limit_bytes'], [RAW.limit], plain), w);
   if (memoryRatio.length === 0 && memoryBytes.length && memoryLimit.length) {
     memoryRatio = ratioSeries(memoryBytes, memoryLimit, false, 'memory_working_set_ratio');
@@ -154,6 +153,11 @@ export function extractSignals(metrics: Record<string, MetricsExport>, w?: TimeW
     serviceUp,
     restarts,
   };
+}
+
+/** Series scraped from the load generator (mlperf's engine, k6), not from the target. */
+export function isLoadGenerator(labels: Record<string, string>): boolean {
+  return /^(mlperf-engine|mlperf|k6)(\b|-|$)/.test(labels.job ?? '');
 }
 
 /** Series of exports in seconds; an export in ms (`unit: 'ms'`, `_ms` name) is converted. */
