@@ -68,3 +68,39 @@ describe('the live progress of mlperf run', () => {
     expect(screen.endsWith('\n')).toBe(true);
   });
 });
+
+describe('the Prometheus key queries on the live line', () => {
+  const value = (name: string, series: number[]) => ({
+    name,
+    title: name,
+    unit: '',
+    at: 0,
+    series: series.map((v, i) => ({ labels: { i: String(i) }, value: v })),
+    warnings: [],
+  });
+
+  it('appends TPS (summed), success (lowest), p95, CPU and memory (highest) to the status line', () => {
+    const lines: string[] = [];
+    const p = new LiveProgress({ tty: false, plainEveryS: 1, line: (l) => lines.push(l), write: () => {} });
+    p.prometheus([
+      value('seed_actual_tps', [600, 398.6]),
+      value('seed_success_rate', [0.9991, 1]),
+      value('seed_p95_latency_seconds', [0.041]),
+      value('cpu_usage_ratio', [0.12, 0.37]),
+      value('memory_working_set_ratio', [0.29]),
+      { ...value('event_loop_lag_seconds', []), error: 'PROM_UNAVAILABLE: down' },
+    ]);
+    p.second(second(0, 1000, 40));
+    expect(lines[0]).toMatch(
+      /\| prom: TPS 999 {2}success 99\.91% {2}p95 41 ms {2}cpu max 37% {2}mem max 29%$/,
+    );
+  });
+
+  it('shows nothing before Prometheus answers', () => {
+    const lines: string[] = [];
+    const p = new LiveProgress({ tty: false, plainEveryS: 1, line: (l) => lines.push(l), write: () => {} });
+    p.prometheus([value('seed_actual_tps', [])]);
+    p.second(second(0, 1000, 40));
+    expect(lines[0]).not.toContain('prom:');
+  });
+});

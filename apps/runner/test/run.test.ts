@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,7 @@ describe('mlperf run', () => {
       dir,
     );
     expect(r.code).toBe(3);
-    expect(r.stderr.replace(/^warning:.*\n/gm, '')).toMatchInlineSnapshot(`
+    expect(r.stderr.replace(/^(warning|note):.*\n/gm, '')).toMatchInlineSnapshot(`
       "TARGET_UNREACHABLE: --target http://127.0.0.1:1: ECONNREFUSED connect ECONNREFUSED 127.0.0.1:1
         hint: start the hub or check the URL (the ml-api-adapter FSPIOP API); use --target embedded to run against the built-in hub"
     `);
@@ -65,6 +66,9 @@ describe('mlperf run', () => {
     );
     expect([0, 1]).toContain(r.code);
     const lines = r.stdout.split('\n');
+    expect(r.stderr).toMatch(
+      /^note: no --prometheus given: CPU, memory and bottleneck causes cannot be judged$/m,
+    );
     expect(lines[0]).toMatch(
       /^baseline-100tps: http:\/\/127\.0\.0\.1:\d+, results in .*baseline-100tps-\d{8}T\d{6}Z, engine metrics at http/,
     );
@@ -91,7 +95,18 @@ describe('mlperf run --target embedded', () => {
     expect(d.manifest.target).toMatchObject({ kind: 'embedded', hubProfile: 'healthy' });
     expect(d.manifest.profile).toBe('quick');
     expect(d.manifest.totals?.offered).toBe(500);
-  }, 60_000);
+    // a private Prometheus watched the run: the catalogue queries are exported into metrics/
+    expect(d.manifest.target.prometheusUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(d.manifest.metrics?.exported).toEqual(
+      expect.arrayContaining(['seed_actual_tps', 'cpu_usage_ratio']),
+    );
+    expect(Object.keys(d.metrics).length).toBeGreaterThan(10);
+    // and the run ends with its analysis and report
+    expect(r.stdout).toMatch(/^Analysis: (PASS|FAIL|UNKNOWN) - /m);
+    expect(r.stdout).toMatch(new RegExp(`^Report: ${resultsDir}/analysis-report\\.html$`, 'm'));
+    expect(existsSync(join(resultsDir, 'analysis.json'))).toBe(true);
+    expect(d.logs).toContain('engine.log');
+  }, 90_000);
 });
 
 describe('mlperf positions and reset', () => {

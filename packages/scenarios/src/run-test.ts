@@ -49,7 +49,13 @@ export interface RunTestOptions {
   /** Apply a profile (skip when the suite was already resolved). */
   profile?: ProfileName;
   /** ml-api-adapter URL (FSPIOP), and optionally the central-ledger admin URL. */
-  target: { url: string; adminUrl?: string; kind?: RunTarget['kind']; hubProfile?: string };
+  target: {
+    url: string;
+    adminUrl?: string;
+    kind?: RunTarget['kind'];
+    hubProfile?: string;
+    prometheusUrl?: string;
+  };
   /** Base directory for results (`<out>/<test>-<timestamp>/`). */
   out: string;
   dirName?: string;
@@ -252,6 +258,7 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
     const target: RunTarget = { kind: options.target.kind ?? 'url', url: options.target.url };
     if (options.target.adminUrl) target.adminUrl = options.target.adminUrl;
     if (options.target.hubProfile) target.hubProfile = options.target.hubProfile;
+    if (options.target.prometheusUrl) target.prometheusUrl = options.target.prometheusUrl;
     writer = ResultsWriter.create(
       options.out,
       {

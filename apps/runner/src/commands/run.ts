@@ -1,15 +1,42 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExitCode, MlperfError } from '@mlperf/core';
-import { type HubHandle, type HubProfileName, HUB_PROFILE_NAMES, startHub } from '@mlperf/hub';
+import { analyzeRun } from '@mlperf/analysis';
+import { ExitCode, isMlperfError, MlperfError } from '@mlperf/core';
+import { HUB_PROFILE_NAMES } from '@mlperf/hub';
+import { renderTestReport } from '@mlperf/report';
 import { abortOnSignals, runTest } from '@mlperf/scenarios';
 import { defineCommand } from 'citty';
 import { LiveProgress } from '../live/progress.js';
+import { watchKeyQueries } from '../live/prometheus.js';
+import { exportRunMetrics } from '../suite/metrics.js';
+import { openTarget, targetArgs } from '../suite/target.js';
 import { runSummary } from '../live/summary.js';
 import { executorArgs, runWithK6Executor } from './_executors.js';
 import { numberFlag, resolveSuiteFromFlags, suiteSourceArgs } from './_suite-source.js';
 
 const MAX_HUB_LOG_LINES = 10_000;
+
+function writeHubLog(dir: string, lines: string[]): void {
+  writeFileSync(join(dir, 'logs', 'hub.log'), `${lines.join('\n')}\n`);
+}
+
+/**
+ * The evidence of one run: analysis.json (verdict with every criterion, including those only the
+ * service metrics can judge) and analysis-report.html. Returns the verdict; a failure to analyse or
+ * render is printed and leaves the run's own exit code alone.
+ */
+function analyzeAndReport(dir: string): string | undefined {
+  try {
+    const analysis = analyzeRun(dir);
+    console.log(`Analysis: ${analysis.verdict.toUpperCase()} - ${analysis.headline}`);
+    const report = renderTestReport(dir);
+    console.log(`Report: ${report.path}`);
+    return analysis.verdict;
+  } catch (err) {
+    console.error(`could not analyse or report ${dir}: ${isMlperfError(err) ? err.format() : String(err)}`);
+    return undefined;
+  }
+}
 
 export const runCommand = defineCommand({
   meta: {
@@ -63,6 +90,8 @@ export const runCommand = defineCommand({
       description: 'Cap on transfers in flight (overflow is counted as dropped)',
       valueHint: 'n',
     },
+    prometheus: targetArgs.prometheus,
+    'no-private-prometheus': targetArgs['no-private-prometheus'],
     'abort-on-target-down': {
       type: 'boolean',
       description: 'Stop (exit 3) when the target only answers with connection errors',
@@ -95,32 +124,36 @@ export const runCommand = defineCommand({
     if (args.executor === 'k8s' && embedded)
       return runWithK6Executor(args, { suite, testId: args.test, out: args.out, hubUrl: '', embedded });
     const hubLog: string[] = [];
-    let hub: HubHandle | undefined;
-    if (embedded) {
-      hub = await startHub({
-        isolation: 'process',
-        dfsps: suite.dfsps,
-        ...(hubProfile ? { profile: hubProfile as HubProfileName } : {}),
-        log: (line) => {
+    const k6 = args.executor === 'k6' || args.executor === 'k8s';
+    const target = await openTarget(
+      suite,
+      {
+        target: args.target,
+        ...(args['admin-url'] ? { 'admin-url': args['admin-url'] } : {}),
+        ...(hubProfile ? { 'hub-profile': hubProfile } : {}),
+        ...(args.prometheus ? { prometheus: args.prometheus } : {}),
+        'no-private-prometheus': args['no-private-prometheus'] === true || k6,
+      },
+      {
+        hubLog: (line) => {
           if (hubLog.length < MAX_HUB_LOG_LINES) hubLog.push(line);
         },
-      });
-      await hub.reset();
-    }
-    if (args.executor === 'k6' || args.executor === 'k8s') {
-      const adminUrl = hub ? hub.adminUrl : args['admin-url'];
-      const hubUrl = hub ? hub.url : args.target;
+        ...(callbackPort ? { enginePort: callbackPort } : {}),
+      },
+    );
+    if (target.hub) await target.hub.reset();
+    if (k6) {
       try {
         return await runWithK6Executor(args, {
           suite,
           testId: args.test,
           out: args.out,
-          hubUrl,
+          hubUrl: target.url,
           embedded,
-          ...(adminUrl ? { adminUrl } : {}),
+          ...(target.adminUrl ? { adminUrl: target.adminUrl } : {}),
         });
       } finally {
-        await hub?.stop();
+        await target.close();
       }
     }
     const signals = abortOnSignals((sig) =>
@@ -130,21 +163,26 @@ export const runCommand = defineCommand({
       tty: process.stdout.isTTY === true,
       ...(suite.bands ? { bands: suite.bands } : {}),
     });
+    if (target.prometheusNote) console.error(`note: ${target.prometheusNote}`);
+    const watch = target.prometheus
+      ? watchKeyQueries(target.prometheus, (v) => progress.prometheus(v))
+      : undefined;
     let dir = '';
     try {
       const result = await runTest({
         suite,
         test: args.test,
         target: {
-          url: hub ? hub.url : args.target,
-          ...(hub ? { adminUrl: hub.adminUrl } : args['admin-url'] ? { adminUrl: args['admin-url'] } : {}),
-          kind: embedded ? 'embedded' : 'url',
-          ...(embedded ? { hubProfile: hubProfile ?? 'healthy' } : {}),
+          url: target.url,
+          ...(target.adminUrl ? { adminUrl: target.adminUrl } : {}),
+          kind: target.kind,
+          ...(target.hubProfile ? { hubProfile: target.hubProfile } : {}),
+          ...(target.check.prometheusUrl ? { prometheusUrl: target.check.prometheusUrl } : {}),
         },
         out: args.out,
         callback: {
           ...(args['callback-host'] ? { host: args['callback-host'] } : {}),
-          ...(callbackPort !== undefined ? { port: callbackPort } : {}),
+          ...(target.enginePort !== undefined ? { port: target.enginePort } : {}),
           ...(args['callback-url'] ? { publicUrl: args['callback-url'] } : {}),
         },
         ...(maxInFlight !== undefined ? { maxInFlight } : {}),
@@ -159,16 +197,20 @@ export const runCommand = defineCommand({
         },
         onSecond: (live) => progress.second(live),
       });
+      await watch?.stop();
       progress.end();
       for (const line of runSummary(args.test, result)) console.log(line);
-      return result.exitCode;
+      if (target.prometheus) await exportRunMetrics(target.prometheus, result.dir);
+      const verdict = analyzeAndReport(result.dir);
+      return result.exitCode === ExitCode.ok && verdict === 'fail'
+        ? ExitCode.criteriaFailed
+        : result.exitCode;
     } finally {
+      await watch?.stop();
       progress.end();
       signals.dispose();
-      if (hub) {
-        await hub.stop();
-        if (dir && hubLog.length) writeFileSync(join(dir, 'logs', 'hub.log'), `${hubLog.join('\n')}\n`);
-      }
+      await target.close();
+      if (dir && hubLog.length) writeHubLog(dir, hubLog);
     }
   },
 });

@@ -1,3 +1,4 @@
+import type { LiveValue } from '@mlperf/core/promql';
 import { relative, resolve } from 'node:path';
 import { ExitCode, MlperfError } from '@mlperf/core';
 import { packageResults } from '@mlperf/report';
@@ -10,6 +11,7 @@ import {
 } from '@mlperf/scenarios';
 import { defineCommand } from 'citty';
 import { LiveProgress } from '../live/progress.js';
+import { watchKeyQueries } from '../live/prometheus.js';
 import { openTarget, targetArgs } from '../suite/target.js';
 import { packageInto, wireSuite } from '../suite/wire.js';
 import { costArgs, costFrom } from './check.js';
@@ -69,11 +71,22 @@ export const suiteRunCommand = defineCommand({
       console.error(`\n${sig}: stopping the current test and saving the suite (again to quit at once)`),
     );
     let progress: LiveProgress | undefined;
-    const newProgress = () =>
-      new LiveProgress({
+    let latest: LiveValue[] = [];
+    const newProgress = () => {
+      const p = new LiveProgress({
         tty: process.stdout.isTTY === true,
         ...(suite.bands ? { bands: suite.bands } : {}),
       });
+      p.prometheus(latest);
+      return p;
+    };
+    // the seed's "run these queries during testing", on the live line
+    const watch = target.prometheus
+      ? watchKeyQueries(target.prometheus, (v) => {
+          latest = v;
+          progress?.prometheus(v);
+        })
+      : undefined;
     try {
       if (target.prometheusNote) console.log(`note: ${target.prometheusNote}`);
       console.log(
@@ -133,6 +146,7 @@ export const suiteRunCommand = defineCommand({
       if (m.report) console.log(`Suite report: ${rel(m.report)}`);
       return result.exitCode;
     } finally {
+      await watch?.stop();
       progress?.end();
       signals.dispose();
       await target.close();

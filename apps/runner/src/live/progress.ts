@@ -1,5 +1,7 @@
 import { type Band, type BandMetric, classifyMetric, type MetricBand } from '@mlperf/core';
+import type { LiveValue } from '@mlperf/core/promql';
 import type { LiveSecond } from '@mlperf/scenarios';
+import { formatLiveQueries } from './prometheus.js';
 
 /**
  * The live view of `mlperf run`: elapsed / total, target vs achieved TPS, success %, p95 / p99,
@@ -43,6 +45,7 @@ export class LiveProgress {
   private readonly o: Required<Omit<ProgressOptions, 'bands'>> & { bands?: readonly MetricBand[] };
   private win: Window = { seconds: 0, offeredRate: 0, succeeded: 0, failed: 0, dropped: 0, p95: 0, p99: 0 };
   private drawn = false;
+  private promText = '';
 
   constructor(options: ProgressOptions) {
     this.o = {
@@ -84,6 +87,7 @@ export class LiveProgress {
       `dropped ${fmt(live.totals.dropped)}`,
     ];
     if (live.totals.failed > 0) parts.push(`failed ${fmt(live.totals.failed)}`);
+    if (this.promText) parts.push(`| ${this.promText}`);
     return parts.join('  ');
   }
 
@@ -107,6 +111,11 @@ export class LiveProgress {
       this.o.line(this.render(live, w));
       this.reset();
     }
+  }
+
+  /** The latest answers of the Prometheus key queries, shown at the end of the status line. */
+  prometheus(values: readonly LiveValue[]): void {
+    this.promText = formatLiveQueries(values);
   }
 
   /** Ends the status line before the summary is printed. */

@@ -105,7 +105,13 @@ function url(flag: string, v: string | undefined): string | undefined {
 export async function openTarget(
   suite: SuiteDefinition,
   flags: TargetFlags,
-  opts: { prometheus?: boolean } = {},
+  opts: {
+    prometheus?: boolean;
+    /** Lines the embedded hub logs (failed callbacks, crashes). */
+    hubLog?: (line: string) => void;
+    /** Port for the engine's callback server (and its /metrics); a free one when omitted. */
+    enginePort?: number;
+  } = {},
 ): Promise<OpenTarget> {
   const alertmanagerRaw = url(
     '--alertmanager',
@@ -168,12 +174,13 @@ export async function openTarget(
     isolation: 'process',
     profile: profile as HubProfileName,
     dfsps: suite.dfsps,
+    ...(opts.hubLog ? { log: opts.hubLog } : {}),
   });
   let prom: PrivatePrometheus | undefined;
   let enginePort: number | undefined;
   try {
     if (!prometheusUrl && opts.prometheus !== false && !flags['no-private-prometheus']) {
-      enginePort = await freePort();
+      enginePort = opts.enginePort || (await freePort());
       prom = await startPrivatePrometheus({
         scrapeTargets: [
           { job: 'hub', url: hub.metricsUrl },

@@ -173,6 +173,7 @@ export function wireSuite(options: WireOptions): SuiteRunDeps {
           kind: target.kind,
           ...(target.adminUrl ? { adminUrl: target.adminUrl } : {}),
           ...(target.hubProfile ? { hubProfile: target.hubProfile } : {}),
+          ...(target.check.prometheusUrl ? { prometheusUrl: target.check.prometheusUrl } : {}),
         },
         out: suiteDir,
         signal,
