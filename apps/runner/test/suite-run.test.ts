@@ -87,12 +87,18 @@ describe.skipIf(!hasPrometheus)(
     it('a bottleneck profile fails the gate: the suite stops after the failing test, with the cause', async () => {
       // a small suite whose gate can only fail through the hub's capacity: ~250 TPS with a 5-connection pool
       const base = standardSuite();
-      const test = (id: string, name: string, rate: number, after?: string): TestDefinition => ({
+      const test = (
+        id: string,
+        name: string,
+        rate: number,
+        after?: string,
+        duration = '8s',
+      ): TestDefinition => ({
         id,
         name,
         kind: 'custom',
         ...(after ? { after } : {}),
-        stages: [{ kind: 'constant', rate, duration: '8s' }],
+        stages: [{ kind: 'constant', rate, duration }],
         warmup: '3s',
         cooldown: '1s',
         criteria: [
@@ -110,7 +116,8 @@ describe.skipIf(!hasPrometheus)(
           criteria: [{ kind: 'all-tests-completed' }],
           tests: [
             test('light-40tps', 'Light load (40 TPS)', 40),
-            test('heavy-600tps', 'Heavy load (600 TPS)', 600, 'light-40tps'),
+            // long enough for the live detector's 5 s warm-up and 10 s window
+            test('heavy-600tps', 'Heavy load (600 TPS)', 600, 'light-40tps', '16s'),
             test('after-heavy', 'After the heavy test', 40, 'heavy-600tps'),
           ],
         }),
