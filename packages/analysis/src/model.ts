@@ -34,6 +34,8 @@ export interface RunData {
   timeseries: TimeseriesRecord[];
   metrics: Record<string, MetricsExport>;
   totals?: RunTotals;
+  /** When the test's stop rule ended the load early: seconds from the start, offered rate, why. */
+  stopped?: { atS: number; rate: number; reason: string };
   /** Aggregates known only as a whole (k6 summary inputs without per-second data). */
   summary?: SummaryAggregates;
   /** Planned rate when the definition is unknown (k6). */

@@ -33,6 +33,7 @@ export function runDataOf(r: ResultsDirectory): RunData {
   if (m.definition?.transfer) data.transfer = m.definition.transfer;
   if (m.definition?.bands) data.bands = m.definition.bands;
   if (m.totals) data.totals = m.totals;
+  if (m.stopped) data.stopped = m.stopped;
   for (const s of m.metrics?.skipped ?? [])
     data.problems.push(`metrics/${s.name}: not exported (${s.reason})`);
   return data;

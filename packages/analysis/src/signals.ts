@@ -135,8 +135,13 @@ export function extractSignals(metrics: Record<string, MetricsExport>, w?: TimeW
   if (memoryRatio.length === 0 && memoryBytes.length && memoryLimit.length) {
     memoryRatio = ratioSeries(memoryBytes, memoryLimit, false, 'memory_working_set_ratio');
   }
-  const eventLoopLag = all(pick(metrics, ['event_loop_lag_seconds'], [RAW.eventLoop]), w);
-  const serviceUp = all(pick(metrics, ['service_up', 'moja_service_up'], ['up', 'moja_service_up']), w);
+  // the load generator is scraped too (its up goes to 0 between tests): it is not a service of the hub
+  const ofTarget = (s: Series) => !isLoadGenerator(s.labels);
+  const eventLoopLag = all(pick(metrics, ['event_loop_lag_seconds'], [RAW.eventLoop]), w).filter(ofTarget);
+  const serviceUp = all(
+    pick(metrics, ['service_up', 'moja_service_up'], ['up', 'moja_service_up']),
+    w,
+  ).filter(ofTarget);
   const restarts = all(pick(metrics, ['restarts', 'pod_restarts', 'service_restarts'], [RAW.restarts]), w);
   return {
     dbConnections,

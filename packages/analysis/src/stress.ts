@@ -43,7 +43,8 @@ export function splitAtPeak(records: readonly TimeseriesRecord[]): {
 }
 
 function curveOf(ramp: readonly TimeseriesRecord[]): CurveBin[] {
-  const binS = Math.max(5, Math.round(ramp.length / 60));
+  // about 40 points on the curve: 2 s bins for a quick-profile ramp, 45 s bins for the seed's 30 min
+  const binS = Math.max(2, Math.round(ramp.length / 40));
   return bins(ramp, binS)
     .filter((b) => b.length >= Math.min(binS, 3))
     .map((b) => {
@@ -134,17 +135,22 @@ function firstComponent(
   };
 }
 
-/** Recovery after the load drops: seconds until 10 consecutive seconds are back in band (success and p95 not in warning). */
+/**
+ * Recovery after the load drops: seconds until a window of consecutive seconds is back in band
+ * (success and p95 not in warning). The window is 10 s, or half the recovery phase when that is
+ * shorter (a quick-profile recovery lasts 5 s), but at least 3 s.
+ */
 export function recoveryOf(
   after: readonly TimeseriesRecord[],
   bands?: readonly MetricBand[],
 ): StressAnalysis['recovery'] {
   if (after.length === 0) return undefined;
+  const win = Math.min(10, Math.max(3, Math.floor(after.length / 2)));
   const okSuccess = bandOf('success-rate', bands).warning;
   const okP95 = bandOf('p95-latency', bands).warning;
   const t0 = (after[0] as TimeseriesRecord).t;
-  for (let i = 0; i + 10 <= after.length; i++) {
-    const a = aggregate(after.slice(i, i + 10));
+  for (let i = 0; i + win <= after.length; i++) {
+    const a = aggregate(after.slice(i, i + win));
     if (a.successRate !== undefined && a.successRate >= okSuccess && (a.latency?.p95 ?? 0) <= okP95) {
       const seconds = Math.round(((after[i] as TimeseriesRecord).t - t0) / 1000);
       return {
@@ -198,6 +204,19 @@ export function analyzeStress(data: RunData, signals: Signals, opts: StressOptio
       achievedTps: Math.round(p95.achieved),
       at: p95.t,
     });
+  if (data.stopped) {
+    // the engine's own stop rule saw the hub break: achieved stopped following offered (or errors / p95)
+    const at = data.startMs + data.stopped.atS * 1000;
+    const window = records.filter((r) => r.t + 1000 <= at && r.t >= at - 5000);
+    const achieved = window.length ? aggregate(window).achievedTps : undefined;
+    signalsOut.push({
+      kind: 'stop-rule',
+      offeredTps: Math.round(data.stopped.rate),
+      ...(achieved !== undefined ? { achievedTps: Math.round(achieved) } : {}),
+      at,
+      detail: data.stopped.reason,
+    });
+  }
   signalsOut.sort((a, b) => a.at - b.at || a.offeredTps - b.offeredTps);
   const first = signalsOut[0];
   const errorTypes = aggregate(records, () => undefined).errorsByType;

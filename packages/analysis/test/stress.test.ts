@@ -110,6 +110,32 @@ describe('stress analysis', () => {
     expect(CORRIDORS.length).toBe(4);
   });
 
+  it('takes the stop rule as the breaking point of a short (quick-profile) ramp, and judges its short recovery', () => {
+    // 25 s ramp to 3350 TPS, the hub saturating near 2300 TPS; the stop rule fires; 5 s recovery at 100 TPS
+    const dir = writeRun(tempDir(), {
+      test: stressTest,
+      seconds: 30,
+      stages: [
+        { index: 0, name: 'ramp', kind: 'ramp', startS: 0, endS: 25, fromRate: 0, toRate: 3350 },
+        { index: 1, name: 'recovery', kind: 'constant', startS: 25, endS: 30, fromRate: 100, toRate: 100 },
+      ],
+      stopped: { atS: 25, rate: 3350, reason: 'achieved/offered 69.4% over 3s < 80.0%' },
+      second: (s) => {
+        if (s >= 25) return { offeredRate: 100, succeeded: 100, p50Ms: 15 };
+        const offered = 134 * s;
+        return { offeredRate: offered, succeeded: Math.round(Math.min(offered, 2300)), p50Ms: 20 };
+      },
+    });
+    const s = analyzeRun(dir, { write: false }).stress;
+    const stop = s?.signals.find((x) => x.kind === 'stop-rule');
+    expect(stop).toMatchObject({ offeredTps: 3350, detail: 'achieved/offered 69.4% over 3s < 80.0%' });
+    expect(stop?.achievedTps).toBeGreaterThan(2000);
+    expect(s?.breakingPointTps).toBeDefined();
+    expect(s?.breakingPointTps).toBeLessThanOrEqual(3350);
+    expect(s?.curve.length).toBeGreaterThanOrEqual(10);
+    expect(s?.recovery).toMatchObject({ recovered: true, seconds: 0 });
+  });
+
   it('reports no breaking point when the hub follows every offered rate, and no recovery without a recovery phase', () => {
     const dir = writeRun(tempDir(), {
       test: stressTest,

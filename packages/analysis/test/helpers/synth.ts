@@ -91,6 +91,8 @@ export interface SynthRun {
   transferAmount?: string;
   /** Skip k6-summary.json / finish() as a killed process would. */
   killed?: boolean;
+  /** The engine's stop rule ended the load (run.json `stopped`). */
+  stopped?: { atS: number; rate: number; reason: string };
 }
 
 export const T0 = Date.UTC(2026, 10, 27, 8, 0, 0);
@@ -127,6 +129,7 @@ export function writeRun(base: string, spec: SynthRun): string {
       host: { hostname: 'test', platform: 'linux', cpus: 2, memoryBytes: 1 },
       startedAt: new Date(start).toISOString(),
       stages,
+      ...(spec.stopped ? { stopped: spec.stopped } : {}),
     },
     { dirName: spec.test.id, minFreeBytes: 0 },
   );

@@ -131,8 +131,15 @@ export interface UslFit {
 export interface StressAnalysis {
   breakingPointTps?: number;
   /** Each signal that marks the break, with the offered TPS and time when it fired. */
-  signals: { kind: 'knee' | 'error-rate' | 'p95'; offeredTps: number; achievedTps?: number; at: number }[];
-  firstSignal?: 'knee' | 'error-rate' | 'p95';
+  /** `stop-rule`: the test's stop rule ended the load (achieved/offered, error rate or p95 over its window). */
+  signals: {
+    kind: 'knee' | 'error-rate' | 'p95' | 'stop-rule';
+    offeredTps: number;
+    achievedTps?: number;
+    at: number;
+    detail?: string;
+  }[];
+  firstSignal?: 'knee' | 'error-rate' | 'p95' | 'stop-rule';
   firstComponentToFail?: { subject: string; metric: string; at: number; detail: string };
   errorTypes: Record<string, number>;
   recovery?: { recovered: boolean; seconds?: number; detail: string };

@@ -110,7 +110,7 @@ export function stressRows(a: AnalysisResult): Row[] {
     rows.push({
       label: `Signal: ${sig.kind}`,
       value: `at ${fmtNumber(sig.offeredTps, 0)} TPS offered${sig.achievedTps === undefined ? '' : `, ${fmtNumber(sig.achievedTps, 0)} achieved`}`,
-      note: fmtTime(sig.at),
+      note: sig.detail ? `${fmtTime(sig.at)}: ${sig.detail}` : fmtTime(sig.at),
     });
   }
   if (s.firstComponentToFail) {
