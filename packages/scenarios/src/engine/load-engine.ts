@@ -208,6 +208,8 @@ export class LoadEngine implements HubEvents, PayerSide {
       this.sweep(now);
     }
     if (this.phase === 'drain' && (this.table.size === 0 || now >= this.drainDeadline)) {
+      // a transfer whose time ran out with the drain is a timeout, not unfinished (sweeps are 100 ms apart)
+      this.sweep(now);
       this.end();
       return;
     }
@@ -372,7 +374,9 @@ export class LoadEngine implements HubEvents, PayerSide {
   private flushSecond(final: boolean): void {
     const sec = this.cur;
     const s = this.second;
-    const planned = this.schedule.rateAt(s * 1000 + 500);
+    // once arrivals have ended (drain), nothing is offered any more, whatever the cut plan says
+    const mid = s * 1000 + 500;
+    const planned = mid < this.arrivalsEndMs ? this.schedule.rateAt(mid) : undefined;
     const stage = planned?.stage ?? this.lastStage;
     const offeredRate = planned ? Math.round(planned.rate * 1000) / 1000 : 0;
     const lag = percentileMs(sec.sched, 99);
