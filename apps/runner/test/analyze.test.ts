@@ -9,7 +9,7 @@ import { constantTest, writeRun } from '../../../packages/analysis/test/helpers/
 
 const tmp = mkdtempSync(join(tmpdir(), 'mlperf-cli-analyze-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const k6 = fileURLToPath(new URL('../../../packages/analysis/test/fixtures/k6/', import.meta.url));
+const k6 = fileURLToPath(new URL('../../../fixtures/k6/', import.meta.url));
 
 async function cli(...argv: string[]) {
   const out: string[] = [];

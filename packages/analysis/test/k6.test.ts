@@ -7,7 +7,7 @@ import { cleanTemp, tempDir } from './helpers/synth.js';
 
 afterAll(cleanTemp);
 
-const fixtures = join(import.meta.dirname, 'fixtures', 'k6');
+const fixtures = join(import.meta.dirname, '../../../fixtures/k6');
 const fx = (f: string) => join(fixtures, f);
 
 describe('k6 summary inputs', () => {

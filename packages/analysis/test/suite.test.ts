@@ -153,7 +153,7 @@ describe('compareRuns', () => {
   });
 
   it('compares k6 summaries by deltas only (no per-second data, so no significance claimed)', async () => {
-    const k6 = join(import.meta.dirname, 'fixtures', 'k6');
+    const k6 = join(import.meta.dirname, '../../../fixtures/k6');
     const r = await compareRuns(join(k6, 'summary-export.json'), join(k6, 'handle-summary.json'));
     expect(r.verdict).toBe('no-regression');
     expect(

@@ -102,7 +102,7 @@ await sim.close();
 await hub.stop();
 await dispatcher.close();
 
-const fixture = fileURLToPath(new URL('../test/fixtures/k6/out.ndjson.gz', import.meta.url));
+const fixture = fileURLToPath(new URL('../../../fixtures/k6/out.ndjson.gz', import.meta.url));
 const t1 = performance.now();
 let seconds = 0;
 await k6NdjsonToTimeseries(fixture, () => seconds++);

@@ -69,7 +69,9 @@ describe('the open-model engine over real HTTP', () => {
     expect(Object.keys(k6.metrics)).toContain('transfer_duration{stage:constant 300 TPS}');
     expect(Object.keys(k6.metrics)).toContain('transfer_duration{corridor:perffsp-1->perffsp-5}');
     // The same shape as a real k6 --summary-export (the repo's copy of the real k6 v0.45 output).
-    const fixture = JSON.parse(readFileSync(join(here, 'fixtures/k6/summary-export.json'), 'utf8')) as {
+    const fixture = JSON.parse(
+      readFileSync(join(here, '../../../fixtures/k6/summary-export.json'), 'utf8'),
+    ) as {
       metrics: Record<string, Record<string, unknown>>;
       root_group: Record<string, unknown>;
     };

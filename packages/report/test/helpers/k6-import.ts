@@ -1,16 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { LatencySnapshot } from '@mlperf/core';
 import { ResultsWriter } from '@mlperf/core';
 import { CORRIDORS } from './make-run.js';
 
-/** Real k6 v0.45 output: the analyzer's copy in the repo, else shared/ beside the repository (as in CI). */
-export const K6_FIXTURES =
-  [
-    fileURLToPath(new URL('../../../analysis/test/fixtures/k6', import.meta.url)),
-    fileURLToPath(new URL('../../../../../shared/fixtures/k6', import.meta.url)),
-  ].find((d) => existsSync(`${d}/out.ndjson.gz`)) ?? 'k6 fixtures not found';
+/** Real k6 v0.45 output: the repository's copy (fixtures/k6). */
+export const K6_FIXTURES = fileURLToPath(new URL('../../../../fixtures/k6', import.meta.url));
 
 interface Second {
   ok: number;

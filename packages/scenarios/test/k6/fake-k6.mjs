@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // A FAKE k6 binary for tests (no k6 can be installed here): it replays the real k6 v0.45 output
-// of test/fixtures/k6 as if it had just run the given script. FAKE_K6_EXIT sets its exit code,
+// of the repository's fixtures/k6 as if it had just run the given script. FAKE_K6_EXIT sets its exit code,
 // FAKE_K6_SLEEP_MS keeps it running (it then stops on SIGINT like k6, still writing its summary).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 const sleep = Number(process.env.FAKE_K6_SLEEP_MS ?? 0);
 let interrupted = false;
 if (sleep > 0) process.on('SIGINT', () => (interrupted = true));
-const fixtures = new URL('../fixtures/k6/', import.meta.url);
+const fixtures = new URL('../../../../fixtures/k6/', import.meta.url);
 const [cmd, ...args] = process.argv.slice(2);
 if (cmd === 'version') {
   console.log('k6 v0.45.0 (fake for tests)');
