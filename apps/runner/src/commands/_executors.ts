@@ -96,21 +96,11 @@ export async function runWithK6Executor(
           },
         );
       }
-      const parallelism = numberFlag('--parallelism', flags.parallelism, { integer: true, min: 1 });
       const r = await runTestOnKubernetes({
         suite: o.suite,
         testId: o.testId,
         outDir: o.out,
-        manifests: {
-          hubUrl: o.hubUrl,
-          ...(flags['runner-image'] ? { runnerImage: flags['runner-image'] } : {}),
-          ...(parallelism !== undefined ? { parallelism } : {}),
-          ...(flags['prometheus-rw'] ? { prometheusRemoteWriteUrl: flags['prometheus-rw'] } : {}),
-          ...(o.adminUrl ? { dfspSim: { adminUrl: o.adminUrl } } : {}),
-        },
-        ...(flags.kubeconfig ? { kubeconfigPath: flags.kubeconfig } : {}),
-        ...(flags.context ? { context: flags.context } : {}),
-        ...(flags.namespace ? { namespace: flags.namespace } : {}),
+        ...k8sClusterOptions(flags, o.hubUrl, o.adminUrl),
         ...(prometheus ? { prometheus } : {}),
         signal: signals.signal,
         onEvent,
@@ -163,20 +153,10 @@ export function suiteRunTestFor(
         },
       );
     }
-    const parallelism = numberFlag('--parallelism', flags.parallelism, { integer: true, min: 1 });
     return k6SuiteRunTest({
       kind: 'k8s',
       options: {
-        manifests: {
-          hubUrl: target.url,
-          ...(flags['runner-image'] ? { runnerImage: flags['runner-image'] } : {}),
-          ...(parallelism !== undefined ? { parallelism } : {}),
-          ...(flags['prometheus-rw'] ? { prometheusRemoteWriteUrl: flags['prometheus-rw'] } : {}),
-          ...(target.adminUrl ? { dfspSim: { adminUrl: target.adminUrl } } : {}),
-        },
-        ...(flags.kubeconfig ? { kubeconfigPath: flags.kubeconfig } : {}),
-        ...(flags.context ? { context: flags.context } : {}),
-        ...(flags.namespace ? { namespace: flags.namespace } : {}),
+        ...k8sClusterOptions(flags, target.url, target.adminUrl),
         ...(prometheus ? { prometheus } : {}),
         onEvent,
       },
@@ -192,4 +172,21 @@ export function suiteRunTestFor(
       onEvent,
     },
   });
+}
+
+/** The Kubernetes executor's options from the `--executor k8s` flags (shared by `run` and `suite run`). */
+function k8sClusterOptions(flags: ExecutorFlags, hubUrl: string, adminUrl: string | undefined) {
+  const parallelism = numberFlag('--parallelism', flags.parallelism, { integer: true, min: 1 });
+  return {
+    manifests: {
+      hubUrl,
+      ...(flags['runner-image'] ? { runnerImage: flags['runner-image'] } : {}),
+      ...(parallelism !== undefined ? { parallelism } : {}),
+      ...(flags['prometheus-rw'] ? { prometheusRemoteWriteUrl: flags['prometheus-rw'] } : {}),
+      ...(adminUrl ? { dfspSim: { adminUrl } } : {}),
+    },
+    ...(flags.kubeconfig ? { kubeconfigPath: flags.kubeconfig } : {}),
+    ...(flags.context ? { context: flags.context } : {}),
+    ...(flags.namespace ? { namespace: flags.namespace } : {}),
+  };
 }

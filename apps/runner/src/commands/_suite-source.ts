@@ -1,5 +1,6 @@
 import {
   ExitCode,
+  type CostModel,
   loadSuiteFile,
   MlperfError,
   type ProfileOptions,
@@ -120,4 +121,32 @@ export function numberFlag(
     });
   }
   return n;
+}
+
+/** --cost-per-node-hour / --nodes as a cost model (the seed's "Estimated cost"). */
+export const costArgs = {
+  'cost-per-node-hour': {
+    type: 'string',
+    description: 'Price of one node for one hour (with --nodes)',
+    valueHint: 'amount',
+  },
+  nodes: {
+    type: 'string',
+    description: 'Number of cluster nodes (with --cost-per-node-hour)',
+    valueHint: 'n',
+  },
+} as const;
+
+export function costFrom(
+  args: { 'cost-per-node-hour'?: string; nodes?: string },
+  suiteCost: CostModel | undefined,
+): CostModel | undefined {
+  const perNodeHour = numberFlag('--cost-per-node-hour', args['cost-per-node-hour'], { min: 0 });
+  const nodes = numberFlag('--nodes', args.nodes, { integer: true, min: 1 });
+  if (perNodeHour === undefined && nodes === undefined) return undefined;
+  return {
+    perNodeHour: perNodeHour ?? suiteCost?.perNodeHour ?? 0,
+    nodes: nodes ?? suiteCost?.nodes ?? 1,
+    currency: suiteCost?.currency ?? 'USD',
+  };
 }

@@ -1,38 +1,9 @@
-import type { CostModel } from '@mlperf/core';
 import { formatCheckLine, formatCheckSummary, k6ClusterNeed, runChecks } from '@mlperf/scenarios';
 import { defineCommand } from 'citty';
 import { checkInput } from '../suite/wire.js';
 import { executorArgs } from './_executors.js';
 import { openTarget, targetArgs } from '../suite/target.js';
-import { numberFlag, resolveSuiteFromFlags, suiteSourceArgsFor } from './_suite-source.js';
-
-/** --cost-per-node-hour / --nodes as a cost model (the seed's "Estimated cost"). */
-export const costArgs = {
-  'cost-per-node-hour': {
-    type: 'string',
-    description: 'Price of one node for one hour (with --nodes)',
-    valueHint: 'amount',
-  },
-  nodes: {
-    type: 'string',
-    description: 'Number of cluster nodes (with --cost-per-node-hour)',
-    valueHint: 'n',
-  },
-} as const;
-
-export function costFrom(
-  args: { 'cost-per-node-hour'?: string; nodes?: string },
-  suiteCost: CostModel | undefined,
-): CostModel | undefined {
-  const perNodeHour = numberFlag('--cost-per-node-hour', args['cost-per-node-hour'], { min: 0 });
-  const nodes = numberFlag('--nodes', args.nodes, { integer: true, min: 1 });
-  if (perNodeHour === undefined && nodes === undefined) return undefined;
-  return {
-    perNodeHour: perNodeHour ?? suiteCost?.perNodeHour ?? 0,
-    nodes: nodes ?? suiteCost?.nodes ?? 1,
-    currency: suiteCost?.currency ?? 'USD',
-  };
-}
+import { costArgs, costFrom, resolveSuiteFromFlags, suiteSourceArgsFor } from './_suite-source.js';
 
 export const checkCommand = defineCommand({
   meta: {

@@ -14,9 +14,8 @@ import { LiveProgress } from '../live/progress.js';
 import { watchKeyQueries } from '../live/prometheus.js';
 import { openTarget, targetArgs } from '../suite/target.js';
 import { packageInto, wireSuite } from '../suite/wire.js';
-import { costArgs, costFrom } from './check.js';
 import { executorArgs, suiteRunTestFor } from './_executors.js';
-import { resolveSuiteFromFlags, suiteSourceArgsFor } from './_suite-source.js';
+import { costArgs, costFrom, resolveSuiteFromFlags, suiteSourceArgsFor } from './_suite-source.js';
 
 export const suiteRunCommand = defineCommand({
   meta: {

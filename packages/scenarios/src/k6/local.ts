@@ -2,14 +2,14 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunManifest, SuiteDefinition } from '@mlperf/core';
+import type { SuiteDefinition } from '@mlperf/core';
 import { safeUrl } from '@mlperf/core/promql';
 import { ExitCode, MlperfError, ResultsWriter, isMlperfError, runDirName } from '@mlperf/core';
 import { startDfspSim } from '../dfsp-sim/server.js';
 import { HubAdmin } from '../hub-admin.js';
 import { requireK6, k6Version } from './binary.js';
 import { testContext } from './context.js';
-import { type PrometheusExportOptions, prometheusExporter } from './prometheus.js';
+import { type K6RunReporting, prometheusExporter } from './prometheus.js';
 import { k6NdjsonToTimeseries } from './ndjson.js';
 import { baseManifest, plannedStageWindows, thresholdsPassed } from './run-manifest.js';
 import { renderK6Script } from './script.js';
@@ -22,7 +22,7 @@ export interface DfspSimHandle {
   close(): Promise<void>;
 }
 
-export interface K6LocalRunOptions {
+export interface K6LocalRunOptions extends K6RunReporting {
   suite: SuiteDefinition;
   testId: string;
   outDir: string;
@@ -41,19 +41,6 @@ export interface K6LocalRunOptions {
   expectedLatencyMs?: number;
   signal?: AbortSignal;
   handleSignals?: boolean;
-  /** Prometheus to export the named queries (and the run's k6 queries) from, when no `exportMetrics` is given. */
-  prometheus?: PrometheusExportOptions;
-  exportMetrics?: (window: {
-    start: Date;
-    end: Date;
-    dir: string;
-    runId: string;
-  }) => Promise<RunManifest['metrics']>;
-  onEvent?: (message: string) => void;
-  /** Called once the results directory exists (monitors follow it from then on). */
-  onStart?: (dir: string) => void;
-  suiteRunId?: string;
-  versions?: Record<string, string>;
 }
 
 export interface K6LocalRunResult {

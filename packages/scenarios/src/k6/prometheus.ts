@@ -100,3 +100,21 @@ export function prometheusExporter(o: PrometheusExportOptions) {
     return { exported: report.exported, skipped: report.skipped };
   };
 }
+
+/** What both k6 executors (local and Kubernetes) report to and record, beside the run itself. */
+export interface K6RunReporting {
+  /** Prometheus to export the named queries (and the run's k6 queries) from, when no `exportMetrics` is given. */
+  prometheus?: PrometheusExportOptions;
+  /** Exports Prometheus queries over the run window; its report goes into run.json `metrics`. */
+  exportMetrics?: (window: {
+    start: Date;
+    end: Date;
+    dir: string;
+    runId: string;
+  }) => Promise<RunManifest['metrics']>;
+  onEvent?: (message: string) => void;
+  /** Called once the results directory exists (monitors follow it from then on). */
+  onStart?: (dir: string) => void;
+  suiteRunId?: string;
+  versions?: Record<string, string>;
+}

@@ -1,11 +1,11 @@
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { V1Pod } from '@kubernetes/client-node';
-import type { RunManifest, SuiteDefinition, TestDefinition } from '@mlperf/core';
+import type { SuiteDefinition, TestDefinition } from '@mlperf/core';
 import { safeUrl } from '@mlperf/core/promql';
 import { ExitCode, MlperfError, ResultsWriter, isMlperfError, runDirName } from '@mlperf/core';
 import { testContext } from '../k6/context.js';
-import { type PrometheusExportOptions, prometheusExporter } from '../k6/prometheus.js';
+import { type K6RunReporting, prometheusExporter } from '../k6/prometheus.js';
 import { extractSummaries, toSummaryExport, type K6HandleSummary } from '../k6/summary.js';
 import { mergeSummaries } from '../k6/summary-merge.js';
 import { totalsFromSummary } from '../k6/totals.js';
@@ -17,7 +17,7 @@ import { type K8sManifestOptions, k8sName, renderTestRun } from './manifests.js'
 import { hasEnded, hasLog, mainContainer, pendingReason, podName, podProblem, podRole } from './pods.js';
 import { baseManifest, plannedStageWindows, thresholdsPassed } from '../k6/run-manifest.js';
 
-export interface K8sRunOptions extends ClusterOptions {
+export interface K8sRunOptions extends ClusterOptions, K6RunReporting {
   /** The suite as it runs (profile applied). */
   suite: SuiteDefinition;
   testId: string;
@@ -35,20 +35,6 @@ export interface K8sRunOptions extends ClusterOptions {
   pollIntervalMs?: number;
   /** How long pods may stay pending before the run fails (default 10 min). */
   startTimeoutMs?: number;
-  /** Exports Prometheus queries over the run window; its report goes into run.json `metrics`. */
-  /** Prometheus to export the named queries (and the run's k6 queries) from, when no `exportMetrics` is given. */
-  prometheus?: PrometheusExportOptions;
-  exportMetrics?: (window: {
-    start: Date;
-    end: Date;
-    dir: string;
-    runId: string;
-  }) => Promise<RunManifest['metrics']>;
-  onEvent?: (message: string) => void;
-  /** Called once the results directory exists (monitors follow it from then on). */
-  onStart?: (dir: string) => void;
-  suiteRunId?: string;
-  versions?: Record<string, string>;
 }
 
 export interface K8sRunResult {
