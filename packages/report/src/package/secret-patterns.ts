@@ -12,7 +12,8 @@ const PEM =
   /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----(?:[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|[\s\S]*$)/g;
 
 /** Values of names that say "secret": `X_TOKEN=...`, `"authHeader": "..."`, `password: ...`. */
-const NAME = '[A-Za-z0-9_.-]*(?:key|token|secret|password|passwd|pwd|passphrase|credentials?|authorization|auth|authheader|cookie)';
+const NAME =
+  '[A-Za-z0-9_.-]*(?:key|token|secret|password|passwd|pwd|passphrase|credentials?|authorization|auth|authheader|cookie)';
 const QUOTED = String.raw`"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'`;
 const BARE = String.raw`(?:(?:bearer|basic|token|digest)\s+)?[^\s"',;}&{\[]+`;
 const ASSIGNMENT = new RegExp(String.raw`(["']?)\b(${NAME})\1(\s*[:=]\s*)(${QUOTED}|${BARE})`, 'gi');
