@@ -48,7 +48,7 @@ describe('mlperf package', () => {
     );
     symlinkSync('/etc/hostname', join(a, 'logs', 'escape.log'));
     symlinkSync(join(a, 'run.json'), join(a, 'logs', 'run-link.json'));
-    const out = join(suite, 'mojaloop-1000tps-results.tar.gz');
+    const out = join(base, 'mojaloop-1000tps-results.tar.gz');
     const r = await packageResults([suite], out);
 
     expect(r.excluded).toEqual([
