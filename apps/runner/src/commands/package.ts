@@ -8,7 +8,12 @@ export const packageCommand = defineCommand({
     description: 'Package results into one tar.gz with a SHA-256 manifest (secrets scrubbed)',
   },
   args: {
-    dirs: { type: 'positional', required: true, description: 'results or suite directories (one or more)' },
+    dirs: {
+      type: 'positional',
+      required: true,
+      description: 'results or suite directories (one or more)',
+      valueHint: 'dir...',
+    },
     output: {
       type: 'string',
       alias: 'o',

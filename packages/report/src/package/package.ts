@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { ExitCode, MlperfError } from '@mlperf/core';
+import { ExitCode, errorMessage, MlperfError } from '@mlperf/core';
 import { TarArchive } from 'archiver';
 import { isBinary, refuseSecretFile, scrubText } from './secrets.js';
 import { walkTree } from './walk.js';
@@ -104,7 +104,7 @@ export async function packageResults(
     renameSync(tmp, out);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw new MlperfError('PACKAGE_WRITE_FAILED', `--output ${output}: ${(err as Error).message}`, {
+    throw new MlperfError('PACKAGE_WRITE_FAILED', `--output ${output}: ${errorMessage(err)}`, {
       hint: 'check free space and permissions of the output directory',
       exitCode: ExitCode.badInput,
       cause: err,
