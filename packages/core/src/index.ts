@@ -24,6 +24,7 @@ export { isResultsDirectory, parseTimeseries, readResults } from './results/read
 
 export type * from './analysis/types.js';
 export { ANALYSIS_SCHEMA_VERSION } from './analysis/types.js';
+export { combineVerdicts, verdictExitCode } from './analysis/verdict.js';
 export {
   defineCorridor,
   defineDfsp,

@@ -10,7 +10,10 @@ import { analysis, checkReport, fakeEngine, second, tempDir } from './helpers.js
 const suite = resolveProfile(standardSuite(), { profile: 'quick' });
 const steady = () => Array.from({ length: 5 }, (_, s) => second(s, 100, 100));
 
-function deps(over: Partial<SuiteRunDeps> = {}, verdicts: Record<string, 'pass' | 'fail' | 'unknown'> = {}) {
+function deps(
+  over: Partial<SuiteRunDeps> = {},
+  verdicts: Record<string, 'pass' | 'fail' | 'inconclusive'> = {},
+) {
   const engine = fakeEngine(steady);
   const events: SuiteEvent[] = [];
   const sleeps: number[] = [];
@@ -106,7 +109,7 @@ describe('runSuite (injected engine, analyzer and report)', () => {
 
   it('--continue-on-fail runs every test; an unknown verdict does not stop the suite', async () => {
     using tmp = tempDir();
-    const { d, engine } = deps({}, { 'scale-500tps': 'fail', 'target-1000tps': 'unknown' });
+    const { d, engine } = deps({}, { 'scale-500tps': 'fail', 'target-1000tps': 'inconclusive' });
     const r = await runSuite(
       suite,
       { outDir: tmp.dir, target: { kind: 'embedded' }, continueOnFail: true },
