@@ -1,13 +1,9 @@
 import type { CriterionResult, Finding, FindingKind, TimeseriesRecord, Verdict } from '@mlperf/core';
 import { combineVerdicts } from '@mlperf/core';
+import { LIMIT_KINDS } from './bottlenecks/fixes.js';
 import type { Signals } from './signals.js';
 
-/** Findings that say the run measured the generator or the host, not the hub. */
-export const LIMIT_KINDS: ReadonlySet<FindingKind> = new Set([
-  'generator-saturated',
-  'host-contention',
-  'k6-saturated',
-]);
+export { LIMIT_KINDS };
 
 /** Which findings explain which criterion, best first (then any cause, then any finding). */
 const EXPLAINS: Record<string, FindingKind[]> = {

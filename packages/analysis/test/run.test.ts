@@ -93,7 +93,9 @@ describe('analyzeRun: bottleneck profiles name the injected cause first', () => 
         const plateau = r.findings.find((f) => f.kind === 'tps-plateau');
         expect(plateau?.summary).toContain(`Most likely cause: ${top?.title}`);
       } else {
-        expect(r.headline).toContain('INCONCLUSIVE about the hub: The load generator was the limit');
+        expect(r.headline).toContain(
+          'INCONCLUSIVE about the hub: Load generator saturated: the generator was the limit',
+        );
       }
     });
   }
@@ -161,7 +163,9 @@ describe('analyzeRun: generator vs hub', () => {
     });
     const r = analyzeRun(dir, { write: false });
     expect(r.findings[0]?.kind).toBe('generator-saturated');
-    expect(r.headline).toContain('INCONCLUSIVE about the hub: The load generator was the limit');
+    expect(r.headline).toContain(
+      'INCONCLUSIVE about the hub: Load generator saturated: the generator was the limit',
+    );
   });
 });
 
