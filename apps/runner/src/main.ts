@@ -12,7 +12,7 @@ export const mainCommand = defineCommand({
     name: 'mlperf',
     version: VERSION,
     description:
-      'Prove a Mojaloop hub clears 1000 transfers per second. Exit codes: 0 ok, 1 criteria failed, 2 bad input or usage, 3 target or infrastructure unavailable.',
+      'Prove a Mojaloop hub clears 1000 transfers per second. Exit codes: 0 pass, 1 fail (criteria failed), 2 bad input or usage, 3 target or infrastructure unavailable, 4 inconclusive (could not judge: missing evidence, nothing to analyse, the load generator or the host was the limit).',
   },
   subCommands: commands,
 });

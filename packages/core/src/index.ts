@@ -31,6 +31,7 @@ export {
 
 export type * from './analysis/types.js';
 export { ANALYSIS_SCHEMA_VERSION } from './analysis/types.js';
+export { combineVerdicts, verdictExitCode } from './analysis/verdict.js';
 export {
   defineCorridor,
   defineDfsp,

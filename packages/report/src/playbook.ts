@@ -48,6 +48,19 @@ const DEFAULT_FIX: Record<FindingKind, { action: string; seedScript?: string; ph
     action: 'Give the load generator more CPU (or k6 parallelism) and run again: the hub was not the limit',
     phase: PHASE_RETEST,
   },
+  'host-contention': {
+    action:
+      'Run the test on a host (or node) without other busy processes, or give the hub and the generator dedicated CPUs, and run again: the hub was not the limit',
+    phase: PHASE_RETEST,
+  },
+  'k6-saturated': {
+    action: 'Raise k6 VUs (preAllocatedVUs/maxVUs) or parallelism and run again: k6 was the limit',
+    phase: PHASE_RETEST,
+  },
+  'cold-start': {
+    action: 'Warm the hub up before measuring (a longer warm-up) and run again',
+    phase: PHASE_RETEST,
+  },
   'tps-plateau': {
     action: 'Find the bottleneck: database pool, Kafka lag, CPU throttling, in that order',
     seedScript: './find-bottleneck.sh',
