@@ -55,7 +55,18 @@ export function isAggregation(g: Grammar, word: string): boolean {
 }
 
 const AGGREGATION_WORDS = new Set([
-  'sum', 'avg', 'count', 'min', 'max', 'group', 'stddev', 'stdvar', 'topk', 'bottomk', 'count_values', 'quantile',
+  'sum',
+  'avg',
+  'count',
+  'min',
+  'max',
+  'group',
+  'stddev',
+  'stdvar',
+  'topk',
+  'bottomk',
+  'count_values',
+  'quantile',
 ]);
 
 /** Functions a version knows, for "did you mean" hints. */

@@ -39,9 +39,32 @@ export interface LexError {
 
 /** Keywords (case-insensitive). `inf` and `nan` lex as numbers. */
 export const KEYWORDS: ReadonlySet<string> = new Set([
-  'and', 'or', 'unless', 'atan2',
-  'sum', 'avg', 'count', 'min', 'max', 'group', 'stddev', 'stdvar', 'topk', 'bottomk', 'count_values', 'quantile',
-  'offset', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'start', 'end',
+  'and',
+  'or',
+  'unless',
+  'atan2',
+  'sum',
+  'avg',
+  'count',
+  'min',
+  'max',
+  'group',
+  'stddev',
+  'stdvar',
+  'topk',
+  'bottomk',
+  'count_values',
+  'quantile',
+  'offset',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'start',
+  'end',
 ]);
 
 const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
@@ -51,8 +74,8 @@ const isAlphaNumeric = (c: string) => isAlpha(c) || isDigit(c);
 const quote = (c: string) => (c === '' ? 'EOF' : JSON.stringify(c).replace(/^"|"$/g, "'"));
 
 /** Tokens of `q` up to the end or the first lexical error. */
-export function lex(q: string): { tokens: Token[]; error?: LexError } {
-  return new Lexer(q).run();
+export function lex(q: string, numbersAsDurations = false): { tokens: Token[]; error?: LexError } {
+  return new Lexer(q, numbersAsDurations).run();
 }
 
 class Lexer {
@@ -65,7 +88,11 @@ class Lexer {
   private readonly tokens: Token[] = [];
   private error: LexError | undefined;
 
-  constructor(private readonly q: string) {}
+  /** `numbersAsDurations`: Prometheus 3 reads `[5]` as five seconds. */
+  constructor(
+    private readonly q: string,
+    private readonly numbersAsDurations: boolean,
+  ) {}
 
   run(): { tokens: Token[]; error?: LexError } {
     while (!this.error) {
@@ -125,7 +152,8 @@ class Lexer {
       } else if (this.peek() === '~') return this.fail("unexpected character after '=': '~'");
       else this.emit('EQL');
     } else if (c === '!') {
-      if (this.next() !== '=') return this.fail(`unexpected character after '!': ${quote(this.q[this.pos - 1] ?? '')}`);
+      if (this.next() !== '=')
+        return this.fail(`unexpected character after '!': ${quote(this.q[this.pos - 1] ?? '')}`);
       this.emit('OP');
     } else if (c === '<' || c === '>') {
       this.accept('=');
@@ -294,6 +322,7 @@ class Lexer {
   }
 
   private duration(): boolean {
+    if (this.numbersAsDurations) return this.numberOrDuration();
     if (this.scanNumber()) return this.fail('missing unit character in duration');
     if (!this.acceptRemainingDuration()) {
       if (this.pos < this.q.length) this.pos++;

@@ -11,7 +11,9 @@ export function parseNumber(text: string): number | undefined {
   if (lower === 'inf' || lower === '+inf' || lower === 'infinity') return Number.POSITIVE_INFINITY;
   if (lower === 'nan') return Number.NaN;
   if (GO_INT.test(text)) {
-    const big = /^0[0-7]+$/.test(text) ? BigInt(`0o${text.slice(1)}`) : BigInt(text.replace(/^0([oObB])/, '0$1'));
+    const big = /^0[0-7]+$/.test(text)
+      ? BigInt(`0o${text.slice(1)}`)
+      : BigInt(text.replace(/^0([oObB])/, '0$1'));
     if (big <= MAX_INT64) return Number(big);
     if (/^0[xXoObB]/.test(text)) return undefined; // ParseFloat needs a 'p' exponent for hex
   }
@@ -38,15 +40,25 @@ export function parseDurationMs(text: string): number | string {
   return ms === 0 ? 'duration must be greater than 0' : ms;
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+const SIMPLE_ESCAPES: Record<string, string> = {
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+};
 
 /** Decodes a string token the lexer accepted ("...", '...' or `...`). */
 export function unquoteString(literal: string): string {
   if (literal.startsWith('`')) return literal.slice(1, -1);
-  return literal.slice(1, -1).replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)/g, (_, esc: string) => {
-    const c = esc[0] as string;
-    if (c === 'x' || c === 'u' || c === 'U') return String.fromCodePoint(Number.parseInt(esc.slice(1), 16));
-    if (c >= '0' && c <= '7') return String.fromCharCode(Number.parseInt(esc, 8));
-    return SIMPLE_ESCAPES[c] ?? c;
-  });
+  return literal
+    .slice(1, -1)
+    .replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)/g, (_, esc: string) => {
+      const c = esc[0] as string;
+      if (c === 'x' || c === 'u' || c === 'U') return String.fromCodePoint(Number.parseInt(esc.slice(1), 16));
+      if (c >= '0' && c <= '7') return String.fromCharCode(Number.parseInt(esc, 8));
+      return SIMPLE_ESCAPES[c] ?? c;
+    });
 }

@@ -16,19 +16,54 @@ export interface ParseError extends Span {
 }
 
 const PRECEDENCE: Record<string, number> = {
-  or: 1, and: 2, unless: 2, '==': 3, '!=': 3, '<': 3, '<=': 3, '>': 3, '>=': 3,
-  '+': 4, '-': 4, '*': 5, '/': 5, '%': 5, atan2: 5, '^': 6,
+  or: 1,
+  and: 2,
+  unless: 2,
+  '==': 3,
+  '!=': 3,
+  '<': 3,
+  '<=': 3,
+  '>': 3,
+  '>=': 3,
+  '+': 4,
+  '-': 4,
+  '*': 5,
+  '/': 5,
+  '%': 5,
+  atan2: 5,
+  '^': 6,
 };
 export const COMPARISON_OPS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
 export const SET_OPS: ReadonlySet<string> = new Set(['and', 'or', 'unless']);
 /** Keywords that may name a metric (metric_identifier). */
-const METRIC_KEYWORDS = new Set(['avg', 'bottomk', 'by', 'count', 'count_values', 'group', 'and', 'or', 'unless', 'max', 'min', 'offset', 'quantile', 'stddev', 'stdvar', 'sum', 'topk', 'without', 'start', 'end']);
+const METRIC_KEYWORDS = new Set([
+  'avg',
+  'bottomk',
+  'by',
+  'count',
+  'count_values',
+  'group',
+  'and',
+  'or',
+  'unless',
+  'max',
+  'min',
+  'offset',
+  'quantile',
+  'stddev',
+  'stdvar',
+  'sum',
+  'topk',
+  'without',
+  'start',
+  'end',
+]);
 
 class Failure extends Error {}
 
 /** Parses `q` for `grammar`; `errors` is empty when Prometheus would accept the syntax. */
 export function parsePromQL(q: string, grammar: Grammar): { expr?: Expr; errors: ParseError[] } {
-  const { tokens, error } = lex(q);
+  const { tokens, error } = lex(q, grammar.v3);
   // A lexical error ends the token stream: the parser meets it where it would read on.
   if (error) tokens.push({ kind: 'EOF', val: '', from: error.from, to: error.from });
   const p = new Parser(q, tokens, grammar);
@@ -52,7 +87,11 @@ export const describeToken = (t: Token | undefined): string => {
   if (t.kind === 'KEYWORD') return PRECEDENCE[lower] ? `<op:${lower}>` : `<${lower}>`;
   if (t.kind === 'OP') return `<op:${t.val}>`;
   const kind: Partial<Record<Token['kind'], string>> = {
-    NUMBER: 'number', DURATION: 'duration', STRING: 'string', IDENTIFIER: 'identifier', METRIC_IDENTIFIER: 'metric identifier',
+    NUMBER: 'number',
+    DURATION: 'duration',
+    STRING: 'string',
+    IDENTIFIER: 'identifier',
+    METRIC_IDENTIFIER: 'metric identifier',
   };
   const name = kind[t.kind];
   return name ? `${name} ${JSON.stringify(t.val)}` : JSON.stringify(t.val);
@@ -89,7 +128,13 @@ class Parser {
     if (t) {
       const where = context ? ` in ${context}` : '';
       const want = expected ? `, expected ${expected}` : '';
-      this.errors.push({ from: t.from, to: Math.max(t.to, t.from + 1), message: `unexpected ${describeToken(t)}${where}${want}`, rule: 'syntax', token: t });
+      this.errors.push({
+        from: t.from,
+        to: Math.max(t.to, t.from + 1),
+        message: `unexpected ${describeToken(t)}${where}${want}`,
+        rule: 'syntax',
+        token: t,
+      });
     }
     throw new Failure();
   }
@@ -130,8 +175,15 @@ class Parser {
       const { bool, matching, span } = this.binModifiers();
       const rhs = this.expr(op === '^' ? prec : prec + 1);
       const node: ExprOf<'binary'> = {
-        type: 'binary', op, opSpan: { from: opTok.from, to: opTok.to }, lhs, rhs, bool, matching,
-        from: lhs.from, to: rhs.to,
+        type: 'binary',
+        op,
+        opSpan: { from: opTok.from, to: opTok.to },
+        lhs,
+        rhs,
+        bool,
+        matching,
+        from: lhs.from,
+        to: rhs.to,
       };
       if (span) node.matchingSpan = span;
       lhs = node;
@@ -142,7 +194,8 @@ class Parser {
     const t = this.peek();
     if (t?.kind === 'OP' && (t.val === '+' || t.val === '-')) {
       const ops: Token[] = [];
-      while (this.peek()?.kind === 'OP' && (this.peek()?.val === '+' || this.peek()?.val === '-')) ops.push(this.next() as Token);
+      while (this.peek()?.kind === 'OP' && (this.peek()?.val === '+' || this.peek()?.val === '-'))
+        ops.push(this.next() as Token);
       let e = this.expr(PRECEDENCE['^'] as number);
       for (let k = ops.length - 1; k >= 0; k--) {
         const op = ops[k] as Token;
@@ -195,7 +248,8 @@ class Parser {
       this.next();
       return unquoteString(t.val);
     }
-    const ok = t.kind === 'IDENTIFIER' || t.kind === 'METRIC_IDENTIFIER' || (word !== undefined && word !== 'without');
+    const ok =
+      t.kind === 'IDENTIFIER' || t.kind === 'METRIC_IDENTIFIER' || (word !== undefined && word !== 'without');
     if (!ok || !isLabel(t.val)) this.unexpected('grouping opts', 'label');
     this.next();
     return t.val;
@@ -222,7 +276,8 @@ class Parser {
       case 'METRIC_IDENTIFIER':
         return this.selector(this.next());
       case 'IDENTIFIER':
-        if (this.peek(1)?.kind === 'LEFT_PAREN' && !(this.g.v3 && isAggregation(this.g, t.val))) return this.call();
+        if (this.peek(1)?.kind === 'LEFT_PAREN' && !(this.g.v3 && isAggregation(this.g, t.val)))
+          return this.call();
         if (this.g.v3 && isAggregation(this.g, t.val) && this.startsAggregation(1)) return this.aggregate();
         return this.selector(this.next());
       case 'KEYWORD': {
@@ -260,7 +315,11 @@ class Parser {
 
   private number(t: Token): number {
     const v = parseNumber(t.val);
-    if (v === undefined) this.err(t, `error parsing number: strconv.ParseFloat: parsing ${JSON.stringify(t.val)}: invalid syntax`);
+    if (v === undefined)
+      this.err(
+        t,
+        `error parsing number: strconv.ParseFloat: parsing ${JSON.stringify(t.val)}: invalid syntax`,
+      );
     return v ?? 0;
   }
 
@@ -291,7 +350,14 @@ class Parser {
     const args = this.callArgs();
     const sig = functionIn(this.g, name.val);
     if (!sig) this.err(name, `unknown function with name ${JSON.stringify(name.val)}`, 'unknown-function');
-    const node: ExprOf<'call'> = { type: 'call', name: name.val, nameSpan: { from: name.from, to: name.to }, args, from: name.from, to: this.tokens[this.i - 1]?.to ?? name.to };
+    const node: ExprOf<'call'> = {
+      type: 'call',
+      name: name.val,
+      nameSpan: { from: name.from, to: name.to },
+      args,
+      from: name.from,
+      to: this.tokens[this.i - 1]?.to ?? name.to,
+    };
     if (sig) node.returns = sig.returns;
     return node;
   }
@@ -339,14 +405,25 @@ class Parser {
     const args = this.callArgs();
     if (!hasModifier) modifier();
     const node: ExprOf<'aggregate'> = {
-      type: 'aggregate', op, opSpan: { from: opTok.from, to: opTok.to }, args, grouping, without, hasModifier,
-      from: opTok.from, to: this.tokens[this.i - 1]?.to ?? opTok.to,
+      type: 'aggregate',
+      op,
+      opSpan: { from: opTok.from, to: opTok.to },
+      args,
+      grouping,
+      without,
+      hasModifier,
+      from: opTok.from,
+      to: this.tokens[this.i - 1]?.to ?? opTok.to,
     };
     if (modifierSpan) node.modifierSpan = modifierSpan;
     const want = aggregationParam(this.g, op) ? 2 : 1;
     if (args.length === 0) this.err(node, 'no arguments for aggregate expression provided', 'argument-count');
     else if (args.length !== want)
-      this.err(node, `wrong number of arguments for aggregate expression provided, expected ${want}, got ${args.length}`, 'argument-count');
+      this.err(
+        node,
+        `wrong number of arguments for aggregate expression provided, expected ${want}, got ${args.length}`,
+        'argument-count',
+      );
     return node;
   }
 
@@ -354,12 +431,19 @@ class Parser {
     const from = nameTok?.from ?? (this.peek() as Token).from;
     const matchers = this.peek()?.kind === 'LEFT_BRACE' ? this.matchers() : [];
     let name = nameTok?.val;
-    const quotedName = matchers.findIndex((m) => m.op === '=' && m.name === '' );
+    const quotedName = matchers.findIndex((m) => m.op === '=' && m.name === '');
     if (quotedName >= 0) {
       name = (matchers[quotedName] as LabelMatcher).value;
       matchers.splice(quotedName, 1);
     }
-    const node: ExprOf<'selector'> = { type: 'selector', matchers, offsetMs: 0, at: false, from, to: this.tokens[this.i - 1]?.to ?? from };
+    const node: ExprOf<'selector'> = {
+      type: 'selector',
+      matchers,
+      offsetMs: 0,
+      at: false,
+      from,
+      to: this.tokens[this.i - 1]?.to ?? from,
+    };
     if (name !== undefined) node.name = name;
     if (quotedName >= 0 && nameTok) this.err(node, 'metric name must not be set twice', 'selector');
     return node;
@@ -385,7 +469,16 @@ class Parser {
     else return this.unexpected('label matching', 'identifier or "}"');
     this.next();
     const opTok = this.peek();
-    const op = opTok?.kind === 'EQL' ? '=' : opTok?.kind === 'EQL_REGEX' ? '=~' : opTok?.kind === 'NEQ_REGEX' ? '!~' : opTok?.kind === 'OP' && opTok.val === '!=' ? '!=' : undefined;
+    const op =
+      opTok?.kind === 'EQL'
+        ? '='
+        : opTok?.kind === 'EQL_REGEX'
+          ? '=~'
+          : opTok?.kind === 'NEQ_REGEX'
+            ? '!~'
+            : opTok?.kind === 'OP' && opTok.val === '!='
+              ? '!='
+              : undefined;
     if (!op) {
       // 3.x: `{"metric.name"}` names the metric.
       if (t.kind === 'STRING') return { name: '', op: '=', value: name, from: t.from, to: t.to };
@@ -419,34 +512,57 @@ class Parser {
 
   private bracket(e: Expr): Expr {
     const open = this.next() as Token;
-    if (this.peek()?.kind !== 'DURATION' && !(this.g.v3 && this.peek()?.kind === 'NUMBER')) this.unexpected('subquery selector', 'duration');
+    if (this.peek()?.kind !== 'DURATION' && !(this.g.v3 && this.peek()?.kind === 'NUMBER'))
+      this.unexpected('subquery selector', 'duration');
     const range = this.durationArg('range');
     const t = this.peek();
     if (t?.kind === 'RIGHT_BRACKET') {
       this.next();
       const span = { from: open.from, to: t.to };
       const inner = e.type === 'selector' ? e : undefined;
-      if (!inner) this.err(span, 'ranges only allowed for vector selectors', 'range-selector');
+      if (!inner) this.err(span, 'ranges only allowed for vector selectors', 'argument-type');
       else if (inner.offsetMs !== 0) this.err(span, 'no offset modifiers allowed before range', 'modifier');
       else if (inner.at) this.err(span, 'no @ modifiers allowed before range', 'modifier');
-      return { type: 'matrix', selector: e, rangeMs: range.ms, rangeSpan: range.span, from: e.from, to: t.to };
+      return {
+        type: 'matrix',
+        selector: e,
+        rangeMs: range.ms,
+        rangeSpan: range.span,
+        from: e.from,
+        to: t.to,
+      };
     }
     if (t?.kind !== 'COLON') return this.unexpected('subquery or range', '":" or "]"');
     this.next();
     let stepMs = 0;
     if (this.peek()?.kind !== 'RIGHT_BRACKET') {
-      if (this.peek()?.kind !== 'DURATION' && !(this.g.v3 && this.peek()?.kind === 'NUMBER')) this.unexpected('subquery selector', 'duration or "]"');
+      if (this.peek()?.kind !== 'DURATION' && !(this.g.v3 && this.peek()?.kind === 'NUMBER'))
+        this.unexpected('subquery selector', 'duration or "]"');
       stepMs = this.durationArg('step').ms;
     }
     const close = this.expect('RIGHT_BRACKET', 'subquery selector', '"]"');
-    return { type: 'subquery', expr: e, rangeMs: range.ms, stepMs, rangeSpan: range.span, offsetMs: 0, at: false, from: e.from, to: close.to };
+    return {
+      type: 'subquery',
+      expr: e,
+      rangeMs: range.ms,
+      stepMs,
+      rangeSpan: range.span,
+      offsetMs: 0,
+      at: false,
+      from: e.from,
+      to: close.to,
+    };
   }
 
   /** The selector or subquery a modifier lands on (a range selector's is its selector). */
   private modifierTarget(e: Expr, what: string): ExprOf<'selector'> | ExprOf<'subquery'> | undefined {
     if (e.type === 'selector' || e.type === 'subquery') return e;
     if (e.type === 'matrix' && e.selector.type === 'selector') return e.selector;
-    this.err(e, `${what} modifier must be preceded by an instant vector selector or range vector selector or a subquery`, 'modifier');
+    this.err(
+      e,
+      `${what} modifier must be preceded by an instant vector selector or range vector selector or a subquery`,
+      'modifier',
+    );
     return undefined;
   }
 

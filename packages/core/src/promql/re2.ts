@@ -22,7 +22,8 @@ function compile(pattern: string): RE2JS | string {
 /** Why Prometheus rejects `value` as a matcher regex, or undefined when it compiles. */
 export function regexError(value: string, g: Grammar): string | undefined {
   // Go before 1.22 (Prometheus 2.x) knows only the (?P<name>...) form of named groups.
-  if (!g.v3 && /(^|[^\\])\(\?</.test(value)) return 'error parsing regexp: invalid or unsupported Perl syntax: `(?<`';
+  if (!g.v3 && /(^|[^\\])\(\?</.test(value))
+    return 'error parsing regexp: invalid or unsupported Perl syntax: `(?<`';
   const anchored = compile(`^(?:${value})$`);
   if (typeof anchored === 'string') return anchored;
   const bare = compile(value);

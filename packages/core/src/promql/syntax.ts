@@ -7,6 +7,24 @@ export function parseQuery(q: string): Tree {
   return parser.parse(q);
 }
 
+/** The lezer tree of `q` when lezer parses it without an error node (lint rules walk it), else undefined. */
+export function lintTree(q: string): Tree | undefined {
+  try {
+    const tree = parser.parse(q);
+    let ok = true;
+    tree.iterate({
+      enter(ref) {
+        if (ref.type.isError) ok = false;
+        return ok;
+      },
+    });
+    return ok ? tree : undefined;
+  } catch (e) {
+    if (e instanceof RangeError) return undefined; // deeper than lezer's recursion allows
+    throw e;
+  }
+}
+
 function errorNodes(tree: Tree): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   tree.iterate({

@@ -5,7 +5,7 @@ import { functionIn, type Grammar, grammarFor } from './grammar.js';
 import { lintDiagnostics } from './lint.js';
 import { type ParseError, parsePromQL } from './parser.js';
 import { SEED_RECORDED_COUNTERS } from './seed-names.js';
-import { parseQuery } from './syntax.js';
+import { lintTree } from './syntax.js';
 import type { MatcherInfo } from './tree.js';
 import type { Diagnostic, ValidateOptions, ValueType } from './types.js';
 
@@ -30,10 +30,30 @@ export function validateQuery(q: string, opts: ValidateOptions = {}): Diagnostic
   const g = grammarFor(opts.prometheusVersion);
   const { expr, errors } = parse(q, g);
   if (!expr || errors.length > 0) {
-    const first = errors[0] ?? { from: 0, to: q.length, message: 'no expression found in input', rule: 'syntax' };
+    const first = errors[0] ?? {
+      from: 0,
+      to: q.length,
+      message: 'no expression found in input',
+      rule: 'syntax',
+    };
     if (/no expression found/.test(first.message))
-      return [{ severity: 'error', from: 0, to: q.length, message: 'the query is empty', hint: 'write a PromQL expression, e.g. up', rule: 'syntax' }];
-    return [explainParseError(q, first, g), ...errors.slice(1).filter((e) => e.rule !== 'syntax').map((e) => explainParseError(q, e, g))];
+      return [
+        {
+          severity: 'error',
+          from: 0,
+          to: q.length,
+          message: 'the query is empty',
+          hint: 'write a PromQL expression, e.g. up',
+          rule: 'syntax',
+        },
+      ];
+    return [
+      explainParseError(q, first, g),
+      ...errors
+        .slice(1)
+        .filter((e) => e.rule !== 'syntax')
+        .map((e) => explainParseError(q, e, g)),
+    ];
   }
   const checker = new Checker(q, g);
   const type = checker.check(expr);
@@ -43,21 +63,14 @@ export function validateQuery(q: string, opts: ValidateOptions = {}): Diagnostic
       severity: 'error',
       from: expr.from,
       to: expr.to,
-      message: 'a validation query must return a scalar or a vector, not a string (mlperf\'s own rule)',
+      message: "a validation query must return a scalar or a vector, not a string (mlperf's own rule)",
       hint: 'query a metric',
       rule: 'result-type',
     });
   }
-  const tree = parseQuery(q);
-  let lezerOk = true;
-  tree.iterate({
-    enter(ref) {
-      if (ref.type.isError) lezerOk = false;
-      return lezerOk;
-    },
-  });
+  const tree = lintTree(q);
   const known = new Set([...SEED_RECORDED_COUNTERS, ...(opts.counters ?? [])]);
-  if (lezerOk) out.push(...lintDiagnostics(q, tree, opts, known));
+  if (tree) out.push(...lintDiagnostics(q, tree, opts, known));
   return out.sort(
     (a, b) => a.from - b.from || (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1),
   );
