@@ -1,7 +1,7 @@
 // The checks Prometheus makes on a parsed expression (parse.go checkAST): value types of
 // arguments and operands, arity, vector matching, selectors. Messages in mlperf's words, each
 // with a hint; rule ids are stable.
-import type { Expr, ExprOf } from './ast.js';
+import { type Expr, type ExprOf, unparenExpr } from './ast.js';
 import { aggregationParam, functionIn, type Grammar } from './grammar.js';
 import { COMPARISON_OPS, SET_OPS } from './parser.js';
 import { regexMatchesEmpty } from './re2.js';
@@ -25,8 +25,15 @@ export function typeOf(e: Expr): ValueType {
     case 'matrix':
     case 'subquery':
       return 'matrix';
-    case 'binary':
-      return typeOf(n.lhs) === 'scalar' && typeOf(n.rhs) === 'scalar' ? 'scalar' : 'vector';
+    case 'binary': {
+      // Left-deep chains (a + b + c + ...) can be thousands long: walk the left spine.
+      let b: Expr = n;
+      while (b.type === 'binary') {
+        if (typeOf(b.rhs) !== 'scalar') return 'vector';
+        b = unparenExpr(b.lhs);
+      }
+      return typeOf(b) === 'scalar' ? 'scalar' : 'vector';
+    }
     case 'call':
       return n.returns ?? 'vector';
     default:
@@ -61,8 +68,7 @@ export class Checker {
         this.aggregate(n);
         break;
       case 'binary':
-        this.binary(n);
-        break;
+        return this.binaryChain(n);
       case 'call':
         this.call(n);
         break;
@@ -148,9 +154,25 @@ export class Checker {
     });
   }
 
-  private binary(n: ExprOf<'binary'>): void {
-    const lt = this.check(n.lhs);
-    const rt = this.check(n.rhs);
+  /** Checks a left-deep chain of binary expressions bottom-up, without recursing down the spine. */
+  private binaryChain(top: ExprOf<'binary'>): ValueType {
+    const spine: ExprOf<'binary'>[] = [];
+    let e: Expr = top;
+    while (e.type === 'binary') {
+      spine.push(e);
+      e = unparenExpr(e.lhs);
+    }
+    let lt = this.check(e);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const n = spine[i] as ExprOf<'binary'>;
+      const rt = this.check(n.rhs);
+      this.binary(n, lt, rt);
+      lt = lt === 'scalar' && rt === 'scalar' ? 'scalar' : 'vector';
+    }
+    return lt;
+  }
+
+  private binary(n: ExprOf<'binary'>, lt: ValueType, rt: ValueType): void {
     const op = n.op;
     const m = n.matching;
     if (n.bool && !COMPARISON_OPS.has(op))

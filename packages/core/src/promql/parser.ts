@@ -59,7 +59,8 @@ const METRIC_KEYWORDS = new Set([
   'end',
 ]);
 
-class Failure extends Error {}
+/** Thrown to stop at the first grammar error; not an Error, so no stack trace is captured. */
+class Failure {}
 
 /** Parses `q` for `grammar`; `errors` is empty when Prometheus would accept the syntax. */
 export function parsePromQL(q: string, grammar: Grammar): { expr?: Expr; errors: ParseError[] } {
@@ -596,7 +597,7 @@ class Parser {
         sign = t.val === '-' ? -1 : 1;
       }
       const n = this.peek();
-      if (n?.kind !== 'NUMBER') return this.unexpected('@', 'timestamp');
+      if (n?.kind !== 'NUMBER') this.unexpected('@', 'timestamp');
       this.next();
       ts = sign * this.number(n);
     }
