@@ -1,66 +1,15 @@
 // PromQL parser after Prometheus' grammar (promql/parser/generated_parser.y and parse.go): the
 // same precedence, the same keyword rules and the same checks made while parsing (offset and @
 // placement, ranges, durations, numbers, matchers). Iterative where depth is unbounded.
-import type { Expr, ExprOf, LabelMatcher, Span, VectorMatching } from './ast.js';
+import type { Expr, ExprOf, Span, VectorMatching } from './ast.js';
 import { aggregationParam, functionIn, type Grammar, isAggregation } from './grammar.js';
-import { isAlpha, lex, type Token } from './lexer.js';
-import { parseDurationMs, parseNumber, unquoteString } from './literals.js';
-import { regexError } from './re2.js';
+import { lex, type Token } from './lexer.js';
+import { unquoteString } from './literals.js';
+import { Failure, METRIC_KEYWORDS, type ParseError, PRECEDENCE } from './parser-cursor.js';
+import { TermParser } from './parser-terms.js';
 
-export interface ParseError extends Span {
-  message: string;
-  /** `syntax`, `unknown-function`, `regex`, `modifier`, `range`, `selector`, `argument-count`. */
-  rule: string;
-  /** The offending token, for explanations. */
-  token?: Token;
-}
-
-const PRECEDENCE: Record<string, number> = {
-  or: 1,
-  and: 2,
-  unless: 2,
-  '==': 3,
-  '!=': 3,
-  '<': 3,
-  '<=': 3,
-  '>': 3,
-  '>=': 3,
-  '+': 4,
-  '-': 4,
-  '*': 5,
-  '/': 5,
-  '%': 5,
-  atan2: 5,
-  '^': 6,
-};
-export const COMPARISON_OPS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
-export const SET_OPS: ReadonlySet<string> = new Set(['and', 'or', 'unless']);
-/** Keywords that may name a metric (metric_identifier). */
-const METRIC_KEYWORDS = new Set([
-  'avg',
-  'bottomk',
-  'by',
-  'count',
-  'count_values',
-  'group',
-  'and',
-  'or',
-  'unless',
-  'max',
-  'min',
-  'offset',
-  'quantile',
-  'stddev',
-  'stdvar',
-  'sum',
-  'topk',
-  'without',
-  'start',
-  'end',
-]);
-
-/** Thrown to stop at the first grammar error; not an Error, so no stack trace is captured. */
-class Failure {}
+export type { ParseError } from './parser-cursor.js';
+export { COMPARISON_OPS, describeToken, SET_OPS } from './parser-cursor.js';
 
 /** Parses `q` for `grammar`; `errors` is empty when Prometheus would accept the syntax. */
 export function parsePromQL(q: string, grammar: Grammar): { expr?: Expr; errors: ParseError[] } {
@@ -81,69 +30,7 @@ export function parsePromQL(q: string, grammar: Grammar): { expr?: Expr; errors:
   }
   return expr && p.errors.length === 0 ? { expr, errors: [] } : { errors: p.errors };
 }
-
-export const describeToken = (t: Token | undefined): string => {
-  if (!t || t.kind === 'EOF') return 'end of input';
-  const lower = t.val.toLowerCase();
-  if (t.kind === 'KEYWORD') return PRECEDENCE[lower] ? `<op:${lower}>` : `<${lower}>`;
-  if (t.kind === 'OP') return `<op:${t.val}>`;
-  const kind: Partial<Record<Token['kind'], string>> = {
-    NUMBER: 'number',
-    DURATION: 'duration',
-    STRING: 'string',
-    IDENTIFIER: 'identifier',
-    METRIC_IDENTIFIER: 'metric identifier',
-  };
-  const name = kind[t.kind];
-  return name ? `${name} ${JSON.stringify(t.val)}` : JSON.stringify(t.val);
-};
-
-class Parser {
-  readonly errors: ParseError[] = [];
-  private i = 0;
-
-  constructor(
-    private readonly q: string,
-    private readonly tokens: Token[],
-    private readonly g: Grammar,
-  ) {}
-
-  /** The token `k` ahead; past the end, the last (EOF) token. */
-  private peek(k = 0): Token | undefined {
-    return this.tokens[Math.min(this.i + k, this.tokens.length - 1)];
-  }
-  private next(): Token | undefined {
-    const t = this.peek();
-    if (this.i < this.tokens.length - 1) this.i++;
-    return t;
-  }
-  private kw(t: Token | undefined): string | undefined {
-    return t?.kind === 'KEYWORD' ? t.val.toLowerCase() : undefined;
-  }
-  private err(span: Span, message: string, rule = 'syntax'): void {
-    this.errors.push({ from: span.from, to: Math.max(span.to, span.from), message, rule });
-  }
-  /** A grammar error at the current token: parsing stops here. */
-  private unexpected(context = '', expected = ''): never {
-    const t = this.peek();
-    if (t) {
-      const where = context ? ` in ${context}` : '';
-      const want = expected ? `, expected ${expected}` : '';
-      this.errors.push({
-        from: t.from,
-        to: Math.max(t.to, t.from + 1),
-        message: `unexpected ${describeToken(t)}${where}${want}`,
-        rule: 'syntax',
-        token: t,
-      });
-    }
-    throw new Failure();
-  }
-  private expect(kind: Token['kind'], context: string, expected: string): Token {
-    if (this.peek()?.kind !== kind) this.unexpected(context, expected);
-    return this.next() as Token;
-  }
-
+class Parser extends TermParser {
   parseTop(): Expr | undefined {
     if (this.peek()?.kind === 'EOF') {
       this.err({ from: 0, to: this.q.length }, 'no expression found in input');
@@ -154,18 +41,18 @@ class Parser {
     return e;
   }
 
-  private binaryOp(t: Token | undefined): string | undefined {
+  protected binaryOp(t: Token | undefined): string | undefined {
     if (!t) return undefined;
     const op = t.kind === 'OP' ? t.val : (this.kw(t) ?? '');
     return PRECEDENCE[op] !== undefined ? op : undefined;
   }
 
   /** Precedence climbing over the binary operators; postfix modifiers bind tightest. */
-  private expr(minPrec: number): Expr {
+  protected expr(minPrec: number): Expr {
     return this.exprFrom(minPrec, this.unary());
   }
 
-  private exprFrom(minPrec: number, first: Expr): Expr {
+  protected exprFrom(minPrec: number, first: Expr): Expr {
     let lhs = first;
     for (;;) {
       const opTok = this.peek();
@@ -191,7 +78,7 @@ class Parser {
     }
   }
 
-  private unary(): Expr {
+  protected unary(): Expr {
     const t = this.peek();
     if (t?.kind === 'OP' && (t.val === '+' || t.val === '-')) {
       const ops: Token[] = [];
@@ -208,7 +95,7 @@ class Parser {
     return this.postfix(this.primary());
   }
 
-  private binModifiers(): { bool: boolean; matching: VectorMatching; span?: Span } {
+  protected binModifiers(): { bool: boolean; matching: VectorMatching; span?: Span } {
     const matching: VectorMatching = { on: false, labels: [], card: 'one-to-one', include: [] };
     let bool = false;
     if (this.kw(this.peek()) === 'bool') {
@@ -229,34 +116,7 @@ class Parser {
     return { bool, matching, span: { from, to: this.tokens[this.i - 1]?.to ?? from } };
   }
 
-  private groupingLabels(): string[] {
-    if (this.peek()?.kind !== 'LEFT_PAREN') this.unexpected('grouping opts', '"("');
-    this.next();
-    const labels: string[] = [];
-    while (this.peek()?.kind !== 'RIGHT_PAREN') {
-      labels.push(this.groupingLabel());
-      if (this.peek()?.kind === 'COMMA') this.next();
-      else if (this.peek()?.kind !== 'RIGHT_PAREN') this.unexpected('grouping opts', '"," or ")"');
-    }
-    this.next();
-    return labels;
-  }
-
-  private groupingLabel(): string {
-    const t = this.peek() as Token;
-    const word = this.kw(t);
-    if (t.kind === 'STRING' && this.g.v3) {
-      this.next();
-      return unquoteString(t.val);
-    }
-    const ok =
-      t.kind === 'IDENTIFIER' || t.kind === 'METRIC_IDENTIFIER' || (word !== undefined && word !== 'without');
-    if (!ok || !isLabel(t.val)) this.unexpected('grouping opts', 'label');
-    this.next();
-    return t.val;
-  }
-
-  private primary(): Expr {
+  protected primary(): Expr {
     const t = this.peek();
     if (!t) throw new Failure();
     switch (t.kind) {
@@ -293,7 +153,7 @@ class Parser {
   }
 
   /** Nested parentheses without recursing once per level: `((((x))))` of any depth. */
-  private parens(): Expr {
+  protected parens(): Expr {
     const opens: Token[] = [];
     while (this.peek()?.kind === 'LEFT_PAREN') opens.push(this.next() as Token);
     if (this.peek()?.kind === 'RIGHT_PAREN') this.unexpected();
@@ -308,45 +168,13 @@ class Parser {
     }
   }
 
-  private startsAggregation(k: number): boolean {
+  protected startsAggregation(k: number): boolean {
     const n = this.peek(k);
     const w = this.kw(n);
     return n?.kind === 'LEFT_PAREN' || w === 'by' || w === 'without';
   }
 
-  private number(t: Token): number {
-    const v = parseNumber(t.val);
-    if (v === undefined)
-      this.err(
-        t,
-        `error parsing number: strconv.ParseFloat: parsing ${JSON.stringify(t.val)}: invalid syntax`,
-      );
-    return v ?? 0;
-  }
-
-  private duration(t: Token): number {
-    const r = parseDurationMs(t.val);
-    if (typeof r === 'string') this.err(t, r, 'range');
-    return typeof r === 'number' ? r : 0;
-  }
-
-  /** A duration token, or (3.x) a number of seconds. */
-  private durationArg(context: string): { ms: number; span: Span } {
-    const t = this.peek();
-    if (t?.kind === 'DURATION') {
-      this.next();
-      return { ms: this.duration(t), span: t };
-    }
-    if (t?.kind === 'NUMBER' && this.g.v3) {
-      this.next();
-      const ms = Math.round(this.number(t) * 1000);
-      if (ms <= 0 && context !== 'offset') this.err(t, 'duration must be greater than 0', 'range');
-      return { ms, span: t };
-    }
-    return this.unexpected(context, this.g.v3 ? 'number or duration' : 'duration');
-  }
-
-  private call(): Expr {
+  protected call(): Expr {
     const name = this.next() as Token;
     const args = this.callArgs();
     const sig = functionIn(this.g, name.val);
@@ -363,7 +191,7 @@ class Parser {
     return node;
   }
 
-  private callArgs(): Expr[] {
+  protected callArgs(): Expr[] {
     this.expect('LEFT_PAREN', '', '"("');
     const args: Expr[] = [];
     if (this.peek()?.kind === 'RIGHT_PAREN') {
@@ -385,7 +213,7 @@ class Parser {
     return args;
   }
 
-  private aggregate(): Expr {
+  protected aggregate(): Expr {
     const opTok = this.next() as Token;
     const op = opTok.val.toLowerCase();
     let grouping: string[] = [];
@@ -428,78 +256,8 @@ class Parser {
     return node;
   }
 
-  private selector(nameTok: Token | undefined): Expr {
-    const from = nameTok?.from ?? (this.peek() as Token).from;
-    const matchers = this.peek()?.kind === 'LEFT_BRACE' ? this.matchers() : [];
-    let name = nameTok?.val;
-    const quotedName = matchers.findIndex((m) => m.op === '=' && m.name === '');
-    if (quotedName >= 0) {
-      name = (matchers[quotedName] as LabelMatcher).value;
-      matchers.splice(quotedName, 1);
-    }
-    const node: ExprOf<'selector'> = {
-      type: 'selector',
-      matchers,
-      offsetMs: 0,
-      at: false,
-      from,
-      to: this.tokens[this.i - 1]?.to ?? from,
-    };
-    if (name !== undefined) node.name = name;
-    if (quotedName >= 0 && nameTok) this.err(node, 'metric name must not be set twice', 'selector');
-    return node;
-  }
-
-  private matchers(): LabelMatcher[] {
-    this.next();
-    const out: LabelMatcher[] = [];
-    while (this.peek()?.kind !== 'RIGHT_BRACE') {
-      out.push(this.matcher());
-      if (this.peek()?.kind === 'COMMA') this.next();
-      else if (this.peek()?.kind !== 'RIGHT_BRACE') this.unexpected('label matching', '"," or "}"');
-    }
-    this.next();
-    return out;
-  }
-
-  private matcher(): LabelMatcher {
-    const t = this.peek() as Token;
-    let name: string;
-    if (t.kind === 'IDENTIFIER') name = t.val;
-    else if (t.kind === 'STRING' && this.g.v3) name = unquoteString(t.val);
-    else return this.unexpected('label matching', 'identifier or "}"');
-    this.next();
-    const opTok = this.peek();
-    const op =
-      opTok?.kind === 'EQL'
-        ? '='
-        : opTok?.kind === 'EQL_REGEX'
-          ? '=~'
-          : opTok?.kind === 'NEQ_REGEX'
-            ? '!~'
-            : opTok?.kind === 'OP' && opTok.val === '!='
-              ? '!='
-              : undefined;
-    if (!op) {
-      // 3.x: `{"metric.name"}` names the metric.
-      if (t.kind === 'STRING') return { name: '', op: '=', value: name, from: t.from, to: t.to };
-      return this.unexpected('label matching', 'label matching operator');
-    }
-    this.next();
-    const v = this.peek();
-    if (v?.kind !== 'STRING') return this.unexpected('label matching', 'string');
-    this.next();
-    const value = unquoteString(v.val);
-    const m: LabelMatcher = { name, op, value, from: t.from, to: v.to };
-    if (op === '=~' || op === '!~') {
-      const problem = regexError(value, this.g);
-      if (problem) this.err(m, problem, 'regex');
-    }
-    return m;
-  }
-
   /** Ranges, subqueries, offset and @ after an expression. */
-  private postfix(base: Expr): Expr {
+  protected postfix(base: Expr): Expr {
     let e = base;
     for (;;) {
       const t = this.peek();
@@ -511,7 +269,7 @@ class Parser {
     }
   }
 
-  private bracket(e: Expr): Expr {
+  protected bracket(e: Expr): Expr {
     const open = this.next() as Token;
     if (this.peek()?.kind !== 'DURATION' && !(this.g.v3 && this.peek()?.kind === 'NUMBER'))
       this.unexpected('subquery selector', 'duration');
@@ -556,7 +314,7 @@ class Parser {
   }
 
   /** The selector or subquery a modifier lands on (a range selector's is its selector). */
-  private modifierTarget(e: Expr, what: string): ExprOf<'selector'> | ExprOf<'subquery'> | undefined {
+  protected modifierTarget(e: Expr, what: string): ExprOf<'selector'> | ExprOf<'subquery'> | undefined {
     if (e.type === 'selector' || e.type === 'subquery') return e;
     if (e.type === 'matrix' && e.selector.type === 'selector') return e.selector;
     this.err(
@@ -567,7 +325,7 @@ class Parser {
     return undefined;
   }
 
-  private offset(e: Expr): void {
+  protected offset(e: Expr): void {
     this.next();
     let sign = 1;
     if (this.peek()?.kind === 'OP' && this.peek()?.val === '-') {
@@ -581,7 +339,7 @@ class Parser {
     else target.offsetMs = sign * ms;
   }
 
-  private at(e: Expr): void {
+  protected at(e: Expr): void {
     this.next();
     const t = this.peek();
     const w = this.kw(t);
@@ -608,8 +366,4 @@ class Parser {
     if (target.at) this.err(e, '@ <timestamp> may not be set multiple times', 'modifier');
     target.at = true;
   }
-}
-
-function isLabel(s: string): boolean {
-  return s.length > 0 && isAlpha(s[0] as string) && /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(s);
 }
