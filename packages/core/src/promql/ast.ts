@@ -17,6 +17,8 @@ export interface Modifiers {
   offsetMs: number;
   /** An `@` was given (a timestamp, start() or end()). */
   at: boolean;
+  /** An `@ <timestamp>` (not start()/end()): Prometheus refuses a range after it. */
+  atTimestamp: boolean;
 }
 
 export interface VectorMatching {

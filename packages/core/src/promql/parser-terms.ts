@@ -80,6 +80,7 @@ export class TermParser extends TokenCursor {
       matchers,
       offsetMs: 0,
       at: false,
+      atTimestamp: false,
       from,
       to: this.tokens[this.i - 1]?.to ?? from,
     };

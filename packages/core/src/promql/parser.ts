@@ -281,7 +281,7 @@ class Parser extends TermParser {
       const inner = e.type === 'selector' ? e : undefined;
       if (!inner) this.err(span, 'ranges only allowed for vector selectors', 'argument-type');
       else if (inner.offsetMs !== 0) this.err(span, 'no offset modifiers allowed before range', 'modifier');
-      else if (inner.at) this.err(span, 'no @ modifiers allowed before range', 'modifier');
+      else if (inner.atTimestamp) this.err(span, 'no @ modifiers allowed before range', 'modifier');
       return {
         type: 'matrix',
         selector: e,
@@ -308,6 +308,7 @@ class Parser extends TermParser {
       rangeSpan: range.span,
       offsetMs: 0,
       at: false,
+      atTimestamp: false,
       from: e.from,
       to: close.to,
     };
@@ -365,5 +366,6 @@ class Parser extends TermParser {
     if (!target) return;
     if (target.at) this.err(e, '@ <timestamp> may not be set multiple times', 'modifier');
     target.at = true;
+    if (ts !== undefined) target.atTimestamp = true;
   }
 }

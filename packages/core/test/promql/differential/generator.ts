@@ -313,6 +313,7 @@ export class Generator {
       return this.modifiers(`${this.chance(0.7) ? `(${inner})` : inner}[${this.pick(DURATIONS)}:${step}]`);
     }
     const sel = this.selector();
+    if (this.chance(0.06)) return `${this.modifiers(sel)}[${this.pick(DURATIONS)}]`;
     return this.modifiers(`${sel}[${this.pick(DURATIONS)}]`);
   }
 
