@@ -75,11 +75,14 @@ export async function checkFlags(resolved: ResolvedCommand): Promise<void> {
       if (def.type === 'boolean') known.add(`no-${n}`);
     }
   }
+  // A positional with valueHint 'query' takes free text: words like `-Inf` are part of it.
+  const freeText = Object.values(args).some((d) => d.type === 'positional' && d.valueHint === 'query');
   for (let i = 0; i < resolved.rest.length; i++) {
     const a = resolved.rest[i] ?? '';
     if (a === '--') break;
     if (!a.startsWith('-') || /^-\d/.test(a)) continue;
     const name = a.replace(/^-{1,2}/, '').split('=')[0] ?? '';
+    if (!known.has(name) && freeText) continue;
     if (!known.has(name)) {
       throw new MlperfError('USAGE', `unknown option ${a.split('=')[0]} for \`${resolved.name}\``, {
         hint: shown.length ? `valid options: ${shown.join(', ')}` : `\`${resolved.name}\` takes no options`,
