@@ -108,6 +108,22 @@ describe('central-ledger admin API', () => {
     expect([unknown.status, unknown.json.errorInformation.errorCode]).toEqual([404, '3200']);
   });
 
+  it('answers unknown paths, unknown participants and bodies that are not JSON with FSPIOP errors', async () => {
+    const nowhere = await admin('GET', '/nowhere?x=1');
+    expect([nowhere.status, nowhere.json.errorInformation]).toEqual([
+      404,
+      { errorCode: '3002', errorDescription: 'Unknown URI - GET /nowhere' },
+    ]);
+    const unknown = await admin('DELETE', '/participants/nobody/anything');
+    expect([unknown.status, unknown.json.errorInformation.errorCode]).toEqual([404, '3200']);
+    const method = await admin('DELETE', '/participants/perffsp-1');
+    expect([method.status, method.json.errorInformation.errorCode]).toEqual([404, '3002']);
+    const notJson = await d.request(hub.adminUrl, 'PUT', '/participants/perffsp-1/limits', {}, '{');
+    expect([notJson.status, JSON.parse(notJson.body).errorInformation.errorCode]).toEqual([400, '3101']);
+    expect((await admin('GET', '/participants/perffsp-1/positions/')).status).toBe(200);
+    expect((await admin('GET', '/admin/profile')).json.name).toBe('healthy');
+  });
+
   it('resets to a suite initial state, keeping endpoints and using callbackBaseUrl', async () => {
     const dfsps = [
       {
