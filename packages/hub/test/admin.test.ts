@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type HubHandle, seedDfsps, startHub } from '@mlperf/hub';
 import { FspiopDriver } from './support/fspiop-driver.js';
 import { scrape, sum } from './support/prom.js';
+
+/** How long a condition may take on a loaded machine before the test fails. */
+const WAIT = { timeout: 10_000, interval: 20 };
 
 describe('central-ledger admin API', () => {
   let hub: HubHandle;
@@ -166,9 +169,11 @@ describe('central-ledger admin API', () => {
     });
     expect((await fetch(`${hub.url}/health`)).status).toBe(200);
     await hub.setProfile({ faults: { crash: { service: 'mysql', everyMs: 100_000, forMs: 99_900 } } });
-    await new Promise((r) => setTimeout(r, 250));
-    const down = await fetch(`${hub.adminUrl}/health/central-ledger`);
-    expect(down.status).toBe(502);
+    const down = await vi.waitFor(async () => {
+      const r = await fetch(`${hub.adminUrl}/health/central-ledger`);
+      expect(r.status).toBe(502);
+      return r;
+    }, WAIT);
     expect(await down.json()).toMatchObject({
       status: 'DOWN',
       services: [
@@ -220,12 +225,18 @@ describe('startHub isolation and memory limit', () => {
     const d = new FspiopDriver(hub.url, hub.adminUrl);
     await d.start(['perffsp-1', 'perffsp-5']);
     await Promise.all(Array.from({ length: 200 }, () => d.transfer('perffsp-1', 'perffsp-5', '1')));
-    await new Promise((r) => setTimeout(r, 300));
-    const m = await scrape(hub.metricsUrl);
-    expect(
-      sum(m, 'kube_pod_container_status_restarts_total', { container: 'central-ledger' }),
-    ).toBeGreaterThanOrEqual(1);
-    expect(logs.some((l) => l.includes('OOMKilled'))).toBe(true);
+    const kills = () => logs.filter((l) => l.startsWith('central-ledger OOMKilled')).length;
+    await vi.waitFor(() => expect(kills()).toBeGreaterThanOrEqual(1), WAIT);
+    // Every OOM kill is one restart of the container.
+    await expect
+      .poll(
+        async () =>
+          sum(await scrape(hub.metricsUrl), 'kube_pod_container_status_restarts_total', {
+            container: 'central-ledger',
+          }),
+        WAIT,
+      )
+      .toBe(kills());
     const l = await hub.ledger();
     expect(l.committed + l.aborted).toBe(200);
     await d.stop();
