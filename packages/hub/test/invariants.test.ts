@@ -70,16 +70,18 @@ describe('ledger invariants after concurrent load with injected faults', () => {
       const payee = payees[Math.floor(i / 8) % 4]!;
       const amount = (i % 9) + 1;
       const behaviour = behaviours[i % behaviours.length]!;
+      // Transfers that must expire do so soon; the others get time to finish on a loaded machine.
+      const expiresInMs = payee === 'perffsp-8' || behaviour === 'ignore' ? 2500 : 10_000;
       jobs.push(
         driver
-          .transfer(payer, payee, String(amount), behaviour, 2500)
+          .transfer(payer, payee, String(amount), behaviour, expiresInMs)
           .then((o) => ({ ...o, payer, payee, amount })),
       );
       // Arrivals spread over about a second, so the stall and crash windows fall inside the load.
       if (i % 40 === 39) await delay(100);
     }
     const outcomes = await Promise.all(jobs);
-    await expect.poll(async () => (await hub.ledger()).inFlight, { timeout: 15_000 }).toBe(0);
+    await expect.poll(async () => (await hub.ledger()).inFlight, { timeout: 30_000 }).toBe(0);
     const l = await hub.ledger();
 
     expect(l.doubleFinalizations).toBe(0);
@@ -122,5 +124,5 @@ describe('ledger invariants after concurrent load with injected faults', () => {
     expect(metrics).toMatch(
       /kube_pod_container_status_restarts_total\{container="ml-api-adapter"[^}]*\} [1-9]/,
     );
-  }, 60_000);
+  }, 90_000);
 });
