@@ -275,6 +275,7 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
           ...(suite.bands ? { bands: suite.bands } : {}),
         },
         target,
+        attribution: 'intended-start',
         executor: {
           kind: 'local',
           version: ENGINE_VERSION,
