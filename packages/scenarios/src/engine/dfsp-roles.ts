@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { deriveFulfilment } from '../fspiop/crypto.js';
 import { errorBody, FSPIOP_ERRORS, fspiopHeaders, fulfilBody } from '../fspiop/messages.js';
 import type { CallbackHandler } from './callback-server.js';
-import type { HttpDate, RateLimitedLog } from './clock.js';
+import { CachedTimestamp, type HttpDate, type RateLimitedLog } from './clock.js';
 import type { HubClient, RequestHeaders } from './hub-client.js';
 import type { Transfer } from './inflight.js';
 
@@ -42,6 +42,7 @@ export class DfspRoles implements CallbackHandler {
   private pending: PendingAnswer[] = [];
   private scheduled = false;
   private rejectAcc = 0;
+  private readonly completed = new CachedTimestamp();
 
   constructor(
     private readonly payer: PayerSide,
@@ -102,7 +103,7 @@ export class DfspRoles implements CallbackHandler {
         this.hub.sendPut(a.id, '/error', h, errorBody(e.errorCode, e.errorDescription));
       } else {
         const fulfilment = deriveFulfilment(this.secret, a.id).toString('base64url');
-        this.hub.sendPut(a.id, '', h, fulfilBody(fulfilment, new Date().toISOString()));
+        this.hub.sendPut(a.id, '', h, fulfilBody(fulfilment, this.completed.now().iso));
       }
     }
   };
