@@ -167,6 +167,8 @@ export interface TimeseriesRecord {
     rssBytes: number;
     eventLoopLagP99Ms: number;
     schedulingLagP99Ms: number;
+    /** Engine workers (threads) that generated the load; absent: one. */
+    workers?: number;
   };
 }
 

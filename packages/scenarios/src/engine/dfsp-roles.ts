@@ -14,6 +14,11 @@ export interface PayerSide {
   succeed(t: Transfer, now: number): void;
   fail(t: Transfer, errorType: string, detail: string): void;
   metricsText(): Promise<{ contentType: string; text: string }>;
+  /**
+   * False for a DFSP whose payer callbacks go to another engine worker: a PUT to it for a
+   * transfer not held here is the hub notifying a payee, not an unknown transfer. Default: all.
+   */
+  ownsPayer?(dfsp: string): boolean;
 }
 
 /** Callbacks the engine could not use, by kind: they are counted and logged, never fatal. */
@@ -120,6 +125,7 @@ export class DfspRoles implements CallbackHandler {
     }
     const t = this.payer.find(id);
     if (!t) {
+      if (dfsp !== undefined && this.payer.ownsPayer?.(dfsp) === false) return 200;
       this.anomalies.unknownTransfer++;
       this.log.write(
         'callback-unknown-transfer',
@@ -169,6 +175,10 @@ export class DfspRoles implements CallbackHandler {
     }
     const t = this.payer.find(id);
     if (!t) {
+      if (dfsp !== undefined && this.payer.ownsPayer?.(dfsp) === false) {
+        this.log.write(`payee-error:${code}`, `PUT /transfers/${id}/error to ${dfsp}: ${description}`);
+        return 200;
+      }
       this.anomalies.unknownTransfer++;
       this.log.write(
         'callback-unknown-transfer',

@@ -7,14 +7,20 @@ import { InFlightTable } from './inflight.js';
 import { OutcomeRecorder } from './outcomes.js';
 import { PhaseMachine, type RunPhase } from './phase.js';
 import { EngineMetrics } from './prom.js';
-import { engineResult, stageWindows } from './result.js';
+import { engineResult, type RunEnd, stageWindows } from './result.js';
 import { SecondLedger, type SecondSlot } from './second-ledger.js';
 import { SecondSampler } from './second-sampler.js';
-import { type SecondSignal, SettledSeconds } from './settled-seconds.js';
+import { type SecondSignal, type SecondSink, SettledSeconds } from './settled-seconds.js';
 import { TransferStarter } from './starter.js';
 import type { EngineResult, LoadEngineOptions, StopEvent } from './types.js';
 
 export type { EngineCorridor, EngineResult, LoadEngineOptions, StopEvent } from './types.js';
+
+/** What an engine worker plugs into its engine. */
+export interface WorkerHooks {
+  sink: SecondSink;
+  metricsText: () => Promise<{ contentType: string; text: string }>;
+}
 
 const TICK_BUDGET_MS = 4;
 /** An arrival the engine reaches later than this is dropped (and logged), not sent. */
@@ -42,7 +48,10 @@ export class LoadEngine {
   private readonly starter: TransferStarter;
   private readonly ledger: SecondLedger;
   private readonly sampler: SecondSampler;
-  private readonly settled: SettledSeconds;
+  private readonly sink: SecondSink;
+  /** This process's accounts of the settled seconds (absent in an engine worker: the coordinator keeps them). */
+  private readonly settled: SettledSeconds | undefined;
+  private readonly owned: readonly boolean[] | undefined;
   private readonly phases = new PhaseMachine();
   private t0 = 0;
   private wall0 = 0;
@@ -61,16 +70,27 @@ export class LoadEngine {
   private timer: NodeJS.Timeout | undefined;
   private finish: (() => void) | undefined;
 
-  constructor(options: LoadEngineOptions) {
+  /**
+   * In an engine worker, `worker.sink` takes the settled seconds instead of this engine's own
+   * accounts, and `worker.metricsText` serves /metrics (the coordinator's).
+   */
+  constructor(options: LoadEngineOptions, worker?: WorkerHooks) {
+    const sink = worker?.sink;
     this.o = options;
+    this.owned = options.share;
     this.log = new RateLimitedLog(options.log);
     const names = options.corridors.map((c) => c.name);
     const date = new HttpDate();
     this.schedule = new ArrivalSchedule(options.stages);
     this.picker = new CorridorPicker(options.corridors);
     this.metrics = new EngineMetrics(names, () => this.table.size);
-    this.outcomes = new OutcomeRecorder(this.table, options.corridors, this.log, () =>
-      this.metrics.text().then((text) => ({ contentType: this.metrics.contentType, text })),
+    this.outcomes = new OutcomeRecorder(
+      this.table,
+      options.corridors,
+      this.log,
+      worker?.metricsText ??
+        (() => this.metrics.text().then((text) => ({ contentType: this.metrics.contentType, text }))),
+      options.share,
     );
     this.client = new HubClient(options.hubUrl, this.outcomes, options.maxSockets);
     this.roles = new DfspRoles(
@@ -86,7 +106,8 @@ export class LoadEngine {
     this.ledger = new SecondLedger(names.length);
     this.slot = this.ledger.at(0);
     this.sampler = new SecondSampler(this.schedule, () => this.wall0);
-    this.settled = new SettledSeconds(names.length, options, names, this.metrics, this);
+    this.settled = sink ? undefined : new SettledSeconds(names.length, options, names, this.metrics, this);
+    this.sink = sink ?? (this.settled as SettledSeconds);
   }
 
   /** Starts the callback server; returns its base URL (`http://host:port`). */
@@ -112,8 +133,22 @@ export class LoadEngine {
 
   /** Runs the load until the stages end (or the stop rule, `signal`, or a dead target), then drains. */
   async run(signal?: AbortSignal): Promise<EngineResult> {
-    this.t0 = performance.now();
-    this.wall0 = Date.now();
+    const end = await this.runShare(signal);
+    return engineResult(this.settled as SettledSeconds, end);
+  }
+
+  /**
+   * As `run`, returning how the run ended. `start` puts the start on a shared clock
+   * (`performance.timeOrigin + performance.now()` and `Date.now()` at that instant), so that
+   * engine workers place their arrivals on one schedule.
+   */
+  async runShare(signal?: AbortSignal, start?: { atMs: number; wallMs: number }): Promise<RunEnd> {
+    if (start) {
+      const wait = start.atMs - (performance.timeOrigin + performance.now());
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    this.t0 = start ? start.atMs - performance.timeOrigin : performance.now();
+    this.wall0 = start ? start.wallMs : Date.now();
     this.cpu0 = process.cpuUsage();
     this.phases.on({ kind: 'start' }, 0);
     const done = new Promise<void>((resolve) => {
@@ -125,7 +160,7 @@ export class LoadEngine {
     this.tick();
     await done;
     signal?.removeEventListener('abort', onAbort);
-    return this.result();
+    return this.runEnd();
   }
 
   /** Stops arrivals now and drains for the bounded abort time. */
@@ -204,7 +239,7 @@ export class LoadEngine {
     if (entered === 'recovery' && this.o.recovery) {
       const r = this.o.recovery;
       this.recoveryStartMs = now;
-      this.settled.recoveryStage = this.schedule.hold(now, r.rate, r.durationMs);
+      this.sink.recoveryStage = this.schedule.hold(now, r.rate, r.durationMs);
       this.log.info(`recovery: holding ${r.rate} TPS for ${r.durationMs / 1000}s`);
     } else if (entered === 'drain') {
       this.sampler.arrivalsEndMs = Math.min(this.sampler.arrivalsEndMs, now);
@@ -220,7 +255,7 @@ export class LoadEngine {
     this.timer = undefined;
     this.closeSecond();
     this.outcomes.closed = true;
-    this.ledger.settle((slot, sample) => this.settled.take(slot, sample, false), true);
+    this.ledger.settle((slot, sample) => this.sink.take(slot, sample, false), true);
     this.finish?.();
   }
 
@@ -228,6 +263,8 @@ export class LoadEngine {
 
   private arrive(intendedMs: number, stage: number): void {
     const c = this.picker.next();
+    // an engine worker walks the whole schedule and corridor sequence, and starts its own share
+    if (this.owned !== undefined && this.owned[c] !== true) return;
     const slot = this.slot;
     slot.stats.offered(c);
     this.sampler.lastStage = stage;
@@ -260,10 +297,11 @@ export class LoadEngine {
   }
 
   private settle(): void {
-    this.ledger.settle((slot, sample) => this.react(this.settled.take(slot, sample, true)));
+    this.ledger.settle((slot, sample) => this.apply(this.sink.take(slot, sample, true)));
   }
 
-  private react(signal: SecondSignal): void {
+  /** Acts on what a settled second says (here, or from the coordinator of the workers). */
+  apply(signal: SecondSignal, atMs = this.nowMs()): void {
     if (!signal) return;
     if (signal.kind === 'target-down') {
       if (this.abortReason !== undefined) return;
@@ -272,7 +310,7 @@ export class LoadEngine {
       return;
     }
     if (this.stop !== undefined || this.phases.phase !== 'load') return;
-    const now = this.nowMs();
+    const now = atMs;
     this.stop = { atS: Math.round(now) / 1000, rate: signal.rate, reason: signal.verdict.reason };
     this.log.info(
       `stop rule fired at ${signal.rate.toFixed(0)} TPS (${signal.s}s): ${signal.verdict.reason}`,
@@ -280,17 +318,17 @@ export class LoadEngine {
     this.schedule.stopAt(now);
   }
 
-  private result(): EngineResult {
+  private runEnd(): RunEnd {
     const elapsedMs = this.nowMs();
     const window = {
       elapsedMs,
       arrivalsEndMs: this.sampler.arrivalsEndMs,
       plannedEndMs: this.plannedEndMs,
-      recoveryStage: this.settled.recoveryStage,
+      recoveryStage: this.sink.recoveryStage,
       recoveryStartMs: this.recoveryStartMs,
     };
     const cpu = process.cpuUsage(this.cpu0);
-    return engineResult(this.settled, {
+    return {
       abortReason: this.abortReason,
       targetDown: this.targetDown,
       stop: this.stop,
@@ -304,6 +342,6 @@ export class LoadEngine {
       anomalies: this.roles.anomalies,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       peakRssBytes: this.sampler.peakRssBytes,
-    });
+    };
   }
 }

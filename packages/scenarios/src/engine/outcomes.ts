@@ -15,13 +15,21 @@ export class OutcomeRecorder implements HubEvents, PayerSide {
   httpFailed = 0;
   /** After the run: events that still arrive are ignored. */
   closed = false;
+  private readonly payers: Set<string>;
 
   constructor(
     private readonly table: InFlightTable,
     private readonly corridors: readonly EngineCorridor[],
     private readonly log: RateLimitedLog,
     private readonly textOfMetrics: () => Promise<{ contentType: string; text: string }>,
-  ) {}
+    share?: readonly boolean[],
+  ) {
+    this.payers = new Set(corridors.filter((_, i) => share?.[i] ?? true).map((c) => c.payer));
+  }
+
+  ownsPayer(dfsp: string): boolean {
+    return this.payers.has(dfsp);
+  }
 
   /** A transfer has started in `slot`: it stays open there until its outcome. */
   started(t: Transfer, slot: SecondSlot): void {

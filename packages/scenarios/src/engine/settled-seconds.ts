@@ -14,12 +14,19 @@ export type SecondSignal =
   | { kind: 'target-down'; reason: string }
   | { kind: 'stop-rule'; verdict: StopVerdict; rate: number; s: number };
 
+/** Where the engine hands each settled second (this process's accounts, or the coordinator of the workers). */
+export interface SecondSink {
+  take(slot: SecondSlot, sample: SecondSample, judge: boolean): SecondSignal;
+  /** Stage index of the recovery hold, once it began. */
+  recoveryStage: number | undefined;
+}
+
 /**
  * Everything done with a second once it has settled (all its transfers have an outcome): its
  * timeseries line, /metrics, the run and steady-state totals, per-stage latency, and the two
  * rules that read whole seconds (dead target, stress stop rule).
  */
-export class SettledSeconds {
+export class SettledSeconds implements SecondSink {
   readonly total: PeriodStats;
   readonly steady: PeriodStats;
   steadySeconds = 0;
