@@ -152,7 +152,7 @@ export class EngineWorkers {
     signal?.removeEventListener('abort', onAbort);
     if (this.failure) throw this.failure;
     this.merger.flush(true);
-    this.phases.on({ kind: 'abort', drainMs: 0 }, 0);
+    this.phases.on({ kind: 'arrivals-ended', recovery: false, drainMs: 0 }, 0);
     this.phases.on({ kind: 'settled' }, 0);
     const cpu = process.cpuUsage(cpu0);
     return engineResult(this.settled, this.mergedEnd((cpu.user + cpu.system) / 1e6));
@@ -161,7 +161,7 @@ export class EngineWorkers {
   abort(reason: string): void {
     if (this.abortReason !== undefined || this.phases.phase === 'done') return;
     this.abortReason = reason;
-    this.log.info(`abort: ${reason}`);
+    this.phases.on({ kind: 'abort', drainMs: this.o.abortDrainMs }, this.elapsedS * 1000);
     this.broadcast({ type: 'abort', reason });
   }
 
