@@ -188,6 +188,7 @@ export class LoadEngine {
 
   private readonly tick = (): void => {
     this.timer = undefined;
+    if (this.phases.phase === 'done') return;
     let now = this.nowMs();
     const s = this.schedule;
     // A time budget per tick: an engine that falls behind still lets its callbacks in (the lag shows).
@@ -223,6 +224,8 @@ export class LoadEngine {
     if (phase === 'done') return;
     const next = this.phases.loading ? Math.min(s.nextAtMs, this.secEnd) : Math.min(this.secEnd, now + 50);
     const wait = behind ? 0 : Math.max(1, Math.min(SWEEP_EVERY_MS, Math.floor(next - now)));
+    // one timer chain only (entering the drain inside this tick may have armed one)
+    if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(this.tick, wait);
   };
 
