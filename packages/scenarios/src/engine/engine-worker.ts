@@ -12,9 +12,8 @@ const post = (m: FromWorker) => port.postMessage(m);
 
 let recoveryStage: number | undefined;
 const sink: SecondSink = {
-  take(slot, sample, judge) {
-    post({ type: 'second', period: periodToWire(slot.stats), sample, judge });
-    return undefined;
+  take(slot, sample) {
+    post({ type: 'second', period: periodToWire(slot.stats), sample });
   },
   get recoveryStage() {
     return recoveryStage;
@@ -37,6 +36,8 @@ const engine = new LoadEngine(
         metricsWaiting.set(id, resolve);
         post({ type: 'metrics?', id });
       }),
+    live: (live, s, rate) =>
+      post({ type: 'live', s, rate, period: periodToWire(live), stopRuleActive: engine.stopRuleActive }),
   },
 );
 

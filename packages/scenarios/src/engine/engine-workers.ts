@@ -6,8 +6,9 @@ import type { CallbackAnomalies } from './dfsp-roles.js';
 import { PhaseMachine, type RunPhase } from './phase.js';
 import { EngineMetrics } from './prom.js';
 import { engineResult, type RunEnd } from './result.js';
-import { SecondMerger } from './second-merger.js';
-import { type SecondSignal, SettledSeconds } from './settled-seconds.js';
+import { RunRules, type SecondSignal } from './rules.js';
+import { LiveMerger, SecondMerger } from './second-merger.js';
+import { SettledSeconds } from './settled-seconds.js';
 import type { EngineResult, LoadEngineOptions, StopEvent } from './types.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-messages.js';
 import { planShares, type WorkerShare, workerForDfsp } from './worker-plan.js';
@@ -51,6 +52,8 @@ export class EngineWorkers {
   private readonly slots: Slot[];
   private readonly settled: SettledSeconds;
   private readonly merger: SecondMerger;
+  private readonly liveMerger: LiveMerger;
+  private readonly rules: RunRules;
   private readonly phases = new PhaseMachine();
   private readonly log: RateLimitedLog;
   private inFlightNow = 0;
@@ -68,10 +71,14 @@ export class EngineWorkers {
     this.metrics = new EngineMetrics(names, () => this.inFlightNow);
     this.settled = new SettledSeconds(names.length, options, names, this.metrics, this);
     const shares = planShares(options.corridors, workers);
-    this.merger = new SecondMerger(shares.length, names.length, (slot, sample, judge) => {
+    this.merger = new SecondMerger(shares.length, names.length, (slot, sample) => {
       this.inFlightNow = sample.inFlight;
-      this.react(this.settled.take(slot, sample, judge));
+      this.settled.take(slot, sample);
     });
+    this.rules = new RunRules(options);
+    this.liveMerger = new LiveMerger(shares.length, names.length, (live, s, rate, active) =>
+      this.react(this.rules.check(live, s, rate, active && this.stop === undefined)),
+    );
     const entry = workerEntry();
     this.slots = shares.map((share, index) => {
       const { log: _l, onSecond: _s, ...rest } = options;
@@ -183,7 +190,9 @@ export class EngineWorkers {
 
   private onMessage(index: number, slot: Slot, m: FromWorker): void {
     if (m.type === 'second') {
-      this.merger.add(index, m.period, m.sample, m.judge);
+      this.merger.add(index, m.period, m.sample);
+    } else if (m.type === 'live') {
+      this.liveMerger.add(index, m.s, m.rate, m.period, m.stopRuleActive);
     } else if (m.type === 'log') this.o.log(m.line);
     else if (m.type === 'listening') slot.url = m.url;
     else if (m.type === 'recovery') this.settled.recoveryStage = m.stage;
@@ -199,6 +208,7 @@ export class EngineWorkers {
     } else if (m.type === 'end') {
       slot.end = m.end;
       this.merger.end(index);
+      this.liveMerger.end(index);
       if (this.slots.every((s) => s.end)) this.ended?.();
     } else if (m.type === 'failed') this.fail(new Error(`engine worker ${index}: ${m.message}`));
   }

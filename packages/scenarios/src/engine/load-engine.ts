@@ -10,7 +10,9 @@ import { EngineMetrics } from './prom.js';
 import { engineResult, type RunEnd, stageWindows } from './result.js';
 import { SecondLedger, type SecondSlot } from './second-ledger.js';
 import { SecondSampler } from './second-sampler.js';
-import { type SecondSignal, type SecondSink, SettledSeconds } from './settled-seconds.js';
+import { RunRules, type SecondSignal } from './rules.js';
+import { type SecondSink, SettledSeconds } from './settled-seconds.js';
+import type { PeriodStats } from './period.js';
 import { TransferStarter } from './starter.js';
 import type { EngineResult, LoadEngineOptions, StopEvent } from './types.js';
 
@@ -20,6 +22,8 @@ export type { EngineCorridor, EngineResult, LoadEngineOptions, StopEvent } from 
 export interface WorkerHooks {
   sink: SecondSink;
   metricsText: () => Promise<{ contentType: string; text: string }>;
+  /** A wall-clock second's live view (outcomes as they arrived), for the coordinator's rules. */
+  live: (live: PeriodStats, s: number, rate: number) => void;
 }
 
 const TICK_BUDGET_MS = 4;
@@ -52,6 +56,8 @@ export class LoadEngine {
   /** This process's accounts of the settled seconds (absent in an engine worker: the coordinator keeps them). */
   private readonly settled: SettledSeconds | undefined;
   private readonly owned: readonly boolean[] | undefined;
+  private readonly rules: RunRules;
+  private readonly worker: WorkerHooks | undefined;
   private readonly phases = new PhaseMachine();
   private t0 = 0;
   private wall0 = 0;
@@ -76,6 +82,8 @@ export class LoadEngine {
    */
   constructor(options: LoadEngineOptions, worker?: WorkerHooks) {
     const sink = worker?.sink;
+    this.worker = worker;
+    this.rules = new RunRules(options);
     this.o = options;
     this.owned = options.share;
     this.log = new RateLimitedLog(options.log);
@@ -102,6 +110,7 @@ export class LoadEngine {
       this.log,
     );
     this.server = new CallbackServer(this.roles);
+    this.outcomes.liveLatency = this.rules.needsLatency;
     this.starter = new TransferStarter(options.corridors, options, this.client, date, this.outcomes);
     this.ledger = new SecondLedger(names.length);
     this.slot = this.ledger.at(0);
@@ -221,7 +230,6 @@ export class LoadEngine {
       this.move(this.phases.on({ kind: 'settled' }, now), now);
       return;
     }
-    if (phase === 'done') return;
     const next = this.phases.loading ? Math.min(s.nextAtMs, this.secEnd) : Math.min(this.secEnd, now + 50);
     const wait = behind ? 0 : Math.max(1, Math.min(SWEEP_EVERY_MS, Math.floor(next - now)));
     // one timer chain only (entering the drain inside this tick may have armed one)
@@ -258,7 +266,7 @@ export class LoadEngine {
     this.timer = undefined;
     this.closeSecond();
     this.outcomes.closed = true;
-    this.ledger.settle((slot, sample) => this.sink.take(slot, sample, false), true);
+    this.ledger.settle((slot, sample) => this.sink.take(slot, sample), true);
     this.finish?.();
   }
 
@@ -290,9 +298,11 @@ export class LoadEngine {
 
   // --- seconds --------------------------------------------------------------------------------
 
-  /** The wall-clock second is over: sample it, move on, and write whatever has settled. */
+  /** The wall-clock second is over: sample it, judge it, move on, and write whatever has settled. */
   private closeSecond(): void {
-    this.ledger.sampled(this.second, this.sampler.take(this.slot, this.table.size));
+    const sample = this.sampler.take(this.slot, this.table.size);
+    this.ledger.sampled(this.second, sample);
+    this.judge(sample.s, sample.offeredRate);
     this.second++;
     this.secEnd += 1000;
     this.slot = this.ledger.at(this.second);
@@ -300,7 +310,26 @@ export class LoadEngine {
   }
 
   private settle(): void {
-    this.ledger.settle((slot, sample) => this.apply(this.sink.take(slot, sample, true)));
+    this.ledger.settle((slot, sample) => this.sink.take(slot, sample));
+  }
+
+  /** The rules read the second's live view (outcomes as they arrived): here, or in the coordinator. */
+  private judge(s: number, rate: number): void {
+    const live = this.outcomes.live;
+    live.all.offered = this.slot.stats.all.offered;
+    if (this.phases.phase !== 'done') {
+      if (this.worker) this.worker.live(live, s, rate);
+      else {
+        live.seal();
+        this.apply(this.rules.check(live, s, rate, this.stopRuleActive));
+      }
+    }
+    live.reset();
+  }
+
+  /** The stop rule judges the planned stages only, until it fires. */
+  get stopRuleActive(): boolean {
+    return this.phases.phase === 'load' && this.stop === undefined;
   }
 
   /** Acts on what a settled second says (here, or from the coordinator of the workers). */

@@ -1,8 +1,10 @@
+import type { Histogram } from 'hdr-histogram-js';
 import type { RateLimitedLog } from './clock.js';
 import type { PayerSide } from './dfsp-roles.js';
 import { recordMs } from './histograms.js';
 import type { HubEvents } from './hub-client.js';
 import type { InFlightTable, Transfer } from './inflight.js';
+import { PeriodStats } from './period.js';
 import type { SecondSlot } from './second-ledger.js';
 import type { EngineCorridor } from './types.js';
 
@@ -15,6 +17,12 @@ export class OutcomeRecorder implements HubEvents, PayerSide {
   httpFailed = 0;
   /** After the run: events that still arrive are ignored. */
   closed = false;
+  /**
+   * Outcomes as they arrive, in the wall-clock second they arrive (for the rules that steer the
+   * run); with `liveLatency`, their e2e latency too.
+   */
+  readonly live: PeriodStats;
+  liveLatency = false;
   private readonly payers: Set<string>;
 
   constructor(
@@ -25,6 +33,7 @@ export class OutcomeRecorder implements HubEvents, PayerSide {
     share?: readonly boolean[],
   ) {
     this.payers = new Set(corridors.filter((_, i) => share?.[i] ?? true).map((c) => c.payer));
+    this.live = new PeriodStats(corridors.length);
   }
 
   ownsPayer(dfsp: string): boolean {
@@ -52,14 +61,17 @@ export class OutcomeRecorder implements HubEvents, PayerSide {
   }
 
   succeed(t: Transfer, now: number): void {
-    const slot = this.end(t);
-    slot?.stats.succeeded(t.corridor, now - t.intendedAt, now - t.sentAt);
+    if (!this.end(t)) return;
+    const e2e = now - t.intendedAt;
+    this.slotOf(t)?.stats.succeeded(t.corridor, e2e, now - t.sentAt);
+    this.live.all.succeeded++;
+    if (this.liveLatency) recordMs(this.live.corridorE2e[t.corridor] as Histogram, e2e);
   }
 
   fail(t: Transfer, errorType: string, detail: string): void {
-    const slot = this.end(t);
-    if (!slot) return;
-    slot.stats.failed(t.corridor, errorType);
+    if (!this.end(t)) return;
+    this.slotOf(t)?.stats.failed(t.corridor, errorType);
+    this.live.all.fail(errorType);
     this.log.write(errorType, detail);
   }
 
@@ -74,14 +86,14 @@ export class OutcomeRecorder implements HubEvents, PayerSide {
 
   prepareSent(t: Transfer, now: number): void {
     t.sentAt = now;
-    const slot = this.live(t);
+    const slot = this.slotOf(t);
     if (slot) recordMs(slot.stats.dispatch, now - t.intendedAt);
   }
 
   prepareAccepted(t: Transfer, now: number): void {
     if (t.ackAt !== 0) return;
     t.ackAt = now;
-    const slot = this.live(t);
+    const slot = this.slotOf(t);
     if (slot) recordMs(slot.stats.ack, now - t.sentAt);
   }
 
@@ -104,18 +116,18 @@ export class OutcomeRecorder implements HubEvents, PayerSide {
     return this.textOfMetrics();
   }
 
-  /** Marks the outcome; returns the slot to record it in, or undefined when it already had one. */
-  private end(t: Transfer): SecondSlot | undefined {
-    if (t.done || this.closed) return undefined;
+  /** Marks the outcome (closing the transfer in its second); false when it already had one. */
+  private end(t: Transfer): boolean {
+    if (t.done || this.closed) return false;
     t.done = true;
     this.table.delete(t);
-    const slot = this.live(t);
+    const slot = this.slotOf(t);
     if (slot) slot.open--;
-    return slot;
+    return true;
   }
 
   /** The transfer's slot while it still holds the transfer's second (not yet settled and reused). */
-  private live(t: Transfer): SecondSlot | undefined {
+  private slotOf(t: Transfer): SecondSlot | undefined {
     const slot = t.slot;
     return slot !== undefined && slot.s === t.second && !this.closed ? slot : undefined;
   }

@@ -1,12 +1,12 @@
 import { percentileMs } from './histograms.js';
 import { addWire, type PeriodWire } from './period-wire.js';
+import { PeriodStats } from './period.js';
 import { type SecondSample, SecondSlot } from './second-ledger.js';
 
 interface Pending {
   slot: SecondSlot;
   samples: SecondSample[];
   from: Set<number>;
-  judge: boolean;
 }
 
 /**
@@ -23,21 +23,20 @@ export class SecondMerger {
   constructor(
     private readonly workers: number,
     private readonly corridorCount: number,
-    private readonly emit: (slot: SecondSlot, sample: SecondSample, judge: boolean) => void,
+    private readonly emit: (slot: SecondSlot, sample: SecondSample) => void,
   ) {}
 
-  add(worker: number, period: PeriodWire, sample: SecondSample, judge: boolean): void {
+  add(worker: number, period: PeriodWire, sample: SecondSample): void {
     let p = this.pending.get(sample.s);
     if (!p) {
       const slot = new SecondSlot(this.corridorCount);
       slot.s = sample.s;
-      p = { slot, samples: [], from: new Set(), judge: true };
+      p = { slot, samples: [], from: new Set() };
       this.pending.set(sample.s, p);
     }
     addWire(p.slot.stats, period);
     p.samples.push(sample);
     p.from.add(worker);
-    p.judge &&= judge;
     this.flush(false);
   }
 
@@ -61,7 +60,7 @@ export class SecondMerger {
       if (!complete && !force) return;
       this.pending.delete(this.next);
       this.next++;
-      this.emit(p.slot, this.sample(p), p.judge && complete);
+      this.emit(p.slot, this.sample(p));
     }
   }
 
@@ -87,5 +86,39 @@ export class SecondMerger {
       workers: this.workers,
     };
     return out;
+  }
+}
+
+/**
+ * Merges the workers' live views of each wall-clock second (outcomes as they arrived) and hands
+ * each second over once every worker still running delivered it: the rules judge the whole run.
+ */
+export class LiveMerger {
+  private readonly pending = new Map<number, { stats: PeriodStats; from: Set<number>; active: boolean }>();
+  private readonly ended = new Set<number>();
+
+  constructor(
+    private readonly workers: number,
+    private readonly corridorCount: number,
+    private readonly emit: (live: PeriodStats, s: number, rate: number, stopRuleActive: boolean) => void,
+  ) {}
+
+  add(worker: number, s: number, rate: number, period: PeriodWire, stopRuleActive: boolean): void {
+    let p = this.pending.get(s);
+    if (!p) {
+      p = { stats: new PeriodStats(this.corridorCount), from: new Set(), active: true };
+      this.pending.set(s, p);
+    }
+    addWire(p.stats, period);
+    p.from.add(worker);
+    p.active &&= stopRuleActive;
+    for (let w = 0; w < this.workers; w++) if (!p.from.has(w) && !this.ended.has(w)) return;
+    this.pending.delete(s);
+    p.stats.seal();
+    this.emit(p.stats, s, rate, p.active);
+  }
+
+  end(worker: number): void {
+    this.ended.add(worker);
   }
 }

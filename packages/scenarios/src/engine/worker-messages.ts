@@ -1,7 +1,7 @@
 import type { PeriodWire } from './period-wire.js';
 import type { RunEnd } from './result.js';
 import type { SecondSample } from './second-ledger.js';
-import type { SecondSignal } from './settled-seconds.js';
+import type { SecondSignal } from './rules.js';
 import type { LoadEngineOptions } from './types.js';
 
 /** A worker's options: the engine's, without the callbacks (they stay in the coordinator). */
@@ -12,7 +12,7 @@ export interface WorkerInit {
   options: WorkerOptions;
 }
 
-/** Coordinator -> worker. Times are ms from the common start. */
+/** Coordinator -> worker. `start.atMs` is on the shared clock (timeOrigin + now); signal times are ms from the start. */
 export type ToWorker =
   | { type: 'start'; atMs: number; wallMs: number }
   | { type: 'abort'; reason: string }
@@ -23,7 +23,8 @@ export type ToWorker =
 /** Worker -> coordinator. */
 export type FromWorker =
   | { type: 'listening'; url: string }
-  | { type: 'second'; period: PeriodWire; sample: SecondSample; judge: boolean }
+  | { type: 'second'; period: PeriodWire; sample: SecondSample }
+  | { type: 'live'; s: number; rate: number; period: PeriodWire; stopRuleActive: boolean }
   | { type: 'recovery'; stage: number }
   | { type: 'log'; line: string }
   | { type: 'metrics?'; id: number }
