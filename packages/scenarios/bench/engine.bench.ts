@@ -1,8 +1,9 @@
 // Engine alone vs a minimal stub hub in its own process.
 //   pnpm bench engine
 // Env: BENCH_STEP_S (seconds per rate step, default 5), BENCH_RATES (e.g. "1000,2000,4000"),
-//      BENCH_WORKERS (engine worker counts to compare, default "1,2"),
-//      BENCH_RSS_S (length of the 1000 TPS memory run, default 600 = the 10-minute run; 0 skips it).
+//      BENCH_WORKERS (engine worker counts to compare, default "1,2"; "0" skips the rate steps),
+//      BENCH_RSS_S (length of the 1000 TPS memory run, default 600 = the 10-minute run; 0 skips it),
+//      BENCH_RSS_WORKERS (its engine workers when the rate steps are skipped, default 1).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -16,7 +17,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const stepS = Number(process.env.BENCH_STEP_S ?? 5);
 const rssS = Number(process.env.BENCH_RSS_S ?? 600);
 const rates = (process.env.BENCH_RATES ?? '1000,2000,3000,4000,5000,6000,8000').split(',').map(Number);
-const workerCounts = (process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number);
+const workerCounts = (process.env.BENCH_WORKERS ?? '1,2')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 
 async function startStub(): Promise<{ child: ChildProcess; url: string; adminUrl: string }> {
   const child = spawn(
@@ -113,7 +117,7 @@ try {
   }
 
   if (rssS > 0) {
-    const workers = workerCounts[0] ?? 1;
+    const workers = workerCounts[0] ?? Number(process.env.BENCH_RSS_WORKERS ?? 1);
     console.log(`\n2) RSS at 1000 TPS for ${rssS} s (BENCH_RSS_S), engine workers ${workers}`);
     const samples: { s: number; rss: number }[] = [];
     const r = await run(1000, rssS, workers, (l) => {
