@@ -71,6 +71,12 @@ export const runCommand = defineCommand({
       description: 'Cap on transfers in flight (overflow is counted as dropped)',
       valueHint: 'n',
     },
+    'engine-workers': {
+      type: 'string',
+      description:
+        'Load engine worker threads (default: half the cores; more than one needs the run to register the callbacks)',
+      valueHint: 'n',
+    },
     prometheus: targetArgs.prometheus,
     'no-private-prometheus': targetArgs['no-private-prometheus'],
     'abort-on-target-down': {
@@ -101,6 +107,7 @@ export const runCommand = defineCommand({
       });
     }
     const maxInFlight = numberFlag('--max-in-flight', args['max-in-flight'], { integer: true });
+    const engineWorkers = numberFlag('--engine-workers', args['engine-workers'], { integer: true, min: 1 });
     const callbackPort = numberFlag('--callback-port', args['callback-port'], { integer: true, min: 0 });
     if (args.executor === 'k8s' && embedded)
       return runWithK6Executor(args, { suite, testId: args.test, out: args.out, hubUrl: '', embedded });
@@ -167,6 +174,7 @@ export const runCommand = defineCommand({
           ...(args['callback-url'] ? { publicUrl: args['callback-url'] } : {}),
         },
         ...(maxInFlight !== undefined ? { maxInFlight } : {}),
+        ...(engineWorkers !== undefined ? { engineWorkers } : {}),
         abortOnTargetDown: args['abort-on-target-down'] === true,
         idKind: args.ids === 'ulid' ? 'ulid' : 'uuid',
         signal: signals.signal,
