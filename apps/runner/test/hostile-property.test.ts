@@ -69,9 +69,8 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
       apply: (dir: string) =>
         editLines(dir, (lines) => {
           const i = line % Math.max(1, lines.length);
-          const rec = JSON.parse(lines[i] ?? '{}') as Record<string, unknown>;
-          rec[key] = value;
-          lines[i] = JSON.stringify(rec);
+          const rec = parsed(lines[i]);
+          if (rec) lines[i] = JSON.stringify({ ...rec, [key]: value });
         }),
     })),
   fc.nat(4000).map((cut) => ({
@@ -99,7 +98,8 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
       file: 'run.json',
       apply: (dir: string) => {
         const p = join(dir, 'run.json');
-        const m = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
+        const m = parsed(readFileSync(p, 'utf8'));
+        if (!m) return;
         if (value === null) delete m[key];
         else m[key] = value;
         writeFileSync(p, JSON.stringify(m));
@@ -120,6 +120,18 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
       writeFileSync(join(dir, 'logs', name === '.' || name === '..' ? 'dot' : name), body),
   })),
 );
+
+/** A line as an object, or undefined when an earlier mutation left something else there. */
+function parsed(line: string | undefined): Record<string, unknown> | undefined {
+  try {
+    const v = JSON.parse(line ?? '') as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function editLines(dir: string, edit: (lines: string[]) => void): void {
   const p = join(dir, 'timeseries.ndjson');
