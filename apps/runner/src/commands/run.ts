@@ -1,12 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExitCode, MlperfError } from '@mlperf/core';
+import { ExitCode, errorMessage, MlperfError } from '@mlperf/core';
 import { HUB_PROFILE_NAMES } from '@mlperf/hub';
 import { abortOnSignals, runTest } from '@mlperf/scenarios';
 import { defineCommand } from 'citty';
 import { LiveProgress } from '../live/progress.js';
 import { watchKeyQueries } from '../live/prometheus.js';
 import { exportRunMetrics } from '../suite/metrics.js';
+import { watchHub } from '../suite/hub-watch.js';
 import { openTarget, targetArgs } from '../suite/target.js';
 import { runSummary } from '../live/summary.js';
 import { executorArgs, runWithK6Executor } from './_executors.js';
@@ -147,6 +148,7 @@ export const runCommand = defineCommand({
     const signals = abortOnSignals((sig) =>
       console.error(`\n${sig}: stopping arrivals, draining in-flight transfers (again to quit at once)`),
     );
+    const hubGone = watchHub(target.hub);
     const progress = new LiveProgress({
       tty: process.stdout.isTTY === true,
       ...(suite.bands ? { bands: suite.bands } : {}),
@@ -177,7 +179,7 @@ export const runCommand = defineCommand({
         ...(engineWorkers !== undefined ? { engineWorkers } : {}),
         abortOnTargetDown: args['abort-on-target-down'] === true,
         idKind: args.ids === 'ulid' ? 'ulid' : 'uuid',
-        signal: signals.signal,
+        signal: AbortSignal.any([signals.signal, hubGone.signal]),
         onStart: (info) => {
           dir = info.dir;
           console.log(
@@ -188,11 +190,15 @@ export const runCommand = defineCommand({
       });
       await watch?.stop();
       progress.end();
+      hubGone.dispose();
+      if (hubGone.signal.aborted) console.error(`HUB_EXITED: ${errorMessage(hubGone.signal.reason)}`);
       for (const line of runSummary(args.test, result)) console.log(line);
       if (target.prometheus) await exportRunMetrics(target.prometheus, result.dir);
       const verdict = judgeRun(result.dir);
+      if (hubGone.signal.aborted) return ExitCode.unavailable;
       return result.exitCode === ExitCode.unavailable ? ExitCode.unavailable : verdict;
     } finally {
+      hubGone.dispose();
       await watch?.stop();
       progress.end();
       signals.dispose();
