@@ -144,6 +144,13 @@ describe.skipIf(!prometheusBin)('analyze against the embedded hub (real load, re
     it(`${profile}: the top finding names the injected cause`, { timeout: 120_000 }, async () => {
       const r = await runProfile(profile, 300);
       const top = hubFindings(r)[0];
+      const causes = r.findings.filter((f) => HUB_CAUSES.has(f.kind) && f.severity !== 'info');
+      if (LIMITS.has(r.findings[0]?.kind ?? '') && causes.length === 0) {
+        // the host or the generator was the limit and the hub never reached its own: inconclusive
+        // about the hub, and no wrong cause named
+        expect(r.verdict, brief(r)).not.toBe('pass');
+        return;
+      }
       expect(`${top?.kind} ${top?.subject}`, brief(r)).toBe(`${kind} ${subject}`);
       expect(
         r.findings.some((f) => f.kind === 'tps-plateau'),
