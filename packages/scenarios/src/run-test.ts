@@ -261,7 +261,9 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
     maxSockets: options.maxSockets ?? 256,
     log: (line) => log?.write(line),
     onSecond: (record, e) => {
-      writer?.appendSecond(record);
+      // a timer tick of a starved engine can land after the run was finished: drop that second
+      if (writer?.current.status !== 'running') return;
+      writer.appendSecond(record);
       if (options.onSecond) {
         const t = liveTotals;
         t.offered += record.offered;
