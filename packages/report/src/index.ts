@@ -17,7 +17,7 @@ export {
   SUITE_REPORT_FILE,
 } from './render-suite.js';
 export type { RenderedSuite } from './render-suite.js';
-export { suiteRunDirs } from './view/suite-view.js';
+export { resolveRunDir, suiteRunDirs } from './view/suite-dirs.js';
 export { buildDashboard, exportDashboards } from './grafana/dashboards.js';
 export type { ExportedDashboards } from './grafana/dashboards.js';
 export { DEFAULT_DASHBOARDS, panelOf, seedDashboards } from './grafana/panels.js';

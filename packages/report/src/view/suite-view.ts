@@ -1,11 +1,12 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
-import type { AnalysisResult, RunManifest, SuiteAnalysisResult, Verdict } from '@mlperf/core';
-import { isResultsDirectory, readResults } from '@mlperf/core';
+import { existsSync, statSync } from 'node:fs';
+import { relative } from 'node:path';
+import type { AnalysisResult, RunManifest, Verdict } from '@mlperf/core';
+import { readResults } from '@mlperf/core';
 import type { Chart } from '../charts/render.js';
 import { scalingChart } from '../charts/suite-charts.js';
 import { readAnalysisFile } from '../load.js';
 import { type TuningStep, tuningSteps } from '../playbook.js';
+import { type SuiteEntryNote, suiteEntryNotes, suiteRunDirs } from './suite-dirs.js';
 import { fmtDuration, fmtInt, fmtNumber, fmtPercent, fmtTime, fmtValue } from './format.js';
 
 export interface SuiteTestRow {
@@ -44,27 +45,6 @@ export interface SuiteView {
   generatedAt: string;
 }
 
-/** The run directories of a suite directory: those analysis.json names, else every sub-directory with a run.json. */
-export function suiteRunDirs(suiteDir: string, analysis?: SuiteAnalysisResult): Map<string, string> {
-  const out = new Map<string, string>();
-  if (analysis) {
-    for (const t of analysis.tests) {
-      if (!t.runDir) continue;
-      const d = isAbsolute(t.runDir) ? t.runDir : join(suiteDir, t.runDir);
-      if (isResultsDirectory(d)) out.set(t.testId, d);
-    }
-    return out;
-  }
-  for (const name of readdirSync(suiteDir).sort()) {
-    const d = join(suiteDir, name);
-    if (statSync(d).isDirectory() && isResultsDirectory(d)) {
-      const m = readResults(d).manifest;
-      out.set(m.testId, d);
-    }
-  }
-  return out;
-}
-
 const pct = (n?: number) => fmtPercent(n, 3);
 
 function testRow(
@@ -72,6 +52,7 @@ function testRow(
   testId: string,
   dir: string | undefined,
   fallback: { testName: string; status: string; verdict: Verdict | 'not-run' },
+  note: SuiteEntryNote | undefined,
 ): SuiteTestRow {
   let manifest: RunManifest | undefined;
   let a: AnalysisResult | undefined;
@@ -86,7 +67,7 @@ function testRow(
   const row: SuiteTestRow = {
     testId,
     testName: manifest?.testName ?? fallback.testName,
-    status: manifest?.status ?? fallback.status,
+    status: manifest?.status ?? note?.status ?? fallback.status,
     verdict: a?.verdict ?? fallback.verdict,
     achieved: fmtNumber(a?.achievedTps),
     planned: fmtNumber(a?.plannedTps),
@@ -99,13 +80,26 @@ function testRow(
     expectedP95: exp?.p95Ms === undefined ? '—' : `< ${exp.p95Ms} ms`,
     p99: fmtValue(crit('latency-p99'), 'ms'),
     duration: fmtDuration(a?.totals.durationS),
-    headline: a?.headline ?? (dir ? 'not analysed' : 'not run'),
+    headline: a?.headline ?? (dir ? 'not analysed' : notRun(note)),
   };
   if (dir) {
     row.dir = dir;
     row.href = `${relative(suiteDir, dir).split('\\').join('/')}/analysis-report.html`;
   }
   return row;
+}
+
+function notRun(note: SuiteEntryNote | undefined): string {
+  if (!note) return 'not run';
+  const what = note.status === 'skipped' ? 'not run' : `not run (${note.status})`;
+  return note.reason ? `${what}: ${note.reason}` : what;
+}
+
+/** Why a test has no results directory, for the "incomplete evidence" list; nothing when it was skipped on purpose. */
+function missingRun(testId: string, note: SuiteEntryNote | undefined): string | undefined {
+  if (note?.status === 'skipped' || note?.status === 'pending') return undefined;
+  if (!note) return `${testId}: no results directory`;
+  return `${testId}: no results directory (${note.status}${note.reason ? `: ${note.reason}` : ''})`;
 }
 
 /** Everything the suite, success and playbook pages show. */
@@ -124,8 +118,12 @@ export function buildSuiteView(suiteDir: string, options: { now?: Date } = {}): 
       status: 'unknown',
       verdict: 'unknown' as const,
     }));
-  const tests = listed.map((t) => testRow(suiteDir, t.testId, dirs.get(t.testId), t));
-  for (const t of tests) if (!t.dir) missing.push(`${t.testId}: no results directory`);
+  const notes = suiteEntryNotes(suiteDir);
+  const tests = listed.map((t) => testRow(suiteDir, t.testId, dirs.get(t.testId), t, notes.get(t.testId)));
+  for (const t of tests) {
+    const m = t.dir ? undefined : missingRun(t.testId, notes.get(t.testId));
+    if (m) missing.push(m);
+  }
   const points = tests
     .map((t) => {
       const a = t.dir ? readAnalysisFile(t.dir).analysis : undefined;
