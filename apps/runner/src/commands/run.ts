@@ -8,7 +8,7 @@ import { abortOnSignals, runTest } from '@mlperf/scenarios';
 import { defineCommand } from 'citty';
 import { LiveProgress } from '../live/progress.js';
 import { watchKeyQueries } from '../live/prometheus.js';
-import { exportRunMetrics } from '../suite/metrics.js';
+import { exportRunMetrics, noPrometheusLines, noteNoPrometheus } from '../suite/metrics.js';
 import { openTarget, targetArgs } from '../suite/target.js';
 import { runSummary } from '../live/summary.js';
 import { executorArgs, runWithK6Executor } from './_executors.js';
@@ -163,7 +163,10 @@ export const runCommand = defineCommand({
       tty: process.stdout.isTTY === true,
       ...(suite.bands ? { bands: suite.bands } : {}),
     });
-    if (target.prometheusNote) console.error(`note: ${target.prometheusNote}`);
+    if (target.prometheusNote) {
+      const test = suite.tests.filter((t) => t.id === args.test);
+      for (const line of noPrometheusLines(target.prometheusNote, test)) console.error(line);
+    }
     const watch = target.prometheus
       ? watchKeyQueries(target.prometheus, (v) => progress.prometheus(v))
       : undefined;
@@ -201,6 +204,7 @@ export const runCommand = defineCommand({
       progress.end();
       for (const line of runSummary(args.test, result)) console.log(line);
       if (target.prometheus) await exportRunMetrics(target.prometheus, result.dir);
+      else if (target.prometheusNote) noteNoPrometheus(result.dir, target.prometheusNote);
       const verdict = analyzeAndReport(result.dir);
       return result.exitCode === ExitCode.ok && verdict === 'fail'
         ? ExitCode.criteriaFailed

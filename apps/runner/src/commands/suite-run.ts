@@ -13,6 +13,7 @@ import { defineCommand } from 'citty';
 import { LiveProgress } from '../live/progress.js';
 import { watchKeyQueries } from '../live/prometheus.js';
 import { openTarget, targetArgs } from '../suite/target.js';
+import { noPrometheusLines } from '../suite/metrics.js';
 import { packageInto, wireSuite } from '../suite/wire.js';
 import { executorArgs, suiteRunTestFor } from './_executors.js';
 import { costArgs, costFrom, resolveSuiteFromFlags, suiteSourceArgsFor } from './_suite-source.js';
@@ -87,7 +88,8 @@ export const suiteRunCommand = defineCommand({
         })
       : undefined;
     try {
-      if (target.prometheusNote) console.log(`note: ${target.prometheusNote}`);
+      if (target.prometheusNote)
+        for (const line of noPrometheusLines(target.prometheusNote, suite.tests)) console.log(line);
       console.log(
         `Target: ${target.kind === 'embedded' ? `embedded hub (${target.hubProfile}) at ${target.url}` : target.url}${target.check.prometheusUrl ? `, Prometheus ${target.check.prometheusUrl}` : ''}`,
       );

@@ -23,7 +23,7 @@ import {
   runTest,
   type SuiteRunDeps,
 } from '@mlperf/scenarios';
-import { exportLive, exportRunMetrics } from './metrics.js';
+import { exportLive, exportRunMetrics, noteNoPrometheus } from './metrics.js';
 import type { OpenTarget } from './target.js';
 
 /** Finding kinds that name a cause (the others describe the symptom the live view already saw). */
@@ -182,6 +182,7 @@ export function wireSuite(options: WireOptions): SuiteRunDeps {
         ...(options.onSecond ? { onSecond: (live: LiveSecond) => options.onSecond?.(test.id, live) } : {}),
       });
       if (client) await exportRunMetrics(client, r.dir);
+      else noteNoPrometheus(r.dir, target.prometheusNote ?? 'no Prometheus watched this run');
       return { runDir: r.dir, status: r.status, ...(r.reason ? { reason: r.reason } : {}) };
     },
     analyzeRun: async (dir) => analyzeRun(dir),

@@ -6,6 +6,7 @@ import type { Chart } from '../charts/render.js';
 import { scalingChart } from '../charts/suite-charts.js';
 import { readAnalysisFile } from '../load.js';
 import { type TuningStep, tuningSteps } from '../playbook.js';
+import { prometheusGap } from './evidence.js';
 import { type SuiteEntryNote, suiteEntryNotes, suiteRunDirs } from './suite-dirs.js';
 import { fmtDuration, fmtInt, fmtNumber, fmtPercent, fmtTime, fmtValue } from './format.js';
 
@@ -96,10 +97,16 @@ function notRun(note: SuiteEntryNote | undefined): string {
 }
 
 /** Why a test has no results directory, for the "incomplete evidence" list; nothing when it was skipped on purpose. */
-function missingRun(testId: string, note: SuiteEntryNote | undefined): string | undefined {
+function missingRun(note: SuiteEntryNote | undefined): string | undefined {
   if (note?.status === 'skipped' || note?.status === 'pending') return undefined;
-  if (!note) return `${testId}: no results directory`;
-  return `${testId}: no results directory (${note.status}${note.reason ? `: ${note.reason}` : ''})`;
+  if (!note) return 'no results directory';
+  return `no results directory (${note.status}${note.reason ? `: ${note.reason}` : ''})`;
+}
+
+/** What a test that ran lacks: its Prometheus exports (and so which criteria are inconclusive). */
+function evidenceGap(dir: string): string | undefined {
+  const a = readAnalysisFile(dir).analysis;
+  return prometheusGap(readResults(dir), a?.kind === 'test' ? a : undefined);
 }
 
 /** Everything the suite, success and playbook pages show. */
@@ -121,8 +128,8 @@ export function buildSuiteView(suiteDir: string, options: { now?: Date } = {}): 
   const notes = suiteEntryNotes(suiteDir);
   const tests = listed.map((t) => testRow(suiteDir, t.testId, dirs.get(t.testId), t, notes.get(t.testId)));
   for (const t of tests) {
-    const m = t.dir ? undefined : missingRun(t.testId, notes.get(t.testId));
-    if (m) missing.push(m);
+    const m = t.dir ? evidenceGap(t.dir) : missingRun(notes.get(t.testId));
+    if (m) missing.push(`${t.testId}: ${m}`);
   }
   const points = tests
     .map((t) => {

@@ -14,6 +14,7 @@ import type { Chart } from '../charts/render.js';
 import type { TestReportInput } from '../load.js';
 import { resourceLines, runSeries, timeseriesTotals } from '../series.js';
 import { bandOf, criterionRow, enduranceRows, findingView, metaRows, stressRows } from './test-rows.js';
+import { prometheusGap } from './evidence.js';
 import { fmtDuration, fmtInt, fmtNumber, fmtPercent, fmtTime, fmtValue } from './format.js';
 
 export interface Row {
@@ -83,8 +84,10 @@ export function buildTestView(
   const m = results.manifest;
   const series = runSeries(results.timeseries);
   const ts = timeseriesTotals(results.timeseries);
+  const gap = prometheusGap(results, analysis);
   const missing = unique([
     ...(input.analysisProblem ? [input.analysisProblem] : []),
+    ...(gap ? [gap] : []),
     ...(analysis?.missing ?? []),
     ...results.problems,
     ...Object.values(results.metrics).flatMap((e) =>

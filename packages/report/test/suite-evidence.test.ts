@@ -93,3 +93,35 @@ describe('suite reports find their runs wherever the suite directory is', () => 
     expect(endurance).toContain('<td>skipped</td>');
   });
 });
+
+describe('a run without Prometheus says which criteria that leaves inconclusive', () => {
+  it('in the test report and in the suite report, with the reason run.json recorded', () => {
+    const suite = join(base, 'no-prometheus');
+    mkdirSync(suite);
+    const dir = makeRun(suite, { testId: 'target-1000tps', seconds: 30, tps: 100, metrics: false });
+    const runJson = join(dir, 'run.json');
+    const manifest = JSON.parse(readFileSync(runJson, 'utf8'));
+    manifest.metrics = {
+      exported: [],
+      skipped: [{ name: '*', reason: 'no private Prometheus: not installed' }],
+    };
+    writeFileSync(runJson, JSON.stringify(manifest));
+    const a = passAnalysis('target-1000tps');
+    writeAnalysis(dir, {
+      ...a,
+      verdict: 'unknown',
+      criteria: [
+        ...a.criteria.filter((c) => c.id !== 'cpu' && c.id !== 'no-memory-leak'),
+        { id: 'cpu', label: 'CPU usage < 80% on all services', status: 'unknown', detail: 'no export' },
+        { id: 'no-memory-leak', label: 'No memory leaks', status: 'unknown', detail: 'no export' },
+      ],
+    });
+    writeAnalysis(suite, suiteAnalysis('fail', { 'target-1000tps': 'target-1000tps' }));
+    const r = renderSuiteReport(suite);
+    const line =
+      'No Prometheus watched this run (no private Prometheus: not installed), so these criteria are inconclusive: CPU usage < 80% on all services, No memory leaks.';
+    expect(r.tests[0]?.missing).toContain(line);
+    expect(r.missing).toContain(`target-1000tps: ${line}`);
+    expect(readFileSync(r.suiteReport, 'utf8')).toContain('No memory leaks.');
+  });
+});
