@@ -8,6 +8,7 @@ import { abortOnSignals, runTest } from '@mlperf/scenarios';
 import { defineCommand } from 'citty';
 import { LiveProgress } from '../live/progress.js';
 import { watchKeyQueries } from '../live/prometheus.js';
+import { grafanaArgs, runDashboards } from '../suite/dashboards.js';
 import { exportRunMetrics, noPrometheusLines, noteNoPrometheus } from '../suite/metrics.js';
 import { openTarget, targetArgs } from '../suite/target.js';
 import { runSummary } from '../live/summary.js';
@@ -92,6 +93,7 @@ export const runCommand = defineCommand({
     },
     prometheus: targetArgs.prometheus,
     'no-private-prometheus': targetArgs['no-private-prometheus'],
+    ...grafanaArgs,
     'abort-on-target-down': {
       type: 'boolean',
       description: 'Stop (exit 3) when the target only answers with connection errors',
@@ -205,6 +207,7 @@ export const runCommand = defineCommand({
       for (const line of runSummary(args.test, result)) console.log(line);
       if (target.prometheus) await exportRunMetrics(target.prometheus, result.dir);
       else if (target.prometheusNote) noteNoPrometheus(result.dir, target.prometheusNote);
+      await runDashboards(result.dir, args['grafana-url']);
       const verdict = analyzeAndReport(result.dir);
       return result.exitCode === ExitCode.ok && verdict === 'fail'
         ? ExitCode.criteriaFailed

@@ -23,6 +23,7 @@ import {
   runTest,
   type SuiteRunDeps,
 } from '@mlperf/scenarios';
+import { runDashboards } from './dashboards.js';
 import { exportLive, exportRunMetrics, noteNoPrometheus } from './metrics.js';
 import type { OpenTarget } from './target.js';
 
@@ -137,6 +138,8 @@ async function firstTransfer(suite: SuiteDefinition, target: OpenTarget) {
 
 export interface WireOptions {
   target: OpenTarget;
+  /** Also capture the dashboards from this Grafana after each test. */
+  grafanaUrl?: string;
   cost?: CostModel;
   probe?: boolean;
   /** One progress line per test second (the live view). */
@@ -183,6 +186,7 @@ export function wireSuite(options: WireOptions): SuiteRunDeps {
       });
       if (client) await exportRunMetrics(client, r.dir);
       else noteNoPrometheus(r.dir, target.prometheusNote ?? 'no Prometheus watched this run');
+      await runDashboards(r.dir, options.grafanaUrl);
       return { runDir: r.dir, status: r.status, ...(r.reason ? { reason: r.reason } : {}) };
     },
     analyzeRun: async (dir) => analyzeRun(dir),

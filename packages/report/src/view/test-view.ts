@@ -41,6 +41,14 @@ export interface FindingView {
   fix?: Finding['fix'];
 }
 
+/** A PNG of dashboards/: embedded (src), its file (href) and, for a dashboard, its Grafana JSON. */
+export interface DashboardImage {
+  name: string;
+  src: string;
+  href: string;
+  json?: string;
+}
+
 export interface TestView {
   title: string;
   testName: string;
@@ -69,7 +77,7 @@ export interface TestView {
   stress?: Row[] | undefined;
   meta: Row[];
   stages: Row[];
-  dashboards: { name: string; src: string }[];
+  dashboards: DashboardImage[];
   generatedAt: string;
 }
 
@@ -78,7 +86,7 @@ const VERDICT_LABEL = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN' } as cons
 /** Everything the test template shows, computed from the results and analysis.json. */
 export function buildTestView(
   input: TestReportInput,
-  options: { dashboards?: { name: string; src: string }[]; now?: Date } = {},
+  options: { dashboards?: DashboardImage[]; now?: Date } = {},
 ): TestView {
   const { results, analysis } = input;
   const m = results.manifest;
