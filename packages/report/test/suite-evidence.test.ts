@@ -125,3 +125,45 @@ describe('a run without Prometheus says which criteria that leaves inconclusive'
     expect(readFileSync(r.suiteReport, 'utf8')).toContain('No memory leaks.');
   });
 });
+
+describe('the success report tells the truth', () => {
+  function passingSuite(name: string, targetVerdict: 'pass' | 'unknown'): string {
+    const suite = join(base, name);
+    mkdirSync(suite);
+    const runs: Record<string, string> = {};
+    for (const [i, testId] of TESTS.entries()) {
+      const dir = makeRun(suite, { testId, seconds: 30, tps: 100 * (i + 1) });
+      const a = passAnalysis(testId);
+      writeAnalysis(dir, {
+        ...a,
+        verdict: testId === 'target-1000tps' ? targetVerdict : 'pass',
+        plannedTps: 100 * (i + 1),
+        achievedTps: 100 * (i + 1),
+      });
+      runs[testId] = testId;
+    }
+    const analysis = suiteAnalysis('pass', runs);
+    analysis.tests = analysis.tests.filter((t) => t.runDir);
+    writeAnalysis(suite, analysis);
+    return suite;
+  }
+
+  it('says it measured the embedded simulator, on what machine, with expected beside measured', () => {
+    const r = renderSuiteReport(passingSuite('success-embedded', 'pass'), { renderTests: false });
+    const html = readFileSync(r.successReport ?? '', 'utf8');
+    expect(html).toContain('Embedded simulator, not a Mojaloop deployment.');
+    expect(html).toContain('demonstrates the toolchain end to end');
+    expect(html).not.toContain('Mojaloop handled the target load');
+    expect(html).toContain('the embedded Mojaloop hub simulator (profile healthy) at http://127.0.0.1:4000');
+    expect(html).toContain('test-host (linux, 2 cores, 7.5 GiB memory)');
+    const target = rowsOf(html).find((x) => x.includes('data-test="target-1000tps"')) ?? '';
+    expect(target).toContain('300 / 300');
+    expect(readFileSync(r.suiteReport, 'utf8')).toContain('id="simulator-banner"');
+  });
+
+  it('is not written when a test of the suite did not pass, whatever the suite analysis says', () => {
+    const r = renderSuiteReport(passingSuite('success-inconclusive', 'unknown'), { renderTests: false });
+    expect(r.successReport).toBeUndefined();
+    expect(r.playbook).toBeDefined();
+  });
+});

@@ -9,6 +9,7 @@ import { defineCommand } from 'citty';
 import { LiveProgress } from '../live/progress.js';
 import { watchKeyQueries } from '../live/prometheus.js';
 import { grafanaArgs, runDashboards } from '../suite/dashboards.js';
+import { hubVersions } from '../suite/versions.js';
 import { exportRunMetrics, noPrometheusLines, noteNoPrometheus } from '../suite/metrics.js';
 import { openTarget, targetArgs } from '../suite/target.js';
 import { runSummary } from '../live/summary.js';
@@ -185,6 +186,7 @@ export const runCommand = defineCommand({
           ...(target.check.prometheusUrl ? { prometheusUrl: target.check.prometheusUrl } : {}),
         },
         out: args.out,
+        versions: await hubVersions(target),
         callback: {
           ...(args['callback-host'] ? { host: args['callback-host'] } : {}),
           ...(target.enginePort !== undefined ? { port: target.enginePort } : {}),

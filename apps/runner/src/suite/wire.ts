@@ -24,6 +24,7 @@ import {
   type SuiteRunDeps,
 } from '@mlperf/scenarios';
 import { runDashboards } from './dashboards.js';
+import { hubVersions } from './versions.js';
 import { exportLive, exportRunMetrics, noteNoPrometheus } from './metrics.js';
 import type { OpenTarget } from './target.js';
 
@@ -151,6 +152,11 @@ export function wireSuite(options: WireOptions): SuiteRunDeps {
   const { target } = options;
   const admin = target.adminUrl ? new HubAdmin(target.adminUrl) : undefined;
   const client = target.prometheus;
+  let versions: Promise<Record<string, string>> | undefined;
+  const targetVersions = () => {
+    versions ??= hubVersions(target);
+    return versions;
+  };
   return {
     reset: async (suite) => {
       if (!admin) return;
@@ -180,6 +186,7 @@ export function wireSuite(options: WireOptions): SuiteRunDeps {
         },
         out: suiteDir,
         signal,
+        versions: await targetVersions(),
         ...(target.enginePort !== undefined ? { callback: { port: target.enginePort } } : {}),
         onStart: (info) => onStart(info.dir),
         ...(options.onSecond ? { onSecond: (live: LiveSecond) => options.onSecond?.(test.id, live) } : {}),

@@ -7,6 +7,7 @@ import { scalingChart } from '../charts/suite-charts.js';
 import { readAnalysisFile } from '../load.js';
 import { type TuningStep, tuningSteps } from '../playbook.js';
 import { prometheusGap } from './evidence.js';
+import { type MeasuredView, measuredView } from './measured.js';
 import { type SuiteEntryNote, suiteEntryNotes, suiteRunDirs } from './suite-dirs.js';
 import { fmtDuration, fmtInt, fmtNumber, fmtPercent, fmtTime, fmtValue } from './format.js';
 
@@ -43,6 +44,8 @@ export interface SuiteView {
   breakingPoint: string;
   findings: { title: string; subject?: string | undefined; severity: string; summary: string }[];
   steps: TuningStep[];
+  /** What was measured, on what (from the tests' run.json). */
+  measured?: MeasuredView;
   generatedAt: string;
 }
 
@@ -107,6 +110,11 @@ function missingRun(note: SuiteEntryNote | undefined): string | undefined {
 function evidenceGap(dir: string): string | undefined {
   const a = readAnalysisFile(dir).analysis;
   return prometheusGap(readResults(dir), a?.kind === 'test' ? a : undefined);
+}
+
+function measuredOf(tests: SuiteTestRow[]): { measured?: MeasuredView } {
+  const measured = measuredView(tests.flatMap((t) => (t.dir ? [readResults(t.dir).manifest] : [])));
+  return measured ? { measured } : {};
 }
 
 /** Everything the suite, success and playbook pages show. */
@@ -181,6 +189,7 @@ export function buildSuiteView(suiteDir: string, options: { now?: Date } = {}): 
       summary: f.summary,
     })),
     steps: tuningSteps(findings),
+    ...measuredOf(tests),
     generatedAt: fmtTime((options.now ?? new Date()).getTime()),
   };
 }
