@@ -44,11 +44,14 @@ ${CRITERIA}
 ${MEASURED}
 <h2 id="progression">Progression</h2>
 <table><thead><tr><th>Test</th><th>Status</th><th>Verdict</th><th>Achieved / planned TPS</th><th>Transfers</th><th>Success</th><th>p95</th><th>p99</th><th>Duration</th></tr></thead><tbody>
-{{#each tests}}<tr data-test="{{testId}}"><td>{{#if href}}<a href="{{href}}">{{testName}}</a>{{else}}{{testName}}{{/if}}<br><span class="muted">{{headline}}</span></td><td>{{status}}</td><td class="status {{verdict}}">{{verdict}}</td><td class="num">{{achieved}} / {{planned}}</td><td class="num">{{transfers}}</td><td class="num">{{successRate}}</td><td class="num">{{p95}}</td><td class="num">{{p99}}</td><td class="num">{{duration}}</td></tr>{{/each}}
+{{#each tests}}<tr data-test="{{testId}}"><td>{{#if href}}<a href="{{href}}">{{testName}}</a>{{else}}{{testName}}{{/if}}<br><span class="muted">{{headline}}</span></td><td data-field="status">{{status}}</td><td class="status {{verdict}}" data-field="verdict">{{verdict}}</td><td class="num"><span data-field="achieved">{{achieved}}</span> / <span data-field="planned">{{planned}}</span></td><td class="num" data-field="transfers">{{transfers}}</td><td class="num" data-field="success">{{successRate}}</td><td class="num" data-field="p95">{{p95}}</td><td class="num" data-field="p99">{{p99}}</td><td class="num" data-field="duration">{{duration}}</td></tr>{{/each}}
 </tbody></table>
 <h2 id="scaling">Scaling and breaking point</h2>
 <p>Breaking point: <strong>{{breakingPoint}}</strong></p>
 ${CHARTS}
+{{#if points.length}}<table class="chart-points" data-chart-points="scaling"><thead><tr><th>Test point</th><th>Offered TPS</th><th>Achieved TPS</th></tr></thead><tbody>
+{{#each points}}<tr data-point="{{label}}"><td>{{label}}</td><td class="num">{{offered}}</td><td class="num">{{achieved}}</td></tr>{{/each}}
+</tbody></table>{{/if}}
 <h2 id="findings">Findings</h2>
 {{#each findings}}<div class="finding {{severity}}"><h3>{{title}}{{#if subject}} <span class="muted">· {{subject}}</span>{{/if}}</h3><p>{{summary}}</p></div>{{else}}<p class="muted">No bottleneck found.</p>{{/each}}
 {{#if steps.length}}<h2 id="playbook">Tuning steps</h2>${STEPS}{{/if}}
@@ -63,7 +66,7 @@ ${VERDICT}
 ${SIMULATOR}
 <p>{{#if measured.embedded}}Every test of the suite passed its criteria against the embedded simulator.{{else}}The Mojaloop hub handled the target load across the suite: every test passed its criteria.{{/if}} Expected results from the test plan beside what was measured:</p>
 <table><thead><tr><th>Test</th><th>Achieved / planned TPS</th><th>Transactions (expected)</th><th>Success rate (expected)</th><th>p95 (expected)</th><th>p99</th><th>Duration</th></tr></thead><tbody>
-{{#each tests}}<tr data-test="{{testId}}"><td>{{#if href}}<a href="{{href}}">{{testName}}</a>{{else}}{{testName}}{{/if}} <span class="status {{verdict}}">{{verdict}}</span></td><td class="num">{{achieved}} / {{planned}}</td><td class="num">{{transfers}} ({{expectedTransfers}})</td><td class="num">{{successRate}} ({{expectedSuccess}})</td><td class="num">{{p95}} ({{expectedP95}})</td><td class="num">{{p99}}</td><td class="num">{{duration}}</td></tr>{{/each}}
+{{#each tests}}<tr data-test="{{testId}}"><td>{{#if href}}<a href="{{href}}">{{testName}}</a>{{else}}{{testName}}{{/if}} <span class="status {{verdict}}">{{verdict}}</span></td><td class="num"><span data-field="achieved">{{achieved}}</span> / <span data-field="planned">{{planned}}</span></td><td class="num"><span data-field="transfers">{{transfers}}</span> ({{expectedTransfers}})</td><td class="num"><span data-field="success">{{successRate}}</span> ({{expectedSuccess}})</td><td class="num"><span data-field="p95">{{p95}}</span> ({{expectedP95}})</td><td class="num" data-field="p99">{{p99}}</td><td class="num" data-field="duration">{{duration}}</td></tr>{{/each}}
 </tbody></table>
 ${MEASURED}
 ${CRITERIA}

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
-import type { AnalysisResult, RunManifest, Verdict } from '@mlperf/core';
+import type { AnalysisResult, RunManifest, SuiteAnalysisResult, Verdict } from '@mlperf/core';
 import { readResults } from '@mlperf/core';
 import type { Chart } from '../charts/render.js';
 import { scalingChart } from '../charts/suite-charts.js';
@@ -41,6 +41,8 @@ export interface SuiteView {
   criteria: { label: string; status: string; value: string; detail: string }[];
   tests: SuiteTestRow[];
   charts: Chart[];
+  /** The scaling chart's test points, also shown as a table. */
+  points: { label: string; offered: string; achieved: string }[];
   breakingPoint: string;
   findings: { title: string; subject?: string | undefined; severity: string; summary: string }[];
   steps: TuningStep[];
@@ -112,6 +114,23 @@ function evidenceGap(dir: string): string | undefined {
   return prometheusGap(readResults(dir), a?.kind === 'test' ? a : undefined);
 }
 
+type ScalingPoint = { label: string; offered: number; achieved: number };
+
+/** A test's point on the scaling chart: planned vs achieved; for a stress test its peak on the ramp. */
+function scalingPoint(
+  testId: string,
+  a: AnalysisResult | SuiteAnalysisResult | undefined,
+): ScalingPoint | undefined {
+  if (a?.kind !== 'test') return undefined;
+  if (a.stress) {
+    const peak = [...a.stress.curve].sort((x, y) => y.achieved - x.achieved)[0];
+    return peak ? { label: `${testId} (peak)`, offered: peak.offered, achieved: peak.achieved } : undefined;
+  }
+  return a.plannedTps && a.achievedTps !== undefined
+    ? { label: testId, offered: a.plannedTps, achieved: a.achievedTps }
+    : undefined;
+}
+
 function measuredOf(tests: SuiteTestRow[]): { measured?: MeasuredView } {
   const measured = measuredView(tests.flatMap((t) => (t.dir ? [readResults(t.dir).manifest] : [])));
   return measured ? { measured } : {};
@@ -140,13 +159,8 @@ export function buildSuiteView(suiteDir: string, options: { now?: Date } = {}): 
     if (m) missing.push(`${t.testId}: ${m}`);
   }
   const points = tests
-    .map((t) => {
-      const a = t.dir ? readAnalysisFile(t.dir).analysis : undefined;
-      return a?.kind === 'test' && a.plannedTps && a.achievedTps !== undefined && a.stress === undefined
-        ? { label: t.testId, offered: a.plannedTps, achieved: a.achievedTps }
-        : undefined;
-    })
-    .filter((p): p is { label: string; offered: number; achieved: number } => p !== undefined);
+    .map((t) => (t.dir ? scalingPoint(t.testId, readAnalysisFile(t.dir).analysis) : undefined))
+    .filter((p): p is ScalingPoint => p !== undefined);
   const verdict = analysis?.verdict ?? 'unknown';
   const label = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN' }[verdict];
   const testFindings = tests.flatMap((t) => {
@@ -178,6 +192,11 @@ export function buildSuiteView(suiteDir: string, options: { now?: Date } = {}): 
     })),
     tests,
     charts: [scalingChart(points, analysis?.scaling, analysis?.breakingPointTps)],
+    points: points.map((p) => ({
+      label: p.label,
+      offered: fmtNumber(p.offered),
+      achieved: fmtNumber(p.achieved),
+    })),
     breakingPoint:
       analysis?.breakingPointTps === undefined
         ? 'not identified'
