@@ -181,6 +181,8 @@ export class LoadEngine implements HubEvents, PayerSide {
 
   private readonly tick = (): void => {
     this.timer = undefined;
+    // a tick scheduled before the run ended (enterDrain inside a tick) has nothing left to do
+    if (this.phase === 'done') return;
     let now = performance.now() - this.t0;
     const s = this.schedule;
     // A time budget per tick: an engine that falls behind still lets its callbacks in (the lag shows).
@@ -214,6 +216,7 @@ export class LoadEngine implements HubEvents, PayerSide {
       return;
     }
     if (this.phase === 'done') return;
+    if (this.timer) clearTimeout(this.timer);
     if (behind) {
       this.timer = setTimeout(this.tick, 0);
       return;
