@@ -1,0 +1,65 @@
+import { relative } from 'node:path';
+import { ExitCode, isMlperfError, type Verdict } from '@mlperf/core';
+import type { SuiteSession } from '../session.js';
+import type { SuitePhase, SuiteRunManifest, SuiteRunResult } from '../types.js';
+import type { ProgressionOutcome } from './gated.js';
+
+/** Pass when every test ran to its end with a passing verdict; unknown when some verdicts are. */
+export function suiteVerdict(m: SuiteRunManifest): Verdict {
+  if (m.tests.some((t) => t.status !== 'completed' || t.verdict === 'fail')) return 'fail';
+  return m.tests.every((t) => t.verdict === 'pass') ? 'pass' : 'unknown';
+}
+
+/** The suite analysis phase: analysis.json of the suite directory, its verdict and headline. */
+export async function analyseSuite(s: SuiteSession): Promise<Verdict> {
+  let verdict = suiteVerdict(s.m);
+  if (s.deps.analyzeSuite) {
+    s.phase('analysis');
+    try {
+      const a = await s.deps.analyzeSuite(s.dir);
+      verdict = a.verdict;
+      s.m.headline = a.headline;
+      s.m.analysis = 'analysis.json';
+    } catch (err) {
+      s.emit({ kind: 'note', message: `suite analysis failed: ${(err as Error).message}` });
+    }
+  }
+  s.m.verdict = verdict;
+  return verdict;
+}
+
+/** The report and package phases: each writes one file, recorded relative to the suite directory. */
+export async function writeArtefacts(s: SuiteSession): Promise<void> {
+  await artefact(s, 'report', s.deps.reportSuite, (p) => {
+    s.m.report = p;
+  });
+  await artefact(s, 'package', s.deps.packageSuite, (p) => {
+    s.m.package = p;
+  });
+}
+
+async function artefact(
+  s: SuiteSession,
+  p: SuitePhase,
+  fn: ((d: string) => Promise<string>) | undefined,
+  set: (path: string) => void,
+): Promise<void> {
+  if (!fn) return;
+  s.phase(p);
+  try {
+    set(relative(s.dir, await fn(s.dir)));
+  } catch (err) {
+    const why = isMlperfError(err) ? err.format() : (err as Error).message;
+    s.emit({ kind: 'note', message: `suite ${p} failed: ${why}` });
+  }
+}
+
+/** The suite's status and exit code from how the progression ended and the suite verdict. */
+export function conclude(s: SuiteSession, p: ProgressionOutcome, verdict: Verdict): SuiteRunResult {
+  const failedRun = s.m.tests.some((t) => t.status === 'error' || t.status === 'aborted');
+  const status = p.stopReason || failedRun ? 'failed' : 'completed';
+  const exitCode =
+    p.errorExit ??
+    (verdict === 'pass' && !p.stopReason && !failedRun ? ExitCode.ok : ExitCode.criteriaFailed);
+  return s.finish(status, p.stopReason, exitCode);
+}
