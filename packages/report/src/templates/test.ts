@@ -19,7 +19,7 @@ export const TEST_TEMPLATE = `<!doctype html>
 
 <h2 id="criteria">Success criteria</h2>
 {{#if criteria.length}}<table><thead><tr><th>Criterion</th><th>Status</th><th>Value</th><th>Threshold</th><th>Evidence</th></tr></thead><tbody>
-{{#each criteria}}<tr class="criterion" data-status="{{status}}"><td>{{label}}</td><td class="status {{status}}">{{status}}</td><td class="num{{#if band}} band-{{band}}{{/if}}">{{value}}</td><td>{{threshold}}</td><td>{{detail}}</td></tr>
+{{#each criteria}}<tr class="criterion" data-criterion="{{id}}" data-status="{{status}}"><td>{{label}}</td><td class="status {{status}}">{{status}}</td><td class="num{{#if band}} band-{{band}}{{/if}}">{{value}}</td><td>{{threshold}}</td><td>{{detail}}</td></tr>
 {{/each}}</tbody></table>{{else}}<p class="muted">No criterion was judged (no analysis.json).</p>{{/if}}
 
 <h2 id="metrics">Critical metrics</h2>

@@ -59,7 +59,7 @@ export interface TestView {
   verdictLabel: string;
   headline: string;
   missing: string[];
-  criteria: (Row & { status: string; detail: string; threshold: string })[];
+  criteria: (Row & { id: string; status: string; detail: string; threshold: string })[];
   keyMetrics: Row[];
   totals: Row[];
   charts: Chart[];
