@@ -93,7 +93,7 @@ describe('dashboards/ drawn offline, without Grafana or a browser', () => {
       type: 'datasource',
       pluginId: 'prometheus',
     });
-    expect(json.templating.list[0].current.value).toBe('${DS_PROMETHEUS}');
+    expect(json.templating.list[0].current.value).toBe('$' + '{DS_PROMETHEUS}');
     expect(json.panels.length).toBe(DEFAULT_DASHBOARDS[2]?.panels.length);
 
     const infra = out.find((d) => d.uid === 'mlperf-infrastructure');
