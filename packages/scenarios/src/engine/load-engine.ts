@@ -181,8 +181,8 @@ export class LoadEngine implements HubEvents, PayerSide {
 
   private readonly tick = (): void => {
     this.timer = undefined;
-    // a tick scheduled before the run ended (enterDrain inside a tick) has nothing left to do
-    if (this.phase === 'done') return;
+    // a tick that fires after the run ended has nothing to flush (the writer is finished)
+    if (this.ended()) return;
     let now = performance.now() - this.t0;
     const s = this.schedule;
     // A time budget per tick: an engine that falls behind still lets its callbacks in (the lag shows).
@@ -216,6 +216,8 @@ export class LoadEngine implements HubEvents, PayerSide {
       return;
     }
     if (this.phase === 'done') return;
+    // enterDrain() inside this tick may have scheduled one: never leave a second timer behind
+    // (it would fire after the run ended and write a second to a finished writer)
     if (this.timer) clearTimeout(this.timer);
     if (behind) {
       this.timer = setTimeout(this.tick, 0);
@@ -225,6 +227,10 @@ export class LoadEngine implements HubEvents, PayerSide {
       this.phase === 'load' ? Math.min(this.schedule.nextAtMs, this.secEnd) : Math.min(this.secEnd, now + 50);
     this.timer = setTimeout(this.tick, Math.max(1, Math.min(100, Math.floor(next - now))));
   };
+
+  private ended(): boolean {
+    return this.phase === 'done';
+  }
 
   private onArrivalsEnd(now: number): void {
     const r = this.o.recovery;
