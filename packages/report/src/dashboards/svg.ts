@@ -31,7 +31,7 @@ function chartSvg(panel: PanelQuery, data: PanelData, minutes: number): string {
       // every panel over the run's whole time range, as Grafana shows a dashboard
       xAxis: { ...(axes.xAxis as object), name: '', min: 0, max: minutes },
       textStyle: { fontFamily: RASTER_FONT },
-      grid: { left: 60, right: 20, top: 30, bottom: 58 },
+      grid: { left: 60, right: 20, top: 30, bottom: 36 + 22 * legendRows(data) },
       legend: { bottom: 0, type: 'plain', itemGap: 16, textStyle: { fontSize: 11 } },
       series: data.lines.map((l) =>
         lineSeries(
@@ -42,6 +42,12 @@ function chartSvg(panel: PanelQuery, data: PanelData, minutes: number): string {
     },
     { width: PANEL_W, height: PANEL_H - TITLE_H },
   );
+}
+
+/** How many rows the legend below a panel takes (about 6.5 px a character, 40 px per item's mark). */
+function legendRows(data: PanelData): number {
+  const width = data.lines.reduce((w, l) => w + l.label.length * 6.5 + 40, 0);
+  return Math.max(1, Math.ceil(width / (PANEL_W - 40)));
 }
 
 /** Words of `text` in lines of at most `max` characters. */

@@ -19,9 +19,10 @@ export function measuredView(manifests: RunManifest[]): MeasuredView | undefined
   const m = manifests[0];
   if (!m) return undefined;
   const embedded = m.target.kind === 'embedded';
+  // the simulator's entry holds its name and version; a real hub's are per service
   const hubVersions = Object.entries(m.versions)
     .filter(([k]) => k.startsWith(HUB_VERSION_PREFIX))
-    .map(([k, v]) => `${k.slice(HUB_VERSION_PREFIX.length)} ${v}`);
+    .map(([k, v]) => (embedded ? v : `${k.slice(HUB_VERSION_PREFIX.length)} ${v}`));
   const generator =
     m.executor.kind === 'local'
       ? `mlperf's open-model load engine ${m.executor.version ?? m.versions.mlperf ?? ''} (Node ${m.versions.node ?? '?'}) on the same machine`
@@ -34,10 +35,10 @@ export function measuredView(manifests: RunManifest[]): MeasuredView | undefined
       ? `the embedded Mojaloop hub simulator (profile ${m.target.hubProfile ?? 'healthy'}) at ${m.target.url}, started by mlperf on this machine`
       : `the Mojaloop hub at ${m.target.url}${m.target.adminUrl ? ` (central-ledger admin ${m.target.adminUrl})` : ''}`,
     versions: hubVersions.length
-      ? `${embedded ? 'simulator' : 'services'} (from /health): ${hubVersions.join(', ')}`
+      ? `as reported on /health: ${hubVersions.join(', ')}`
       : embedded
-        ? "the simulator reports mlperf's own version"
-        : "the services' /health reported no version",
+        ? 'the simulator reported no version on /health'
+        : 'the services reported no version on /health',
     machine: `${m.host.hostname} (${m.host.platform}, ${m.host.cpus} cores, ${fmtBytes(m.host.memoryBytes)} memory)`,
     generator: generator.replace(/\s+/g, ' ').trim(),
     prometheus: prometheusUrls.length
