@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findPrometheusBinary } from '@mlperf/core/promql';
@@ -22,68 +21,9 @@ const manifestOf = (dir: string) =>
   JSON.parse(readFileSync(join(dir, 'suite.json'), 'utf8')) as SuiteRunManifest;
 
 describe.skipIf(!hasPrometheus)(
+  // the whole compressed suite runs in main-job.acceptance.test.ts
   'mlperf suite run: end to end against the embedded hub with a private Prometheus',
   () => {
-    it('runs the whole compressed suite and leaves the suite directory, reports and package', async () => {
-      const r = await cli(
-        'suite',
-        'run',
-        '--profile',
-        'quick',
-        '--time-scale',
-        '1/1200',
-        '--rate-cap',
-        '50',
-        '--continue-on-fail',
-        '--out',
-        join(out, 'e2e'),
-      );
-      const dir = suiteDirOf(r.stdout);
-      const m = manifestOf(dir);
-      expect(m.status).toBe('completed');
-      expect(m.check?.status).not.toBe('fail');
-      expect(m.tests.map((t) => [t.testId, t.status, t.runStatus])).toEqual([
-        ['baseline-100tps', 'completed', 'completed'],
-        ['scale-500tps', 'completed', 'completed'],
-        ['target-1000tps', 'completed', 'completed'],
-        ['endurance-1000tps', 'completed', 'completed'],
-        ['stress-test', 'completed', 'completed'],
-      ]);
-      for (const t of m.tests) {
-        const run = join(dir, t.runDir ?? '?');
-        expect(t.verdict).toMatch(/^(pass|fail|unknown)$/);
-        for (const f of [
-          'run.json',
-          'timeseries.ndjson',
-          'k6-summary.json',
-          'analysis.json',
-          'analysis-report.html',
-        ]) {
-          expect(existsSync(join(run, f)), `${t.testId}/${f}`).toBe(true);
-        }
-        // the private Prometheus scraped hub and engine: the validation queries were exported
-        expect(readdirSync(join(run, 'metrics')).length, `${t.testId}/metrics`).toBeGreaterThan(0);
-      }
-      expect(existsSync(join(dir, 'check.json'))).toBe(true);
-      expect(existsSync(join(dir, 'analysis.json'))).toBe(true);
-      expect(m.report).toBe('suite-report.html');
-      expect(readFileSync(join(dir, 'suite-report.html'), 'utf8')).toContain('mojaloop-1000tps');
-      expect(m.package).toBe('mojaloop-1000tps-results.tar.gz');
-      const entries = execFileSync('tar', ['tzf', join(dir, m.package ?? '')], { encoding: 'utf8' }).split(
-        '\n',
-      );
-      expect(entries).toContain(`${m.suiteRunId}/suite.json`);
-      expect(entries).toContain(`${m.suiteRunId}/${m.tests[2]?.runDir}/run.json`);
-      expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^Suite report: .*suite-report\.html$/);
-      expect([0, 1]).toContain(r.code);
-      expect(r.code).toBe(m.verdict === 'pass' ? 0 : 1);
-
-      // a second terminal: the monitor shows the finished suite and stops
-      const mon = await cli('monitor', dir, '--once', '--plain');
-      expect(mon.code).toBe(0);
-      expect(mon.stdout).toContain('suite 5/5 completed');
-    }, 180_000);
-
     it('a bottleneck profile fails the gate: the suite stops after the failing test, with the cause', async () => {
       // a small suite whose gate can only fail through the hub's capacity: ~250 TPS with a 5-connection pool
       const base = standardSuite();

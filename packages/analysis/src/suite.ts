@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type {
   AnalysisResult,
   CriterionResult,
@@ -226,7 +226,8 @@ export function analyzeSuite(dir: string, opts: AnalyzeSuiteOptions = {}): Suite
     return {
       testId: t.id,
       testName: t.name,
-      runDir: run?.dir ?? null,
+      // relative to the suite directory, so a moved or extracted suite still finds its runs
+      runDir: run ? relative(dir, run.dir) : null,
       status: run?.result.runStatus ?? 'not-run',
       verdict: run ? run.result.verdict : ('not-run' as const),
     };

@@ -17,9 +17,11 @@ export {
   SUITE_REPORT_FILE,
 } from './render-suite.js';
 export type { RenderedSuite } from './render-suite.js';
-export { suiteRunDirs } from './view/suite-view.js';
+export { resolveRunDir, suiteRunDirs } from './view/suite-dirs.js';
 export { buildDashboard, exportDashboards } from './grafana/dashboards.js';
-export type { ExportedDashboards } from './grafana/dashboards.js';
+export type { DashboardRun, ExportedDashboards } from './grafana/dashboards.js';
+export { OFFLINE_DASHBOARDS_FILE, renderRunDashboards } from './dashboards/render.js';
+export type { RenderedDashboard } from './dashboards/render.js';
 export { DEFAULT_DASHBOARDS, panelOf, seedDashboards } from './grafana/panels.js';
 export type { DashboardSpec, PanelQuery } from './grafana/panels.js';
 export { captureDashboards, captureWindows, GRAFANA_KEY_ENV } from './grafana/capture.js';

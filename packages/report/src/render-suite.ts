@@ -45,7 +45,8 @@ export function renderSuiteReport(
   const suiteReport = join(suiteDir, SUITE_REPORT_FILE);
   writeFileAtomic(suiteReport, renderTemplate(SUITE_TEMPLATE, view));
   const out: RenderedSuite = { suiteReport, verdict: view.verdict, tests, missing: view.missing };
-  if (view.verdict === 'pass') {
+  // the success report only for a suite that passed, every test of it included
+  if (view.verdict === 'pass' && view.tests.every((t) => t.verdict === 'pass')) {
     out.successReport = join(suiteDir, SUCCESS_REPORT_FILE);
     writeFileAtomic(
       out.successReport,

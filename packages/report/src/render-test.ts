@@ -4,7 +4,7 @@ import { writeFileAtomic } from '@mlperf/core';
 import { loadTestReportInput, type TestReportInput } from './load.js';
 import { TEST_TEMPLATE } from './templates/test.js';
 import { renderTemplate } from './templates/engine.js';
-import { buildTestView } from './view/test-view.js';
+import { buildTestView, type DashboardImage } from './view/test-view.js';
 
 export const TEST_REPORT_FILE = 'analysis-report.html';
 /** Screenshots larger than this are linked instead of embedded, to keep the report small. */
@@ -49,22 +49,29 @@ export function renderTestReport(dir: string, options: TestReportOptions = {}): 
   };
 }
 
-function dashboardImages(dir: string): { name: string; src: string }[] {
+/** The PNGs in dashboards/ (offline renders and Grafana captures), with links to each file and its Grafana JSON. */
+function dashboardImages(dir: string): DashboardImage[] {
   const d = join(dir, 'dashboards');
   let files: string[];
   try {
-    files = readdirSync(d)
-      .filter((f) => /\.png$/i.test(f))
-      .sort();
+    files = readdirSync(d).sort();
   } catch {
     return [];
   }
-  return files.map((f) => {
-    const p = join(d, f);
-    const src =
-      statSync(p).size <= MAX_EMBED_BYTES
-        ? `data:image/png;base64,${readFileSync(p).toString('base64')}`
-        : `dashboards/${encodeURIComponent(f)}`;
-    return { name: f, src };
-  });
+  return files
+    .filter((f) => /\.png$/i.test(f))
+    .map((f) => {
+      const p = join(d, f);
+      const href = `dashboards/${encodeURIComponent(f)}`;
+      const json = f.replace(/\.png$/i, '.json');
+      return {
+        name: f,
+        src:
+          statSync(p).size <= MAX_EMBED_BYTES
+            ? `data:image/png;base64,${readFileSync(p).toString('base64')}`
+            : href,
+        href,
+        ...(files.includes(json) ? { json: `dashboards/${encodeURIComponent(json)}` } : {}),
+      };
+    });
 }

@@ -140,20 +140,33 @@ export function resourceLines(
   const out: ResourceLines[] = [];
   for (const exp of Object.values(metrics).sort((a, b) => a.name.localeCompare(b.name))) {
     if (!RESOURCE_PATTERN.test(`${exp.name} ${exp.query}`) || exp.result.length === 0) continue;
-    const lines = exp.result.slice(0, maxLines).map((series) => {
-      const label = LABEL_KEYS.map((k) => series.metric[k]).find((v) => v !== undefined) ?? exp.name;
-      const pts: Point[] = [];
-      let prevT: number | undefined;
-      for (const [t, v] of series.values) {
-        if (prevT !== undefined && t - prevT > exp.step * 1.5)
-          pts.push([(prevT + exp.step - startMs / 1000) / 60, null]);
-        const n = Number(v);
-        pts.push([(t - startMs / 1000) / 60, Number.isFinite(n) ? n : null]);
-        prevT = t;
-      }
-      return { label, points: downsample(pts, MAX_CHART_POINTS) };
-    });
+    const lines = exportLines(exp, startMs, maxLines);
     out.push({ name: exp.name, title: exp.description ?? exp.name, unit: exp.unit ?? '', lines });
   }
   return out;
+}
+
+/** The series of one Prometheus export as chart lines (x in minutes since `startMs`, gaps kept). */
+export function exportLines(
+  exp: MetricsExport,
+  startMs: number,
+  maxLines = 10,
+  labelOf?: (metric: Record<string, string>) => string | undefined,
+): { label: string; points: Point[] }[] {
+  return exp.result.slice(0, maxLines).map((series) => {
+    const label =
+      labelOf?.(series.metric) ??
+      LABEL_KEYS.map((k) => series.metric[k]).find((v) => v !== undefined) ??
+      exp.name;
+    const pts: Point[] = [];
+    let prevT: number | undefined;
+    for (const [t, v] of series.values) {
+      if (prevT !== undefined && t - prevT > exp.step * 1.5)
+        pts.push([(prevT + exp.step - startMs / 1000) / 60, null]);
+      const n = Number(v);
+      pts.push([(t - startMs / 1000) / 60, Number.isFinite(n) ? n : null]);
+      prevT = t;
+    }
+    return { label, points: downsample(pts, MAX_CHART_POINTS) };
+  });
 }

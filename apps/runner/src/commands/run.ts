@@ -6,8 +6,10 @@ import { abortOnSignals, runTest } from '@mlperf/scenarios';
 import { defineCommand } from 'citty';
 import { LiveProgress } from '../live/progress.js';
 import { watchKeyQueries } from '../live/prometheus.js';
-import { exportRunMetrics } from '../suite/metrics.js';
+import { grafanaArgs, runDashboards } from '../suite/dashboards.js';
 import { watchHub } from '../suite/hub-watch.js';
+import { exportRunMetrics, noPrometheusLines, noteNoPrometheus } from '../suite/metrics.js';
+import { hubVersions } from '../suite/versions.js';
 import { openTarget, targetArgs } from '../suite/target.js';
 import { runSummary } from '../live/summary.js';
 import { executorArgs, runWithK6Executor } from './_executors.js';
@@ -80,6 +82,7 @@ export const runCommand = defineCommand({
     },
     prometheus: targetArgs.prometheus,
     'no-private-prometheus': targetArgs['no-private-prometheus'],
+    ...grafanaArgs,
     'abort-on-target-down': {
       type: 'boolean',
       description: 'Stop (exit 3) when the target only answers with connection errors',
@@ -153,7 +156,10 @@ export const runCommand = defineCommand({
       tty: process.stdout.isTTY === true,
       ...(suite.bands ? { bands: suite.bands } : {}),
     });
-    if (target.prometheusNote) console.error(`note: ${target.prometheusNote}`);
+    if (target.prometheusNote) {
+      const test = suite.tests.filter((t) => t.id === args.test);
+      for (const line of noPrometheusLines(target.prometheusNote, test)) console.error(line);
+    }
     const watch = target.prometheus
       ? watchKeyQueries(target.prometheus, (v) => progress.prometheus(v))
       : undefined;
@@ -170,6 +176,7 @@ export const runCommand = defineCommand({
           ...(target.check.prometheusUrl ? { prometheusUrl: target.check.prometheusUrl } : {}),
         },
         out: args.out,
+        versions: await hubVersions(target),
         callback: {
           ...(args['callback-host'] ? { host: args['callback-host'] } : {}),
           ...(target.enginePort !== undefined ? { port: target.enginePort } : {}),
@@ -194,6 +201,8 @@ export const runCommand = defineCommand({
       if (hubGone.signal.aborted) console.error(`HUB_EXITED: ${errorMessage(hubGone.signal.reason)}`);
       for (const line of runSummary(args.test, result)) console.log(line);
       if (target.prometheus) await exportRunMetrics(target.prometheus, result.dir);
+      else if (target.prometheusNote) noteNoPrometheus(result.dir, target.prometheusNote);
+      await runDashboards(result.dir, args['grafana-url']);
       const verdict = judgeRun(result.dir);
       if (hubGone.signal.aborted) return ExitCode.unavailable;
       return result.exitCode === ExitCode.unavailable ? ExitCode.unavailable : verdict;

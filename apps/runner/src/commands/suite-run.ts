@@ -13,6 +13,8 @@ import { defineCommand } from 'citty';
 import { LiveProgress } from '../live/progress.js';
 import { watchKeyQueries } from '../live/prometheus.js';
 import { openTarget, targetArgs } from '../suite/target.js';
+import { grafanaArgs } from '../suite/dashboards.js';
+import { noPrometheusLines } from '../suite/metrics.js';
 import { packageInto, wireSuite } from '../suite/wire.js';
 import { executorArgs, suiteRunTestFor } from './_executors.js';
 import { costArgs, costFrom, resolveSuiteFromFlags, suiteSourceArgsFor } from './_suite-source.js';
@@ -41,6 +43,7 @@ export const suiteRunCommand = defineCommand({
     force: { type: 'boolean', description: 'Start the load even when the pre-test check fails' },
     'skip-check': { type: 'boolean', description: 'Do not run the pre-test check' },
     'no-probe': { type: 'boolean', description: 'Do not send first transfers in the check' },
+    ...grafanaArgs,
     ...executorArgs,
   },
   async run({ args }) {
@@ -87,7 +90,8 @@ export const suiteRunCommand = defineCommand({
         })
       : undefined;
     try {
-      if (target.prometheusNote) console.log(`note: ${target.prometheusNote}`);
+      if (target.prometheusNote)
+        for (const line of noPrometheusLines(target.prometheusNote, suite.tests)) console.log(line);
       console.log(
         `Target: ${target.kind === 'embedded' ? `embedded hub (${target.hubProfile}) at ${target.url}` : target.url}${target.check.prometheusUrl ? `, Prometheus ${target.check.prometheusUrl}` : ''}`,
       );
@@ -96,6 +100,7 @@ export const suiteRunCommand = defineCommand({
         target,
         ...(cost ? { cost } : {}),
         probe: !args['no-probe'],
+        ...(args['grafana-url'] ? { grafanaUrl: args['grafana-url'] } : {}),
         onSecond: (_testId, live) => {
           progress ??= newProgress();
           progress.second(live);

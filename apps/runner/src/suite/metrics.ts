@@ -1,7 +1,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type MetricsExport, type RunManifest, writeFileAtomic } from '@mlperf/core';
+import {
+  type MetricsExport,
+  prometheusCriteria,
+  type RunManifest,
+  type TestDefinition,
+  writeFileAtomic,
+} from '@mlperf/core';
 import { CATALOGUE, exportQueries, type PrometheusClient } from '@mlperf/core/promql';
 
 /** The catalogue queries exported after each run (k6 remote-write ones need k6). */
@@ -37,6 +43,28 @@ export async function exportRunMetrics(client: PrometheusClient, runDir: string)
   }
   const current = JSON.parse(readFileSync(path, 'utf8')) as RunManifest;
   writeFileAtomic(path, `${JSON.stringify({ ...current, metrics }, null, 2)}\n`);
+}
+
+/** Notes in run.json that no Prometheus watched the run, and why, so every report can say what that leaves unjudged. */
+export function noteNoPrometheus(runDir: string, reason: string): void {
+  const path = join(runDir, 'run.json');
+  const current = JSON.parse(readFileSync(path, 'utf8')) as RunManifest;
+  const metrics: RunManifest['metrics'] = { exported: [], skipped: [{ name: '*', reason }] };
+  writeFileAtomic(path, `${JSON.stringify({ ...current, metrics }, null, 2)}\n`);
+}
+
+/** What the run start says when no Prometheus watches: why, and which criteria will be inconclusive. */
+export function noPrometheusLines(reason: string, tests: readonly TestDefinition[]): string[] {
+  const affected = prometheusCriteria(tests);
+  return [
+    `note: ${reason}`,
+    ...(affected.length
+      ? [
+          'note: without Prometheus these criteria will be inconclusive (no CPU, memory or service-health exports):',
+          ...affected.map((t) => `        ${t.testId}: ${t.criteria.join(', ')}`),
+        ]
+      : []),
+  ];
 }
 
 /** The same exports for a window so far, in memory (for a live diagnosis); empty when Prometheus fails. */

@@ -214,15 +214,19 @@ export async function openTarget(
       ...extra,
     },
     ...(client ? { prometheus: client } : {}),
-    ...(prom && !prom.running
-      ? { prometheusNote: `no private Prometheus: ${prom.reason} (${prom.install})` }
-      : {}),
+    ...(client ? {} : { prometheusNote: embeddedNoPrometheus(prom) }),
     ...(enginePort !== undefined ? { enginePort } : {}),
     close: async () => {
       await prom?.stop();
       await hub.stop();
     },
   };
+}
+
+function embeddedNoPrometheus(prom: PrivatePrometheus | undefined): string {
+  return prom && !prom.running
+    ? `no private Prometheus: ${prom.reason} (install: ${prom.install})`
+    : 'no Prometheus: no private Prometheus was started (--no-private-prometheus) and no --prometheus URL was given';
 }
 
 /** Authorization for Prometheus / Alertmanager: user:password in the URL, else MLPERF_PROMETHEUS_* variables. */

@@ -23,7 +23,9 @@ import {
   runTest,
   type SuiteRunDeps,
 } from '@mlperf/scenarios';
-import { exportLive, exportRunMetrics } from './metrics.js';
+import { runDashboards } from './dashboards.js';
+import { hubVersions } from './versions.js';
+import { exportLive, exportRunMetrics, noteNoPrometheus } from './metrics.js';
 import type { OpenTarget } from './target.js';
 
 /** Finding kinds that name a cause (the others describe the symptom the live view already saw). */
@@ -137,6 +139,8 @@ async function firstTransfer(suite: SuiteDefinition, target: OpenTarget) {
 
 export interface WireOptions {
   target: OpenTarget;
+  /** Also capture the dashboards from this Grafana after each test. */
+  grafanaUrl?: string;
   cost?: CostModel;
   probe?: boolean;
   /** One progress line per test second (the live view). */
@@ -148,6 +152,11 @@ export function wireSuite(options: WireOptions): SuiteRunDeps {
   const { target } = options;
   const admin = target.adminUrl ? new HubAdmin(target.adminUrl) : undefined;
   const client = target.prometheus;
+  let versions: Promise<Record<string, string>> | undefined;
+  const targetVersions = () => {
+    versions ??= hubVersions(target);
+    return versions;
+  };
   return {
     reset: async (suite) => {
       if (!admin) return;
@@ -177,11 +186,14 @@ export function wireSuite(options: WireOptions): SuiteRunDeps {
         },
         out: suiteDir,
         signal,
+        versions: await targetVersions(),
         ...(target.enginePort !== undefined ? { callback: { port: target.enginePort } } : {}),
         onStart: (info) => onStart(info.dir),
         ...(options.onSecond ? { onSecond: (live: LiveSecond) => options.onSecond?.(test.id, live) } : {}),
       });
       if (client) await exportRunMetrics(client, r.dir);
+      else noteNoPrometheus(r.dir, target.prometheusNote ?? 'no Prometheus watched this run');
+      await runDashboards(r.dir, options.grafanaUrl);
       return { runDir: r.dir, status: r.status, ...(r.reason ? { reason: r.reason } : {}) };
     },
     analyzeRun: async (dir) => analyzeRun(dir),

@@ -219,6 +219,7 @@ export interface SuiteAnalysisResult {
   tests: {
     testId: string;
     testName: string;
+    /** The test's results directory relative to the suite directory (older files: as given to the analyzer). */
     runDir: string | null;
     status: string;
     verdict: Verdict | 'not-run';

@@ -96,5 +96,7 @@ function fmtAxis(v: number): string {
   if (a >= 1e9) return `${+(v / 1e9).toFixed(1)}G`;
   if (a >= 1e6) return `${+(v / 1e6).toFixed(1)}M`;
   if (a >= 1e4) return `${+(v / 1e3).toFixed(1)}k`;
+  // small values (cores, ratios) keep two significant digits instead of collapsing to 0.01
+  if (a > 0 && a < 0.1) return `${+v.toPrecision(2)}`;
   return `${+v.toFixed(2)}`;
 }

@@ -43,31 +43,60 @@ function panel(p: PanelQuery, i: number): Record<string, unknown> {
   };
 }
 
-/** One Grafana dashboard (JSON model, schema 39) for file provisioning or the import API. */
-export function buildDashboard(spec: DashboardSpec): Record<string, unknown> {
+/** A run a dashboard is provisioned for: its time range and the Prometheus that watched it. */
+export interface DashboardRun {
+  runId: string;
+  /** ISO times of the run's first and last second. */
+  from: string;
+  to: string;
+  /** The Prometheus the run was scraped by, when known (a private one is gone after the run). */
+  prometheusUrl?: string;
+}
+
+/** Grafana's import input: the import dialog asks which Prometheus datasource to use. */
+const DS_INPUT = '$' + '{DS_PROMETHEUS}';
+
+/**
+ * One Grafana dashboard (JSON model, schema 39) for file provisioning or the import API; with
+ * `run`, opened at that run's time range and importable (`__inputs` asks for the datasource).
+ */
+export function buildDashboard(spec: DashboardSpec, run?: DashboardRun): Record<string, unknown> {
+  const datasource = {
+    name: 'datasource',
+    label: 'Prometheus',
+    type: 'datasource',
+    query: 'prometheus',
+    hide: 0,
+    current: run ? { selected: true, text: 'Prometheus', value: DS_INPUT } : {},
+  };
   return {
+    ...(run
+      ? {
+          __inputs: [
+            {
+              name: 'DS_PROMETHEUS',
+              label: 'Prometheus',
+              description: run.prometheusUrl
+                ? `the run was scraped by ${run.prometheusUrl}; choose a Prometheus holding its data`
+                : "choose a Prometheus holding the run's data",
+              type: 'datasource',
+              pluginId: 'prometheus',
+              pluginName: 'Prometheus',
+            },
+          ],
+        }
+      : {}),
     uid: spec.uid,
-    title: spec.title,
+    title: run ? `${spec.title} (${run.runId})` : spec.title,
     description: spec.description,
-    tags: ['mlperf', 'mojaloop'],
+    tags: ['mlperf', 'mojaloop', ...(run ? [run.runId] : [])],
     timezone: 'utc',
     schemaVersion: 39,
     version: 1,
     editable: true,
-    refresh: '10s',
-    time: { from: 'now-30m', to: 'now' },
-    templating: {
-      list: [
-        {
-          name: 'datasource',
-          label: 'Prometheus',
-          type: 'datasource',
-          query: 'prometheus',
-          hide: 0,
-          current: {},
-        },
-      ],
-    },
+    refresh: run ? '' : '10s',
+    time: run ? { from: run.from, to: run.to } : { from: 'now-30m', to: 'now' },
+    templating: { list: [datasource] },
     annotations: { list: [] },
     panels: spec.panels.map(panel),
   };

@@ -10,6 +10,8 @@ import {
  * the validation-query catalogue of @mlperf/core/promql; any other list works too.
  */
 export interface PanelQuery {
+  /** The catalogue query name (its export is `metrics/<name>.json`), or the panel's own id. */
+  name?: string;
   title: string;
   promql: string;
   /** A catalogue unit (`tps`, `ratio`, `ms`, `seconds`, `bytes`, `cores`, `messages`...) or a Grafana unit id. */
@@ -37,7 +39,13 @@ function legendOf(promql: string): string | undefined {
 }
 
 export function panelOf(q: CatalogueQuery): PanelQuery {
-  const p: PanelQuery = { title: q.title, promql: q.promql, unit: q.unit, description: q.description };
+  const p: PanelQuery = {
+    name: q.name,
+    title: q.title,
+    promql: q.promql,
+    unit: q.unit,
+    description: q.description,
+  };
   const legend = legendOf(q.promql);
   if (legend) p.legend = legend;
   return p;
@@ -49,19 +57,27 @@ function extraPanels(options: CatalogueOptions): Record<string, PanelQuery> {
   const w = options.window ?? '1m';
   return {
     corridorTps: {
+      name: 'corridor_tps',
       title: 'TPS per corridor',
       promql: `sum by (corridor) (rate(${e.transfers}{outcome="success"}[${w}]))`,
       unit: 'tps',
       legend: '{{corridor}}',
     },
-    offeredRate: { title: 'Offered rate (profile)', promql: `sum(${e.targetRate})`, unit: 'tps' },
+    offeredRate: {
+      name: 'offered_rate',
+      title: 'Offered rate (profile)',
+      promql: `sum(${e.targetRate})`,
+      unit: 'tps',
+    },
     nodeCpu: {
+      name: 'node_cpu',
       title: 'Node CPU',
       promql: `1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[${w}]))`,
       unit: 'ratio',
       legend: '{{instance}}',
     },
     nodeMemory: {
+      name: 'node_memory',
       title: 'Node memory used',
       promql:
         '1 - sum by (instance) (node_memory_MemAvailable_bytes) / sum by (instance) (node_memory_MemTotal_bytes)',
@@ -69,12 +85,14 @@ function extraPanels(options: CatalogueOptions): Record<string, PanelQuery> {
       legend: '{{instance}}',
     },
     nodeNetRx: {
+      name: 'node_network_rx',
       title: 'Node network received',
       promql: `sum by (instance) (rate(node_network_receive_bytes_total[${w}]))`,
       unit: 'Bps',
       legend: '{{instance}}',
     },
     nodeNetTx: {
+      name: 'node_network_tx',
       title: 'Node network sent',
       promql: `sum by (instance) (rate(node_network_transmit_bytes_total[${w}]))`,
       unit: 'Bps',

@@ -13,6 +13,7 @@ h3{font-size:15px;margin:16px 0 4px}
 .verdict.inconclusive{border-color:var(--unknown)}.verdict.inconclusive .badge{background:var(--unknown)}
 .verdict .headline{font-size:16px}
 .missing{background:#fff8c5;border:1px solid #d4a72c;border-radius:6px;padding:8px 12px;margin:12px 0}
+.simulator{background:#ddf4ff;border:2px solid #54aeff;border-radius:6px;padding:10px 14px;margin:12px 0}
 .missing ul{margin:4px 0;padding-left:20px}
 table{border-collapse:collapse;width:100%;margin:8px 0}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}

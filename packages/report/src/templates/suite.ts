@@ -10,6 +10,17 @@ const VERDICT = `<section class="verdict {{verdict}}" id="verdict" data-verdict=
 <span class="badge">{{verdictLabel}}</span><span class="headline">{{headline}}</span></section>
 {{#if missing.length}}<section class="missing" id="missing"><strong>Incomplete evidence.</strong><ul>{{#each missing}}<li>{{this}}</li>{{/each}}</ul></section>{{/if}}`;
 
+const SIMULATOR = `{{#if measured.embedded}}<section class="simulator" id="simulator-banner"><strong>Embedded simulator, not a Mojaloop deployment.</strong> This suite ran against mlperf's built-in hub simulator on the same machine as the load generator. It demonstrates the toolchain end to end (load engine, Prometheus, analysis, reports, package); it says nothing about what a real Mojaloop hub can carry. Run it with <code>--target &lt;ml-api-adapter URL&gt;</code> for that.</section>{{/if}}`;
+
+const MEASURED = `{{#if measured}}<h2 id="measured">What was measured</h2>
+<table class="measured"><tbody>
+<tr><th>Target</th><td>{{measured.target}}</td></tr>
+<tr><th>Versions</th><td>{{measured.versions}}</td></tr>
+<tr><th>Machine</th><td>{{measured.machine}}</td></tr>
+<tr><th>Load generator</th><td>{{measured.generator}}</td></tr>
+<tr><th>Prometheus</th><td>{{measured.prometheus}}</td></tr>
+</tbody></table>{{/if}}`;
+
 const CRITERIA = `<h2 id="criteria">Overall suite criteria</h2>
 {{#if criteria.length}}<table><thead><tr><th>Criterion</th><th>Status</th><th>Value</th><th>Evidence</th></tr></thead><tbody>
 {{#each criteria}}<tr class="criterion" data-status="{{status}}"><td>{{label}}</td><td class="status {{status}}">{{status}}</td><td class="num">{{value}}</td><td>{{detail}}</td></tr>{{/each}}
@@ -28,14 +39,19 @@ const STEPS = `{{#each steps}}<div class="finding {{severity}}" data-step="{{ste
 export const SUITE_TEMPLATE = `${HEAD}
 <h1>Suite {{suiteName}}</h1>
 ${VERDICT}
+${SIMULATOR}
 ${CRITERIA}
+${MEASURED}
 <h2 id="progression">Progression</h2>
 <table><thead><tr><th>Test</th><th>Status</th><th>Verdict</th><th>Achieved / planned TPS</th><th>Transfers</th><th>Success</th><th>p95</th><th>p99</th><th>Duration</th></tr></thead><tbody>
-{{#each tests}}<tr data-test="{{testId}}"><td>{{#if href}}<a href="{{href}}">{{testName}}</a>{{else}}{{testName}}{{/if}}<br><span class="muted">{{headline}}</span></td><td>{{status}}</td><td class="status {{verdict}}">{{verdict}}</td><td class="num">{{achieved}} / {{planned}}</td><td class="num">{{transfers}}</td><td class="num">{{successRate}}</td><td class="num">{{p95}}</td><td class="num">{{p99}}</td><td class="num">{{duration}}</td></tr>{{/each}}
+{{#each tests}}<tr data-test="{{testId}}"><td>{{#if href}}<a href="{{href}}">{{testName}}</a>{{else}}{{testName}}{{/if}}<br><span class="muted">{{headline}}</span></td><td data-field="status">{{status}}</td><td class="status {{verdict}}" data-field="verdict">{{verdict}}</td><td class="num"><span data-field="achieved">{{achieved}}</span> / <span data-field="planned">{{planned}}</span></td><td class="num" data-field="transfers">{{transfers}}</td><td class="num" data-field="success">{{successRate}}</td><td class="num" data-field="p95">{{p95}}</td><td class="num" data-field="p99">{{p99}}</td><td class="num" data-field="duration">{{duration}}</td></tr>{{/each}}
 </tbody></table>
 <h2 id="scaling">Scaling and breaking point</h2>
 <p>Breaking point: <strong>{{breakingPoint}}</strong></p>
 ${CHARTS}
+{{#if points.length}}<table class="chart-points" data-chart-points="scaling"><thead><tr><th>Test point</th><th>Offered TPS</th><th>Achieved TPS</th></tr></thead><tbody>
+{{#each points}}<tr data-point="{{label}}"><td>{{label}}</td><td class="num">{{offered}}</td><td class="num">{{achieved}}</td></tr>{{/each}}
+</tbody></table>{{/if}}
 <h2 id="findings">Findings</h2>
 {{#each findings}}<div class="finding {{severity}}"><h3>{{title}}{{#if subject}} <span class="muted">· {{subject}}</span>{{/if}}</h3><p>{{summary}}</p></div>{{else}}<p class="muted">No bottleneck found.</p>{{/each}}
 {{#if steps.length}}<h2 id="playbook">Tuning steps</h2>${STEPS}{{/if}}
@@ -47,10 +63,12 @@ ${CHARTS}
 export const SUCCESS_TEMPLATE = `${HEAD}
 <h1>Success report: {{suiteName}}</h1>
 ${VERDICT}
-<p>Mojaloop handled the target load across the suite. Expected results from the test plan beside what was measured:</p>
-<table><thead><tr><th>Test</th><th>Transactions (expected)</th><th>Success rate (expected)</th><th>p95 (expected)</th><th>p99</th><th>Duration</th></tr></thead><tbody>
-{{#each tests}}<tr data-test="{{testId}}"><td>{{#if href}}<a href="{{href}}">{{testName}}</a>{{else}}{{testName}}{{/if}} <span class="status {{verdict}}">{{verdict}}</span></td><td class="num">{{transfers}} ({{expectedTransfers}})</td><td class="num">{{successRate}} ({{expectedSuccess}})</td><td class="num">{{p95}} ({{expectedP95}})</td><td class="num">{{p99}}</td><td class="num">{{duration}}</td></tr>{{/each}}
+${SIMULATOR}
+<p>{{#if measured.embedded}}Every test of the suite passed its criteria against the embedded simulator.{{else}}The Mojaloop hub handled the target load across the suite: every test passed its criteria.{{/if}} Expected results from the test plan beside what was measured:</p>
+<table><thead><tr><th>Test</th><th>Achieved / planned TPS</th><th>Transactions (expected)</th><th>Success rate (expected)</th><th>p95 (expected)</th><th>p99</th><th>Duration</th></tr></thead><tbody>
+{{#each tests}}<tr data-test="{{testId}}"><td>{{#if href}}<a href="{{href}}">{{testName}}</a>{{else}}{{testName}}{{/if}} <span class="status {{verdict}}">{{verdict}}</span></td><td class="num"><span data-field="achieved">{{achieved}}</span> / <span data-field="planned">{{planned}}</span></td><td class="num"><span data-field="transfers">{{transfers}}</span> ({{expectedTransfers}})</td><td class="num"><span data-field="success">{{successRate}}</span> ({{expectedSuccess}})</td><td class="num"><span data-field="p95">{{p95}}</span> ({{expectedP95}})</td><td class="num" data-field="p99">{{p99}}</td><td class="num" data-field="duration">{{duration}}</td></tr>{{/each}}
 </tbody></table>
+${MEASURED}
 ${CRITERIA}
 <h2>Limits</h2><p>Breaking point: <strong>{{breakingPoint}}</strong></p>
 ${CHARTS}

@@ -19,7 +19,7 @@ export const TEST_TEMPLATE = `<!doctype html>
 
 <h2 id="criteria">Success criteria</h2>
 {{#if criteria.length}}<table><thead><tr><th>Criterion</th><th>Status</th><th>Value</th><th>Threshold</th><th>Evidence</th></tr></thead><tbody>
-{{#each criteria}}<tr class="criterion" data-status="{{status}}"><td>{{label}}</td><td class="status {{status}}">{{status}}</td><td class="num{{#if band}} band-{{band}}{{/if}}">{{value}}</td><td>{{threshold}}</td><td>{{detail}}</td></tr>
+{{#each criteria}}<tr class="criterion" data-criterion="{{id}}" data-status="{{status}}"><td>{{label}}</td><td class="status {{status}}">{{status}}</td><td class="num{{#if band}} band-{{band}}{{/if}}">{{value}}</td><td>{{threshold}}</td><td>{{detail}}</td></tr>
 {{/each}}</tbody></table>{{else}}<p class="muted">No criterion was judged (no analysis.json).</p>{{/if}}
 
 <h2 id="metrics">Critical metrics</h2>
@@ -57,8 +57,9 @@ export const TEST_TEMPLATE = `<!doctype html>
 {{#each corridors}}<tr><td>{{name}}</td><td class="num">{{transfers}}</td><td class="num">{{share}}</td><td class="num">{{planned}}</td><td class="num">{{success}}</td><td class="num">{{p95}}</td><td class="num">{{p99}}</td></tr>{{/each}}
 </tbody></table>{{else}}<p class="muted">No per-corridor data.</p>{{/if}}
 
-{{#if dashboards.length}}<h2 id="dashboards">Grafana dashboards</h2>
-{{#each dashboards}}<figure><img class="dashboard" alt="{{name}}" src="{{src}}"><figcaption>{{name}}</figcaption></figure>{{/each}}{{/if}}
+{{#if dashboards.length}}<h2 id="dashboards">Dashboards</h2>
+<p class="muted">The seed's Grafana dashboards for this run: drawn offline from metrics/ and timeseries.ndjson (and, with --grafana-url, captured from Grafana). Each JSON imports into Grafana at this run's time range.</p>
+{{#each dashboards}}<figure data-dashboard="{{name}}"><img class="dashboard" alt="{{name}}" src="{{src}}"><figcaption><a href="{{href}}">{{name}}</a>{{#if json}} · <a href="{{json}}">Grafana JSON</a>{{/if}}</figcaption></figure>{{/each}}{{/if}}
 
 <h2 id="run">Run</h2>
 <table><tbody>{{#each meta}}<tr><th>{{label}}</th><td>{{value}}{{#if note}} <span class="muted">({{note}})</span>{{/if}}</td></tr>{{/each}}</tbody></table>

@@ -1,11 +1,14 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { relative } from 'node:path';
 import type { AnalysisResult, RunManifest, SuiteAnalysisResult, Verdict } from '@mlperf/core';
-import { isResultsDirectory, readResults } from '@mlperf/core';
+import { readResults } from '@mlperf/core';
 import type { Chart } from '../charts/render.js';
 import { scalingChart } from '../charts/suite-charts.js';
 import { readAnalysisFile } from '../load.js';
 import { type TuningStep, tuningSteps } from '../playbook.js';
+import { prometheusGap } from './evidence.js';
+import { type MeasuredView, measuredView } from './measured.js';
+import { type SuiteEntryNote, suiteEntryNotes, suiteRunDirs } from './suite-dirs.js';
 import { fmtDuration, fmtInt, fmtNumber, fmtPercent, fmtTime, fmtValue } from './format.js';
 
 export interface SuiteTestRow {
@@ -38,31 +41,14 @@ export interface SuiteView {
   criteria: { label: string; status: string; value: string; detail: string }[];
   tests: SuiteTestRow[];
   charts: Chart[];
+  /** The scaling chart's test points, also shown as a table. */
+  points: { label: string; offered: string; achieved: string }[];
   breakingPoint: string;
   findings: { title: string; subject?: string | undefined; severity: string; summary: string }[];
   steps: TuningStep[];
+  /** What was measured, on what (from the tests' run.json). */
+  measured?: MeasuredView;
   generatedAt: string;
-}
-
-/** The run directories of a suite directory: those analysis.json names, else every sub-directory with a run.json. */
-export function suiteRunDirs(suiteDir: string, analysis?: SuiteAnalysisResult): Map<string, string> {
-  const out = new Map<string, string>();
-  if (analysis) {
-    for (const t of analysis.tests) {
-      if (!t.runDir) continue;
-      const d = isAbsolute(t.runDir) ? t.runDir : join(suiteDir, t.runDir);
-      if (isResultsDirectory(d)) out.set(t.testId, d);
-    }
-    return out;
-  }
-  for (const name of readdirSync(suiteDir).sort()) {
-    const d = join(suiteDir, name);
-    if (statSync(d).isDirectory() && isResultsDirectory(d)) {
-      const m = readResults(d).manifest;
-      out.set(m.testId, d);
-    }
-  }
-  return out;
 }
 
 const pct = (n?: number) => fmtPercent(n, 3);
@@ -72,6 +58,7 @@ function testRow(
   testId: string,
   dir: string | undefined,
   fallback: { testName: string; status: string; verdict: Verdict | 'not-run' },
+  note: SuiteEntryNote | undefined,
 ): SuiteTestRow {
   let manifest: RunManifest | undefined;
   let a: AnalysisResult | undefined;
@@ -86,7 +73,7 @@ function testRow(
   const row: SuiteTestRow = {
     testId,
     testName: manifest?.testName ?? fallback.testName,
-    status: manifest?.status ?? fallback.status,
+    status: manifest?.status ?? note?.status ?? fallback.status,
     verdict: a?.verdict ?? fallback.verdict,
     achieved: fmtNumber(a?.achievedTps),
     planned: fmtNumber(a?.plannedTps),
@@ -99,13 +86,54 @@ function testRow(
     expectedP95: exp?.p95Ms === undefined ? '—' : `< ${exp.p95Ms} ms`,
     p99: fmtValue(crit('latency-p99'), 'ms'),
     duration: fmtDuration(a?.totals.durationS),
-    headline: a?.headline ?? (dir ? 'not analysed' : 'not run'),
+    headline: a?.headline ?? (dir ? 'not analysed' : notRun(note)),
   };
   if (dir) {
     row.dir = dir;
     row.href = `${relative(suiteDir, dir).split('\\').join('/')}/analysis-report.html`;
   }
   return row;
+}
+
+function notRun(note: SuiteEntryNote | undefined): string {
+  if (!note) return 'not run';
+  const what = note.status === 'skipped' ? 'not run' : `not run (${note.status})`;
+  return note.reason ? `${what}: ${note.reason}` : what;
+}
+
+/** Why a test has no results directory, for the "incomplete evidence" list; nothing when it was skipped on purpose. */
+function missingRun(note: SuiteEntryNote | undefined): string | undefined {
+  if (note?.status === 'skipped' || note?.status === 'pending') return undefined;
+  if (!note) return 'no results directory';
+  return `no results directory (${note.status}${note.reason ? `: ${note.reason}` : ''})`;
+}
+
+/** What a test that ran lacks: its Prometheus exports (and so which criteria are inconclusive). */
+function evidenceGap(dir: string): string | undefined {
+  const a = readAnalysisFile(dir).analysis;
+  return prometheusGap(readResults(dir), a?.kind === 'test' ? a : undefined);
+}
+
+type ScalingPoint = { label: string; offered: number; achieved: number };
+
+/** A test's point on the scaling chart: planned vs achieved; for a stress test its peak on the ramp. */
+function scalingPoint(
+  testId: string,
+  a: AnalysisResult | SuiteAnalysisResult | undefined,
+): ScalingPoint | undefined {
+  if (a?.kind !== 'test') return undefined;
+  if (a.stress) {
+    const peak = [...a.stress.curve].sort((x, y) => y.achieved - x.achieved)[0];
+    return peak ? { label: `${testId} (peak)`, offered: peak.offered, achieved: peak.achieved } : undefined;
+  }
+  return a.plannedTps && a.achievedTps !== undefined
+    ? { label: testId, offered: a.plannedTps, achieved: a.achievedTps }
+    : undefined;
+}
+
+function measuredOf(tests: SuiteTestRow[]): { measured?: MeasuredView } {
+  const measured = measuredView(tests.flatMap((t) => (t.dir ? [readResults(t.dir).manifest] : [])));
+  return measured ? { measured } : {};
 }
 
 /** Everything the suite, success and playbook pages show. */
@@ -124,16 +152,15 @@ export function buildSuiteView(suiteDir: string, options: { now?: Date } = {}): 
       status: 'unknown',
       verdict: 'inconclusive' as const,
     }));
-  const tests = listed.map((t) => testRow(suiteDir, t.testId, dirs.get(t.testId), t));
-  for (const t of tests) if (!t.dir) missing.push(`${t.testId}: no results directory`);
+  const notes = suiteEntryNotes(suiteDir);
+  const tests = listed.map((t) => testRow(suiteDir, t.testId, dirs.get(t.testId), t, notes.get(t.testId)));
+  for (const t of tests) {
+    const m = t.dir ? evidenceGap(t.dir) : missingRun(notes.get(t.testId));
+    if (m) missing.push(`${t.testId}: ${m}`);
+  }
   const points = tests
-    .map((t) => {
-      const a = t.dir ? readAnalysisFile(t.dir).analysis : undefined;
-      return a?.kind === 'test' && a.plannedTps && a.achievedTps !== undefined && a.stress === undefined
-        ? { label: t.testId, offered: a.plannedTps, achieved: a.achievedTps }
-        : undefined;
-    })
-    .filter((p): p is { label: string; offered: number; achieved: number } => p !== undefined);
+    .map((t) => (t.dir ? scalingPoint(t.testId, readAnalysisFile(t.dir).analysis) : undefined))
+    .filter((p): p is ScalingPoint => p !== undefined);
   const verdict = analysis?.verdict ?? 'inconclusive';
   const label = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' }[verdict];
   const testFindings = tests.flatMap((t) => {
@@ -165,6 +192,11 @@ export function buildSuiteView(suiteDir: string, options: { now?: Date } = {}): 
     })),
     tests,
     charts: [scalingChart(points, analysis?.scaling, analysis?.breakingPointTps)],
+    points: points.map((p) => ({
+      label: p.label,
+      offered: fmtNumber(p.offered),
+      achieved: fmtNumber(p.achieved),
+    })),
     breakingPoint:
       analysis?.breakingPointTps === undefined
         ? 'not identified'
@@ -176,6 +208,7 @@ export function buildSuiteView(suiteDir: string, options: { now?: Date } = {}): 
       summary: f.summary,
     })),
     steps: tuningSteps(findings),
+    ...measuredOf(tests),
     generatedAt: fmtTime((options.now ?? new Date()).getTime()),
   };
 }

@@ -24,8 +24,9 @@ export function bandOf(
 
 export function criterionRow(
   c: CriterionResult,
-): Row & { status: string; detail: string; threshold: string } {
+): Row & { id: string; status: string; detail: string; threshold: string } {
   return {
+    id: c.id,
     label: c.label,
     status: c.status,
     value: fmtValue(c.value, c.unit),

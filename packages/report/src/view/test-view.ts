@@ -14,6 +14,7 @@ import type { Chart } from '../charts/render.js';
 import type { TestReportInput } from '../load.js';
 import { resourceLines, runSeries, timeseriesTotals } from '../series.js';
 import { bandOf, criterionRow, enduranceRows, findingView, metaRows, stressRows } from './test-rows.js';
+import { prometheusGap } from './evidence.js';
 import { fmtDuration, fmtInt, fmtNumber, fmtPercent, fmtTime, fmtValue } from './format.js';
 
 export interface Row {
@@ -40,6 +41,14 @@ export interface FindingView {
   fix?: Finding['fix'];
 }
 
+/** A PNG of dashboards/: embedded (src), its file (href) and, for a dashboard, its Grafana JSON. */
+export interface DashboardImage {
+  name: string;
+  src: string;
+  href: string;
+  json?: string;
+}
+
 export interface TestView {
   title: string;
   testName: string;
@@ -50,7 +59,7 @@ export interface TestView {
   verdictLabel: string;
   headline: string;
   missing: string[];
-  criteria: (Row & { status: string; detail: string; threshold: string })[];
+  criteria: (Row & { id: string; status: string; detail: string; threshold: string })[];
   keyMetrics: Row[];
   totals: Row[];
   charts: Chart[];
@@ -68,7 +77,7 @@ export interface TestView {
   stress?: Row[] | undefined;
   meta: Row[];
   stages: Row[];
-  dashboards: { name: string; src: string }[];
+  dashboards: DashboardImage[];
   generatedAt: string;
 }
 
@@ -77,14 +86,16 @@ const VERDICT_LABEL = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE'
 /** Everything the test template shows, computed from the results and analysis.json. */
 export function buildTestView(
   input: TestReportInput,
-  options: { dashboards?: { name: string; src: string }[]; now?: Date } = {},
+  options: { dashboards?: DashboardImage[]; now?: Date } = {},
 ): TestView {
   const { results, analysis } = input;
   const m = results.manifest;
   const series = runSeries(results.timeseries);
   const ts = timeseriesTotals(results.timeseries);
+  const gap = prometheusGap(results, analysis);
   const missing = unique([
     ...(input.analysisProblem ? [input.analysisProblem] : []),
+    ...(gap ? [gap] : []),
     ...(analysis?.missing ?? []),
     ...results.problems,
     ...Object.values(results.metrics).flatMap((e) =>
