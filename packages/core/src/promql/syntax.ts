@@ -7,8 +7,9 @@ export function parseQuery(q: string): Tree {
   return parser.parse(q);
 }
 
-/** Deeper nesting than this skips the lint rules: lezer's recursion would take seconds to give up. */
+/** Deeper or longer queries skip the lint rules: lezer would take seconds to give up on them. */
 const MAX_LINT_DEPTH = 200;
+const MAX_LINT_LENGTH = 16_000;
 
 function bracketDepth(q: string): number {
   let depth = 0;
@@ -23,7 +24,7 @@ function bracketDepth(q: string): number {
 
 /** The lezer tree of `q` when lezer parses it without an error node (lint rules walk it), else undefined. */
 export function lintTree(q: string): Tree | undefined {
-  if (bracketDepth(q) > MAX_LINT_DEPTH) return undefined;
+  if (q.length > MAX_LINT_LENGTH || bracketDepth(q) > MAX_LINT_DEPTH) return undefined;
   try {
     const tree = parser.parse(q);
     let ok = true;
