@@ -359,7 +359,7 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
     });
 
     const r = await engine.run(options.signal);
-    return finishRun(writer, r, test, corridors, thresholds, log);
+    return finishRun(writer, r, corridors, thresholds, log);
   } catch (err) {
     if (writer && writer.current.status === 'running') {
       writer.finish('failed', { reason: err instanceof Error ? err.message : String(err) });
@@ -374,7 +374,6 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
 function finishRun(
   writer: ResultsWriter,
   r: EngineResult,
-  test: TestDefinition,
   corridors: EngineCorridor[],
   thresholds: ReturnType<typeof parseThresholds>,
   log: ReturnType<typeof openLog>,
