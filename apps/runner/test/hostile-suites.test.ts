@@ -63,7 +63,7 @@ describe('sanity limits: values no real run reaches are refused with the limit i
     [
       'an open ramp without bound in sight',
       '{ kind: open-ramp, from: 10, stepPerMinute: 1e9, maxRate: 1e12 }',
-      'stepPerMinute: must be at most 100,000 TPS',
+      'stages[0].maxRate: must be at most 100,000 TPS',
     ],
   ])('%s', async (_what, stage, message) => {
     const r = await cli('validate', write('limits.yaml', suite(stage)));

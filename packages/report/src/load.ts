@@ -35,6 +35,10 @@ export function readAnalysisFile(dir: string): {
   }
   const checked = v.safeParse(parsed.kind === 'test' ? TEST_ANALYSIS : SUITE_ANALYSIS, parsed);
   if (!checked.success) {
+    const missing = checked.issues
+      .filter((i) => i.path?.length === 1 && i.input === undefined)
+      .map((i) => String(i.path?.[0]?.key));
+    if (missing.length > 0) return { problem: `analysis.json: fields missing: ${missing.join(', ')}` };
     const i = checked.issues[0];
     const where = i?.path?.map((p) => String(p.key)).join('.') ?? '';
     return { problem: `analysis.json: ${where ? `${where}: ` : ''}${i?.message ?? 'invalid'}` };

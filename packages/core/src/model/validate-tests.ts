@@ -186,7 +186,7 @@ function add(total: number | undefined, ms: number | undefined): number | undefi
 
 function checkOpenRamp(c: Checker, p: string, s: Obj): void {
   const from = c.rate(at(p, 'from'), s.from, { min: 0, hint: 'TPS where the ramp starts' });
-  c.rate(at(p, 'stepPerMinute'), s.stepPerMinute, { gt: 0, hint: 'TPS added every minute, e.g. 300' });
+  c.number(at(p, 'stepPerMinute'), s.stepPerMinute, { gt: 0, hint: 'TPS added every minute, e.g. 300' });
   const maxRate = c.rate(at(p, 'maxRate'), s.maxRate, { required: false, gt: 0 });
   const maxMs = c.duration(at(p, 'maxDuration'), s.maxDuration, { required: false, positive: true });
   if (maxRate !== undefined && from !== undefined && maxRate < from) {
