@@ -53,6 +53,8 @@ const TIMING_KINDS = new Set<Draft['kind']>(['kafka-lag', 'event-loop-lag', 'lat
 function explained(d: Draft): boolean {
   if (TIMING_KINDS.has(d.kind)) return true;
   if (d.kind === 'other' && d.title.startsWith('CPU saturated')) return true;
+  // a failed scrape (up = 0) of a starved process is not a crash; a restart counter is kept
+  if (d.kind === 'other' && d.title.endsWith(' was down')) return true;
   if (d.kind !== 'error-spike') return false;
   // timeouts and refused connections are what starvation looks like; FSPIOP error codes are not
   const byType = d.evidence[0]?.values ?? [];
