@@ -115,9 +115,9 @@ export function tuningSteps(findings: Finding[]): TuningStep[] {
 /** TUNING-PLAYBOOK.md: the same steps as plain Markdown, for `cat TUNING-PLAYBOOK.md`. */
 export function playbookMarkdown(suiteName: string, headline: string, steps: TuningStep[]): string {
   const lines = [
-    `# Tuning playbook: ${suiteName}`,
+    `# Tuning playbook: ${md(suiteName)}`,
     '',
-    headline,
+    md(headline),
     '',
     'Most deployments need 2-3 tuning iterations to reach 1000 TPS. Do one step, go back to the phase it names,',
     'then run the suite again (`mlperf suite`) and compare.',
@@ -138,7 +138,13 @@ export function playbookMarkdown(suiteName: string, headline: string, steps: Tun
   return lines.join('\n');
 }
 
+// biome-ignore lint/complexity/useRegexLiterals: as a literal it would trip the control-character rule
+const CONTROL = new RegExp('[\\u0000-\\u001f\\u007f-\\u009f]', 'g');
+
 /** Keeps text from the target from turning into Markdown markup or HTML. */
 function md(s: string): string {
-  return s.replace(/[\\`*_[\]<>#|]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
+  return s
+    .replace(CONTROL, ' ')
+    .replace(/[\\`*_[\]<>#|&]/g, (c) => `\\${c}`)
+    .replace(/\s+/g, ' ');
 }
