@@ -59,7 +59,9 @@ function explained(d: Draft): boolean {
   // timeouts, expiries (3303) and refused connections are what starvation looks like; other FSPIOP codes are not
   const byType = d.evidence[0]?.values ?? [];
   const total = byType.reduce((a, v) => a + v.value, 0);
-  const timing = byType.filter((v) => /timeout|connection|3303/.test(v.label)).reduce((a, v) => a + v.value, 0);
+  const timing = byType
+    .filter((v) => /timeout|connection|3303/.test(v.label))
+    .reduce((a, v) => a + v.value, 0);
   return total > 0 && timing / total >= 0.5;
 }
 
