@@ -131,6 +131,9 @@ if (!prom.running) throw new Error(prom.reason);
 interface Row {
   truth: string;
   top: string;
+  /** The binding cause of the knobs alone (as if the host were quiet), and the first hub cause named (any severity). */
+  knobTruth: string;
+  hubTop: string;
   hubFindings: string[];
   faults: string;
   hog: boolean;
@@ -202,8 +205,14 @@ try {
       )
       .filter((f) => f.severity !== 'info')
       .map((f) => f.kind);
+    const knobTruth = truthOf(faults, { rate: leak ? 200 : RATE, hog: false, background: 0 });
     const row: Row = {
       truth,
+      knobTruth,
+      hubTop:
+        a.findings.find(
+          (f) => !['generator-saturated', 'host-contention', 'k6-saturated', 'tps-plateau'].includes(f.kind),
+        )?.kind ?? 'none',
       top: a.findings.filter((f) => f.severity !== 'info')[0]?.kind ?? 'none',
       hubFindings,
       faults:
@@ -218,7 +227,7 @@ try {
     };
     rows.push(row);
     console.log(
-      `run ${i + 1}/${RUNS}: ${row.faults}${hog ? ' + hog' : ''} (background ${Math.round(background * 100)}%): truth ${truth}, top ${row.top}${row.top === truth ? ' ✓' : ' ✗'}; findings: ${a.findings.map((f) => `${f.kind}(${f.severity})`).join(', ') || 'none'}`,
+      `run ${i + 1}/${RUNS}: ${row.faults}${hog ? ' + hog' : ''} (background ${Math.round(background * 100)}%): truth ${truth}, top ${row.top}${row.top === truth ? ' ✓' : ' ✗'}; knobs ${knobTruth}, first hub finding ${row.hubTop}; findings: ${a.findings.map((f) => `${f.kind}(${f.severity})`).join(', ') || 'none'}`,
     );
   }
 } finally {

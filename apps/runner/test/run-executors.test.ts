@@ -31,8 +31,10 @@ describe('mlperf run --executor k6|k8s', () => {
       '--out',
       out,
     );
-    // The fake replays real k6 output whose thresholds were crossed: exit 1.
+    // The fake replays real k6 output: the verdict is the analysis of the directory (its criteria
+    // fail), k6's own crossed thresholds are shown as information.
     expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^Verdict: FAIL \(exit 1\)$/m);
     const [run] = readdirSync(out);
     const d = readResults(join(out, run ?? ''));
     expect(d.manifest).toMatchObject({
@@ -41,7 +43,9 @@ describe('mlperf run --executor k6|k8s', () => {
       target: { kind: 'url' },
     });
     expect(d.timeseries.length).toBeGreaterThan(10);
-    expect(r.stdout).toContain('baseline-100tps: completed (k6 exit 99); results in');
+    expect(r.stdout).toContain(
+      'baseline-100tps: completed (k6 exit 99; k6 thresholds crossed, whole run, information); results in',
+    );
   }, 60_000);
 
   it('k8s needs a hub URL the pods can reach, and a cluster (exit 2, exit 3)', async () => {

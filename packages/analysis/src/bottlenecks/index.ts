@@ -53,11 +53,15 @@ const TIMING_KINDS = new Set<Draft['kind']>(['kafka-lag', 'event-loop-lag', 'lat
 function explained(d: Draft): boolean {
   if (TIMING_KINDS.has(d.kind)) return true;
   if (d.kind === 'other' && d.title.startsWith('CPU saturated')) return true;
+  // a failed scrape (up = 0) of a starved process is not a crash; a restart counter is kept
+  if (d.kind === 'other' && d.title.endsWith(' was down')) return true;
   if (d.kind !== 'error-spike') return false;
-  // timeouts and refused connections are what starvation looks like; FSPIOP error codes are not
+  // timeouts, expiries (3303) and refused connections are what starvation looks like; other FSPIOP codes are not
   const byType = d.evidence[0]?.values ?? [];
   const total = byType.reduce((a, v) => a + v.value, 0);
-  const timing = byType.filter((v) => /timeout|connection/.test(v.label)).reduce((a, v) => a + v.value, 0);
+  const timing = byType
+    .filter((v) => /timeout|connection|3303/.test(v.label))
+    .reduce((a, v) => a + v.value, 0);
   return total > 0 && timing / total >= 0.5;
 }
 
