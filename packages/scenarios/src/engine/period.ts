@@ -130,7 +130,7 @@ export class PeriodStats {
 
   /** One timeseries line. Histograms carry their `hdr` so periods can be merged exactly. */
   toRecord(
-    base: Pick<TimeseriesRecord, 't' | 's' | 'stage' | 'offeredRate' | 'inFlight' | 'engine'>,
+    base: Pick<TimeseriesRecord, 't' | 's' | 'stage' | 'offeredRate' | 'inFlight' | 'engine' | 'host'>,
     corridorNames: readonly string[],
   ): TimeseriesRecord {
     const corridors: Record<string, CorridorSecond> = {};
@@ -171,6 +171,7 @@ export class PeriodStats {
       corridors,
     };
     if (base.engine) record.engine = base.engine;
+    if (base.host) record.host = base.host;
     return record;
   }
 }

@@ -4,7 +4,7 @@ import { PeriodStats } from './period.js';
 /** What is known of a second only when its wall-clock time is over: the engine's own sample. */
 export type SecondSample = Pick<
   TimeseriesRecord,
-  't' | 's' | 'stage' | 'offeredRate' | 'inFlight' | 'engine'
+  't' | 's' | 'stage' | 'offeredRate' | 'inFlight' | 'engine' | 'host'
 >;
 
 /** One second of intended starts: its transfers' counts and latencies, wherever their outcomes land. */

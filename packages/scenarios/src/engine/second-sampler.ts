@@ -1,5 +1,6 @@
 import type { ArrivalSchedule } from './arrivals.js';
 import { HealthSampler } from './health.js';
+import { HostCpuSampler } from './host-cpu.js';
 import { percentileMs } from './histograms.js';
 import type { SecondSample, SecondSlot } from './second-ledger.js';
 
@@ -10,6 +11,7 @@ import type { SecondSample, SecondSlot } from './second-ledger.js';
  */
 export class SecondSampler {
   private readonly health = new HealthSampler();
+  private readonly host = new HostCpuSampler();
   /** Arrivals ended at this time (ms from the start): later seconds offer nothing. */
   arrivalsEndMs = Infinity;
   /** Stage of the last arrival handled (a second after the plan keeps it). */
@@ -34,10 +36,15 @@ export class SecondSampler {
       offeredRate: planned ? Math.round(planned.rate * 1000) / 1000 : 0,
       inFlight,
       engine,
+      ...hostOf(this.host.sample()),
     };
   }
 
   stop(): void {
     this.health.stop();
   }
+}
+
+function hostOf(host: ReturnType<HostCpuSampler['sample']>): Pick<SecondSample, 'host'> {
+  return host ? { host } : {};
 }
