@@ -1,6 +1,6 @@
 // One engine run against the stub hub in its own process, for a CPU profile of the engine:
 //   node --conditions=source --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof \
-//     packages/scenarios/bench/engine-profile.ts [rate=2000] [seconds=10]
+//     packages/scenarios/bench/engine-profile.ts [rate=2000] [seconds=10] [engine workers=1]
 // Prints the run's figures; the profile (.cpuprofile) opens in Chrome DevTools.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { runTest, standardSuite } from '@mlperf/scenarios';
 const here = dirname(fileURLToPath(import.meta.url));
 const rate = Number(process.argv[2] ?? 2000);
 const seconds = Number(process.argv[3] ?? 10);
+const workers = Number(process.argv[4] ?? 1);
 
 const child: ChildProcess = spawn(
   process.execPath,
@@ -44,10 +45,11 @@ try {
     target: { url: stub.url, adminUrl: stub.adminUrl },
     out,
     minFreeBytes: 0,
+    ...(workers > 1 ? { engineWorkers: workers } : {}),
   });
   const perK = (r.engine.cpuSeconds / Math.max(1, r.totals.started)) * 1000;
   console.log(
-    `rate ${rate} for ${seconds}s: started ${r.totals.started}/${r.totals.offered}, dropped ${r.totals.dropped}, sched p99 ${r.engine.schedulingLagP99Ms.toFixed(2)} ms, ${perK.toFixed(3)} CPU-s/1000 transfers, load ${loadavg()[0]?.toFixed(1)}`,
+    `rate ${rate} for ${seconds}s, ${workers} worker(s): started ${r.totals.started}/${r.totals.offered}, dropped ${r.totals.dropped}, sched p99 ${r.engine.schedulingLagP99Ms.toFixed(2)} ms, ${perK.toFixed(3)} CPU-s/1000 transfers, load ${loadavg()[0]?.toFixed(1)}`,
   );
 } finally {
   child.kill('SIGTERM');

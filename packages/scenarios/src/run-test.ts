@@ -72,8 +72,9 @@ export interface RunTestOptions {
   maxInFlight?: number;
   /**
    * Engine worker threads (default: half the cores, at least 1). More than one needs the DFSPs'
-   * callback endpoints registered by the run (an admin URL, no fixed callback port or public URL),
-   * as each payer DFSP's callbacks go to the worker that starts its transfers; otherwise one.
+   * callback endpoints registered by the run (an admin URL, no public callback URL), as each payer
+   * DFSP's callbacks go to the worker that starts its transfers; otherwise one. A fixed callback
+   * port is the first worker's (it serves /metrics); the others listen on free ports.
    */
   engineWorkers?: number;
   /** Keep-alive sockets towards the hub (default 256). */
@@ -175,15 +176,14 @@ function engineWorkerCount(options: RunTestOptions): number {
   const splittable =
     options.target.adminUrl !== undefined &&
     options.registerEndpoints !== false &&
-    options.callback?.publicUrl === undefined &&
-    (options.callback?.port ?? 0) === 0;
+    options.callback?.publicUrl === undefined;
   if (!splittable) {
     if ((options.engineWorkers ?? 1) > 1)
       throw new MlperfError(
         'ENGINE_WORKERS_CALLBACKS',
         `engine workers ${options.engineWorkers}: each payer DFSP's callbacks must reach its own worker, which needs the run to register the callback endpoints`,
         {
-          hint: 'give the hub admin URL and no fixed callback port or public callback URL, or run one engine worker',
+          hint: 'give the hub admin URL and no public callback URL, or run one engine worker',
           exitCode: ExitCode.badInput,
         },
       );

@@ -37,7 +37,9 @@ describe('the engine as worker threads', () => {
     expect(t.started + t.dropped).toBe(t.offered);
     expect(t.unfinished).toBe(0);
     expect(t.succeeded + Object.values(t.failed).reduce((a, b) => a + b, 0)).toBe(t.started);
-    expect(hub.prepares).toBe(t.started);
+    // every prepare reached the stub, but those a starved machine lost on the connection
+    expect(hub.prepares).toBeLessThanOrEqual(t.started);
+    expect(hub.prepares).toBeGreaterThanOrEqual(t.started - (t.failed.connection ?? 0));
     const d = readResults(r.dir);
     expect(d.problems).toEqual([]);
     expect(d.manifest.executor.settings?.engineWorkers).toBe(2);

@@ -87,6 +87,8 @@ export class EngineWorkers {
         options: {
           ...rest,
           share: share.corridors,
+          // a fixed port is the first worker's (it serves /metrics); the others take free ones
+          callbackPort: index === 0 ? options.callbackPort : 0,
           maxInFlight: Math.max(1, Math.ceil(options.maxInFlight * share.weight)),
           maxSockets: Math.max(1, Math.ceil(options.maxSockets * share.weight)),
         },
