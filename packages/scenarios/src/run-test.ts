@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { cpus, hostname, platform, totalmem } from 'node:os';
+import { availableParallelism, cpus, hostname, platform, totalmem } from 'node:os';
 import {
   type CorridorDefinition,
   ExitCode,
@@ -21,10 +21,16 @@ import {
   timeStages,
   totalDurationMs,
 } from '@mlperf/core';
-import { type CriterionResult, evaluateCriteria } from './engine/criteria.js';
+import { EngineWorkers } from './engine/engine-workers.js';
 import { k6Summary } from './engine/k6-summary.js';
-import { type EngineCorridor, type EngineResult, LoadEngine, type StopEvent } from './engine/load-engine.js';
-import { parseThresholds, type ThresholdResult, thresholdsFromCriteria } from './engine/thresholds.js';
+import {
+  type EngineCorridor,
+  type EngineResult,
+  LoadEngine,
+  type LoadEngineOptions,
+  type StopEvent,
+} from './engine/load-engine.js';
+import { parseThresholds, type ThresholdResult } from './engine/thresholds.js';
 import type { IdKind } from './fspiop/ids.js';
 import { canonicalAmount } from './fspiop/messages.js';
 import { HubAdmin } from './hub-admin.js';
@@ -64,6 +70,12 @@ export interface RunTestOptions {
   /** Register the DFSPs' transfer callback endpoints through the admin API (default: when adminUrl is set). */
   registerEndpoints?: boolean;
   maxInFlight?: number;
+  /**
+   * Engine worker threads (default: half the cores, at least 1). More than one needs the DFSPs'
+   * callback endpoints registered by the run (an admin URL, no fixed callback port or public URL),
+   * as each payer DFSP's callbacks go to the worker that starts its transfers; otherwise one.
+   */
+  engineWorkers?: number;
   /** Keep-alive sockets towards the hub (default 256). */
   maxSockets?: number;
   /** A transfer with no outcome this long after its expiration is a timeout (default 5000 ms). */
@@ -87,10 +99,13 @@ export interface RunTestResult {
   status: Exclude<RunStatus, 'running'>;
   reason?: string;
   totals: RunTotals;
+  /**
+   * The test's own k6-style `thresholds`, evaluated as k6 does (whole run, warm-up included) and
+   * marked in k6-summary.json: k6-compatible information, not the verdict. The verdict is the
+   * criteria's, judged by `@mlperf/analysis` on the results directory (`analyzeRun(dir)`).
+   */
   thresholds: ThresholdResult[];
-  criteria: CriterionResult[];
-  passed: boolean;
-  /** 0 passed, 1 criteria/thresholds failed or aborted, 3 target died (with --abort-on-target-down). */
+  /** 3 when the target died (with --abort-on-target-down), else 0: the verdict is the analysis'. */
   exitCode: ExitCode;
   stop?: StopEvent;
   stages: StageWindow[];
@@ -155,6 +170,29 @@ function defaultMaxInFlight(test: TestDefinition, peakRate: number): number {
   );
 }
 
+/** Engine workers for this run: as asked, else half the cores; one when callbacks cannot be split. */
+function engineWorkerCount(options: RunTestOptions): number {
+  const splittable =
+    options.target.adminUrl !== undefined &&
+    options.registerEndpoints !== false &&
+    options.callback?.publicUrl === undefined &&
+    (options.callback?.port ?? 0) === 0;
+  if (!splittable) {
+    if ((options.engineWorkers ?? 1) > 1)
+      throw new MlperfError(
+        'ENGINE_WORKERS_CALLBACKS',
+        `engine workers ${options.engineWorkers}: each payer DFSP's callbacks must reach its own worker, which needs the run to register the callback endpoints`,
+        {
+          hint: 'give the hub admin URL and no fixed callback port or public callback URL, or run one engine worker',
+          exitCode: ExitCode.badInput,
+        },
+      );
+    return 1;
+  }
+  const asked = options.engineWorkers ?? Math.floor(availableParallelism() / 2);
+  return Math.max(1, Math.floor(asked));
+}
+
 function openLog(path: string): { write: (line: string) => void; close: () => void } {
   const fd = openSync(path, 'a');
   return {
@@ -184,10 +222,7 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
   const corridors = resolveCorridors(suite, test, transfer);
   const stages = timeStages(test.stages, `tests.${test.id}.stages`);
   const expirationMs = parseDuration(transfer.expiration, 'transfer.expiration');
-  const thresholds = parseThresholds(
-    test.thresholds ?? thresholdsFromCriteria(test.criteria),
-    `tests.${test.id}.thresholds`,
-  );
+  const thresholds = parseThresholds(test.thresholds ?? {}, `tests.${test.id}.thresholds`);
   const plannedMs = totalDurationMs(stages);
   const warmupMs = test.warmup ? parseDuration(test.warmup, 'warmup') : 0;
   const cooldownMs = test.cooldown ? parseDuration(test.cooldown, 'cooldown') : 0;
@@ -205,7 +240,8 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
   const secret = options.secret ?? randomBytes(32).toString('hex');
   let writer: ResultsWriter | undefined;
   let log: ReturnType<typeof openLog> | undefined;
-  const engine = new LoadEngine({
+  const workers = engineWorkerCount(options);
+  const engineOptions: LoadEngineOptions = {
     hubUrl: options.target.url,
     corridors,
     stages,
@@ -225,7 +261,9 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
     maxSockets: options.maxSockets ?? 256,
     log: (line) => log?.write(line),
     onSecond: (record, e) => {
-      writer?.appendSecond(record);
+      // a timer tick of a starved engine can land after the run was finished: drop that second
+      if (writer?.current.status !== 'running') return;
+      writer.appendSecond(record);
       if (options.onSecond) {
         const t = liveTotals;
         t.offered += record.offered;
@@ -242,16 +280,19 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
         });
       }
     },
-  });
+  };
+  const engine = workers > 1 ? new EngineWorkers(engineOptions, workers) : new LoadEngine(engineOptions);
   const liveTotals = { offered: 0, started: 0, dropped: 0, succeeded: 0, failed: 0 };
   try {
     const bound = await engine.listen();
     const callbackUrl = (options.callback?.publicUrl ?? bound).replace(/\/$/, '');
     const dfspIds = [...new Set(corridors.flatMap((c) => [c.payer, c.payee]))];
+    const baseFor = (d: string) =>
+      engine instanceof EngineWorkers ? engine.callbackBaseFor(d) : callbackUrl;
     if (options.target.adminUrl && options.registerEndpoints !== false) {
       await new HubAdmin(options.target.adminUrl).registerCallbacks(
         dfspIds,
-        (d) => `${callbackUrl}/${encodeURIComponent(d)}`,
+        (d) => `${baseFor(d)}/${encodeURIComponent(d)}`,
       );
     }
     const dfsps = suite.dfsps.filter((d) => dfspIds.includes(d.id));
@@ -275,6 +316,7 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
           ...(suite.bands ? { bands: suite.bands } : {}),
         },
         target,
+        attribution: 'intended-start',
         executor: {
           kind: 'local',
           version: ENGINE_VERSION,
@@ -284,6 +326,7 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
             timeoutMs,
             callbackUrl,
             metricsUrl: `${bound}/metrics`,
+            engineWorkers: engine instanceof EngineWorkers ? engine.workers : 1,
           },
         },
         versions: { mlperf: ENGINE_VERSION, node: process.version, ...options.versions },
@@ -316,7 +359,7 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
     });
 
     const r = await engine.run(options.signal);
-    return finishRun(writer, r, test, corridors, thresholds, log);
+    return finishRun(writer, r, corridors, thresholds, log);
   } catch (err) {
     if (writer && writer.current.status === 'running') {
       writer.finish('failed', { reason: err instanceof Error ? err.message : String(err) });
@@ -331,7 +374,6 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
 function finishRun(
   writer: ResultsWriter,
   r: EngineResult,
-  test: TestDefinition,
   corridors: EngineCorridor[],
   thresholds: ReturnType<typeof parseThresholds>,
   log: ReturnType<typeof openLog>,
@@ -342,9 +384,6 @@ function finishRun(
     thresholds,
   );
   writer.writeK6Summary(summary);
-  const criteria = evaluateCriteria(test.criteria, r);
-  const passed =
-    r.status === 'completed' && results.every((t) => t.ok) && criteria.every((c) => c.status !== 'failed');
   const reason =
     r.reason ??
     (r.stop
@@ -353,20 +392,19 @@ function finishRun(
   writer.updateManifest({ stages: r.stages, ...(r.stop ? { stopped: r.stop } : {}) });
   writer.finish(r.status, { ...(reason ? { reason } : {}), totals: r.totals });
   for (const t of results)
-    log.write(`threshold ${t.metric} ${t.expression}: ${t.ok ? 'ok' : 'CROSSED'} (${t.actual ?? 'no data'})`);
-  for (const c of criteria) log.write(`criterion ${c.criterion.kind}: ${c.status}: ${c.detail}`);
+    log.write(
+      `k6 threshold (whole run, information) ${t.metric} ${t.expression}: ${t.ok ? 'ok' : 'crossed'} (${t.actual ?? 'no data'})`,
+    );
   const a = r.anomalies;
   log.write(
     `callbacks: ${a.badJson} bad JSON, ${a.unknownTransfer} unknown transfer, ${a.badFulfilment} bad fulfilment, ${a.unexpected} unexpected`,
   );
-  const exitCode = r.targetDown ? ExitCode.unavailable : passed ? ExitCode.ok : ExitCode.criteriaFailed;
+  const exitCode = r.targetDown ? ExitCode.unavailable : ExitCode.ok;
   const out: RunTestResult = {
     dir: writer.dir,
     status: r.status,
     totals: r.totals,
     thresholds: results,
-    criteria,
-    passed,
     exitCode,
     stages: r.stages,
     summary,

@@ -1,19 +1,19 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeRun } from '@mlperf/analysis';
-import { ExitCode, isMlperfError, MlperfError } from '@mlperf/core';
+import { ExitCode, errorMessage, MlperfError } from '@mlperf/core';
 import { HUB_PROFILE_NAMES } from '@mlperf/hub';
-import { renderTestReport } from '@mlperf/report';
 import { abortOnSignals, runTest } from '@mlperf/scenarios';
 import { defineCommand } from 'citty';
 import { LiveProgress } from '../live/progress.js';
 import { watchKeyQueries } from '../live/prometheus.js';
 import { grafanaArgs, runDashboards } from '../suite/dashboards.js';
-import { hubVersions } from '../suite/versions.js';
+import { watchHub } from '../suite/hub-watch.js';
 import { exportRunMetrics, noPrometheusLines, noteNoPrometheus } from '../suite/metrics.js';
+import { hubVersions } from '../suite/versions.js';
 import { openTarget, targetArgs } from '../suite/target.js';
 import { runSummary } from '../live/summary.js';
 import { executorArgs, runWithK6Executor } from './_executors.js';
+import { judgeRun } from './_verdict.js';
 import { numberFlag, resolveSuiteFromFlags, suiteSourceArgs } from './_suite-source.js';
 
 const MAX_HUB_LOG_LINES = 10_000;
@@ -22,29 +22,11 @@ function writeHubLog(dir: string, lines: string[]): void {
   writeFileSync(join(dir, 'logs', 'hub.log'), `${lines.join('\n')}\n`);
 }
 
-/**
- * The evidence of one run: analysis.json (verdict with every criterion, including those only the
- * service metrics can judge) and analysis-report.html. Returns the verdict; a failure to analyse or
- * render is printed and leaves the run's own exit code alone.
- */
-function analyzeAndReport(dir: string): string | undefined {
-  try {
-    const analysis = analyzeRun(dir);
-    console.log(`Analysis: ${analysis.verdict.toUpperCase()} - ${analysis.headline}`);
-    const report = renderTestReport(dir);
-    console.log(`Report: ${report.path}`);
-    return analysis.verdict;
-  } catch (err) {
-    console.error(`could not analyse or report ${dir}: ${isMlperfError(err) ? err.format() : String(err)}`);
-    return undefined;
-  }
-}
-
 export const runCommand = defineCommand({
   meta: {
     name: 'run',
     description:
-      'Run one test against the embedded hub or a real Mojaloop, live, and write its results directory.',
+      'Run one test against the embedded hub or a real Mojaloop, live, write its results directory, then judge it as `mlperf analyze` does. Exit 0 pass, 1 fail, 2 bad input, 3 target unavailable, 4 inconclusive (generator or host was the limit, or evidence missing).',
   },
   args: {
     test: {
@@ -92,6 +74,12 @@ export const runCommand = defineCommand({
       description: 'Cap on transfers in flight (overflow is counted as dropped)',
       valueHint: 'n',
     },
+    'engine-workers': {
+      type: 'string',
+      description:
+        'Load engine worker threads (default: half the cores; more than one needs the run to register the callbacks)',
+      valueHint: 'n',
+    },
     prometheus: targetArgs.prometheus,
     'no-private-prometheus': targetArgs['no-private-prometheus'],
     ...grafanaArgs,
@@ -123,6 +111,7 @@ export const runCommand = defineCommand({
       });
     }
     const maxInFlight = numberFlag('--max-in-flight', args['max-in-flight'], { integer: true });
+    const engineWorkers = numberFlag('--engine-workers', args['engine-workers'], { integer: true, min: 1 });
     const callbackPort = numberFlag('--callback-port', args['callback-port'], { integer: true, min: 0 });
     if (args.executor === 'k8s' && embedded)
       return runWithK6Executor(args, { suite, testId: args.test, out: args.out, hubUrl: '', embedded });
@@ -162,6 +151,7 @@ export const runCommand = defineCommand({
     const signals = abortOnSignals((sig) =>
       console.error(`\n${sig}: stopping arrivals, draining in-flight transfers (again to quit at once)`),
     );
+    const hubGone = watchHub(target.hub);
     const progress = new LiveProgress({
       tty: process.stdout.isTTY === true,
       ...(suite.bands ? { bands: suite.bands } : {}),
@@ -193,9 +183,10 @@ export const runCommand = defineCommand({
           ...(args['callback-url'] ? { publicUrl: args['callback-url'] } : {}),
         },
         ...(maxInFlight !== undefined ? { maxInFlight } : {}),
+        ...(engineWorkers !== undefined ? { engineWorkers } : {}),
         abortOnTargetDown: args['abort-on-target-down'] === true,
         idKind: args.ids === 'ulid' ? 'ulid' : 'uuid',
-        signal: signals.signal,
+        signal: AbortSignal.any([signals.signal, hubGone.signal]),
         onStart: (info) => {
           dir = info.dir;
           console.log(
@@ -206,15 +197,17 @@ export const runCommand = defineCommand({
       });
       await watch?.stop();
       progress.end();
+      hubGone.dispose();
+      if (hubGone.signal.aborted) console.error(`HUB_EXITED: ${errorMessage(hubGone.signal.reason)}`);
       for (const line of runSummary(args.test, result)) console.log(line);
       if (target.prometheus) await exportRunMetrics(target.prometheus, result.dir);
       else if (target.prometheusNote) noteNoPrometheus(result.dir, target.prometheusNote);
       await runDashboards(result.dir, args['grafana-url']);
-      const verdict = analyzeAndReport(result.dir);
-      return result.exitCode === ExitCode.ok && verdict === 'fail'
-        ? ExitCode.criteriaFailed
-        : result.exitCode;
+      const verdict = judgeRun(result.dir);
+      if (hubGone.signal.aborted) return ExitCode.unavailable;
+      return result.exitCode === ExitCode.unavailable ? ExitCode.unavailable : verdict;
     } finally {
+      hubGone.dispose();
       await watch?.stop();
       progress.end();
       signals.dispose();

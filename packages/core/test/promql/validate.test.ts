@@ -75,7 +75,7 @@ describe('validateQuery: syntax errors', () => {
   it('catches a bad label matcher', () => {
     expect(validateQuery('foo{a=}')[0]).toMatchObject({
       rule: 'syntax',
-      message: 'invalid label matcher near `}`',
+      message: 'unexpected "}" in label matching, expected string',
     });
     expect(validateQuery('foo{a=b}')[0]?.rule).toBe('syntax');
   });
@@ -142,7 +142,7 @@ describe('validateQuery: types and argument counts', () => {
     expect(rules('label_replace(x, "a", "$1", "b")')).toEqual(['error:argument-count']);
     expect(rules('round(x, 1, 2)')).toEqual(['error:argument-count']);
     expect(validateQuery('label_join(x, "a")')[0]?.message).toBe(
-      'label_join() takes at least 4 arguments, got 2',
+      'label_join() takes at least 3 arguments, got 2',
     );
     expect(rules('time(1)')).toEqual(['error:argument-count']);
   });
@@ -284,15 +284,37 @@ describe('lint: histogram_quantile without le', () => {
   });
 });
 
-describe('lint: functions newer than the Prometheus that runs the query', () => {
-  it('warns only when the version is known and older', () => {
-    expect(rules('histogram_avg(rate(x_seconds_count[5m]))')).toEqual([]);
-    const [d] = validateQuery('histogram_avg(rate(x_seconds_count[5m]))', { prometheusVersion: '2.42.0+ds' });
-    expect(d).toMatchObject({ severity: 'warning', rule: 'function-version', from: 0, to: 13 });
-    expect(d?.message).toBe('histogram_avg() needs Prometheus 3.0 or later; this one is 2.42.0+ds');
+describe('the function table of the target Prometheus version', () => {
+  it('knows only the functions of that version (default 2.42.0)', () => {
+    const [d] = validateQuery('histogram_avg(rate(x_seconds_count[5m]))');
+    expect(d).toMatchObject({ severity: 'error', rule: 'unknown-function', from: 0, to: 13 });
+    expect(d?.message).toBe('unknown function `histogram_avg` in Prometheus 2.42.0');
+    expect(d?.hint).toBe(
+      'histogram_avg() needs Prometheus 3.0 or later; set --prometheus-version if yours is newer',
+    );
     expect(rules('histogram_avg(rate(x_seconds_count[5m]))', { prometheusVersion: '3.5.0' })).toEqual([]);
-    expect(rules('clamp(x, 0, 1)', { prometheusVersion: '2.25.1' })).toEqual(['warning:function-version']);
+    expect(rules('clamp(x, 0, 1)', { prometheusVersion: '2.25.1' })).toEqual(['error:unknown-function']);
     expect(rules('clamp(x, 0, 1)', { prometheusVersion: '2.42.0' })).toEqual([]);
+  });
+
+  it('holt_winters in 2.x, double_exponential_smoothing in 3.x', () => {
+    expect(rules('holt_winters(x[5m], 0.5, 0.5)')).toEqual([]);
+    expect(validateQuery('holt_winters(x[5m], 0.5, 0.5)', { prometheusVersion: '3.0.0' })[0]?.hint).toBe(
+      'Prometheus 3 renamed holt_winters to double_exponential_smoothing',
+    );
+    expect(validateQuery('double_exponential_smoothing(x[5m], 0.5, 0.5)')[0]?.hint).toBe(
+      'Prometheus 2.x calls it holt_winters',
+    );
+    expect(rules('double_exponential_smoothing(x[5m], 0.5, 0.5)', { prometheusVersion: '3.1.0' })).toEqual([
+      'warning:experimental-function',
+    ]);
+  });
+
+  it('3.x grammar: quoted names and numbers as durations', () => {
+    for (const q of ['{"metric.name"}', 'up{"job"="x"}', 'sum by ("job") (up)', 'x offset 5', 'x[5]']) {
+      expect(rules(q), q).toEqual(['error:' + (q.includes('[') ? 'range' : 'syntax')]);
+      expect(rules(q, { prometheusVersion: '3.0.0' }), q).toEqual([]);
+    }
   });
 });
 
@@ -365,5 +387,76 @@ describe('formatDiagnostic', () => {
       error[argument-type] (line 2, column 8): rate() argument 1 must be a range vector, got an instant vector
         hint: give it a range: rate(x_total[5m])"
     `);
+  });
+});
+
+describe('messages and hints for what Prometheus rejects', () => {
+  const first = (q: string, opts = {}) => validateQuery(q, opts)[0];
+
+  it('explains durations, double clauses, unary ranges and offsets before ranges', () => {
+    expect(first('x[1.5m]')).toMatchObject({
+      rule: 'range',
+      message: 'not a valid duration string: "1.5m"',
+      hint: 'durations take whole numbers of units: 90s',
+    });
+    expect(first('sum by (job) without (instance) (up)')).toMatchObject({
+      rule: 'syntax',
+      hint: 'keep one clause: sum by (a) (x) or sum without (b) (x)',
+    });
+    expect(first('-x[5m]')).toMatchObject({
+      rule: 'argument-type',
+      message: 'unary - needs a scalar or an instant vector, got a range vector',
+    });
+    expect(first('x offset 5m [1m]')).toMatchObject({
+      rule: 'modifier',
+      message: 'no offset modifiers allowed before range',
+    });
+    expect(first('x offset 5')?.hint).toBe(
+      'an offset needs a unit: offset 5m (a bare number is Prometheus 3 syntax)',
+    );
+  });
+
+  it('checks what the parser leaves to the engine', () => {
+    expect(rules('a / on(job) group_left(job) b')).toEqual(['error:vector-matching']);
+    expect(rules('a and on(job) group_left b')).toEqual(['error:vector-matching']);
+    expect(rules('x offset 5m offset 1m')).toEqual(['error:modifier']);
+    expect(rules('x @ 1 @ 2')).toEqual(['error:modifier']);
+    expect(rules('(x) offset 5m')).toEqual(['error:modifier']);
+    expect(rules('x[-5m]')).toEqual(['error:range']);
+    expect(rules('sum without (without) (x)')).toEqual(['error:syntax']);
+    expect(rules('sum by (offset, on, bool) (x)')).toEqual([]);
+    expect(first('"\\d"')?.message).toBe("unknown escape sequence U+0064 'd'");
+    expect(first('1_000')?.hint).toBe('Prometheus has no digit separators: write 1000, not 1_000');
+  });
+
+  it('uses RE2 for matchers', () => {
+    expect(rules('x{a=~"(?i:foo)"}')).toEqual([]);
+    expect(rules('x{a=~"(?P<n>x)"}')).toEqual([]);
+    expect(rules('x{a=~"(?<n>x)"}')).toEqual(['error:regex']);
+    expect(rules('x{a=~"(?<n>x)"}', { prometheusVersion: '3.0.0' })).toEqual([]);
+    expect(rules('x{a=~"a{1001}"}')).toEqual(['error:regex']);
+    expect(rules('{a=~"x|"}')).toEqual(['error:selector']);
+  });
+
+  it('lexes like Prometheus: offset as a name, 0X1F, 5., label_join with 3 arguments', () => {
+    for (const q of [
+      'offset',
+      'offset offset 5m',
+      'sum(offset)',
+      '0X1F',
+      '5.',
+      'label_join(up, "a", ",")',
+      '- -5',
+      '-Inf',
+    ])
+      expect(rules(q), q).toEqual([]);
+  });
+
+  it('has no length or depth limit of its own', () => {
+    expect(rules(Array.from({ length: 1500 }, (_, i) => `m${i}`).join(' + '))).toEqual([]);
+    expect(rules(`${'('.repeat(5000)}up${')'.repeat(5000)}`)).toEqual([]);
+    const big = Array.from({ length: 6000 }, (_, i) => `rate(x${i}_total[5m])`).join(' + ');
+    expect(big.length).toBeGreaterThan(100_000);
+    expect(rules(big)).toEqual([]);
   });
 });

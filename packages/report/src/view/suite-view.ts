@@ -150,7 +150,7 @@ export function buildSuiteView(suiteDir: string, options: { now?: Date } = {}): 
       testName: testId,
       runDir: null,
       status: 'unknown',
-      verdict: 'unknown' as const,
+      verdict: 'inconclusive' as const,
     }));
   const notes = suiteEntryNotes(suiteDir);
   const tests = listed.map((t) => testRow(suiteDir, t.testId, dirs.get(t.testId), t, notes.get(t.testId)));
@@ -161,8 +161,8 @@ export function buildSuiteView(suiteDir: string, options: { now?: Date } = {}): 
   const points = tests
     .map((t) => (t.dir ? scalingPoint(t.testId, readAnalysisFile(t.dir).analysis) : undefined))
     .filter((p): p is ScalingPoint => p !== undefined);
-  const verdict = analysis?.verdict ?? 'unknown';
-  const label = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN' }[verdict];
+  const verdict = analysis?.verdict ?? 'inconclusive';
+  const label = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' }[verdict];
   const testFindings = tests.flatMap((t) => {
     const a = t.dir ? readAnalysisFile(t.dir).analysis : undefined;
     return a?.kind === 'test' ? a.findings : [];

@@ -55,7 +55,7 @@ export interface TestView {
   runId: string;
   runStatus: string;
   statusReason?: string | undefined;
-  verdict: 'pass' | 'fail' | 'unknown';
+  verdict: 'pass' | 'fail' | 'inconclusive';
   verdictLabel: string;
   headline: string;
   missing: string[];
@@ -81,7 +81,7 @@ export interface TestView {
   generatedAt: string;
 }
 
-const VERDICT_LABEL = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN' } as const;
+const VERDICT_LABEL = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' } as const;
 
 /** Everything the test template shows, computed from the results and analysis.json. */
 export function buildTestView(
@@ -131,7 +131,7 @@ export function buildTestView(
   if (analysis?.stress) charts.push(stressChart(analysis.stress));
 
   const totals = analysis?.totals ?? { ...ts, failed: ts.failed };
-  const verdict = analysis?.verdict ?? 'unknown';
+  const verdict = analysis?.verdict ?? 'inconclusive';
   return {
     title: `${m.testName}: ${VERDICT_LABEL[verdict]}`,
     testName: m.testName,

@@ -68,7 +68,7 @@ describe('suite run phases, one at a time', () => {
     expect(gateReason(s.m, scale, undefined, false)).toBe(`runs after ${baseline.name}, which did not pass`);
     expect(gateReason(s.m, scale, undefined, true)).toBeUndefined();
     expect(gateReason(s.m, scale, 'stopped', true)).toBe('stopped');
-    baseline.verdict = 'unknown';
+    baseline.verdict = 'inconclusive';
     expect(gateReason(s.m, scale, undefined, false)).toBeUndefined();
     expect(stopReasonAfter(entry({ verdict: 'fail' }))).toBe('T failed its criteria (gate)');
     expect(stopReasonAfter(entry({ status: 'error', reason: 'hub down' }))).toBe('T could not run: hub down');
@@ -100,7 +100,7 @@ describe('suite run phases, one at a time', () => {
         throw new Error('damaged run.json');
       },
     });
-    expect(broken.verdict).toBe('unknown');
+    expect(broken.verdict).toBe('inconclusive');
     expect(broken.reason).toBe('analysis failed: damaged run.json');
   });
 

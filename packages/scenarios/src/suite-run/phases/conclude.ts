@@ -1,13 +1,14 @@
 import { relative } from 'node:path';
-import { ExitCode, isMlperfError, type Verdict } from '@mlperf/core';
+import { combineVerdicts, ExitCode, isMlperfError, type Verdict, verdictExitCode } from '@mlperf/core';
 import type { SuiteSession } from '../session.js';
 import type { SuitePhase, SuiteRunManifest, SuiteRunResult } from '../types.js';
 import type { ProgressionOutcome } from './gated.js';
 
-/** Pass when every test ran to its end with a passing verdict; unknown when some verdicts are. */
+/** The suite rule on the manifest (when no suite analysis is wired): a test that did not complete fails it. */
 export function suiteVerdict(m: SuiteRunManifest): Verdict {
-  if (m.tests.some((t) => t.status !== 'completed' || t.verdict === 'fail')) return 'fail';
-  return m.tests.every((t) => t.verdict === 'pass') ? 'pass' : 'unknown';
+  return combineVerdicts(
+    m.tests.map((t) => (t.status !== 'completed' ? 'fail' : (t.verdict ?? 'inconclusive'))),
+  );
 }
 
 /** The suite analysis phase: analysis.json of the suite directory, its verdict and headline. */
@@ -62,7 +63,6 @@ export function conclude(s: SuiteSession, p: ProgressionOutcome, verdict: Verdic
   const failedRun = s.m.tests.some((t) => t.status === 'error' || t.status === 'aborted');
   const status = p.stopReason || failedRun ? 'failed' : 'completed';
   const exitCode =
-    p.errorExit ??
-    (verdict === 'pass' && !p.stopReason && !failedRun ? ExitCode.ok : ExitCode.criteriaFailed);
+    p.errorExit ?? (p.stopReason || failedRun ? ExitCode.criteriaFailed : verdictExitCode(verdict));
   return s.finish(status, p.stopReason, exitCode);
 }

@@ -13,7 +13,7 @@ export async function analyseTest(
   try {
     a = await deps.analyzeRun(runDir);
   } catch (err) {
-    entry.verdict = 'unknown';
+    entry.verdict = 'inconclusive';
     entry.reason = `analysis failed: ${isMlperfError(err) ? err.format() : (err as Error).message}`;
     return;
   }
