@@ -11,8 +11,9 @@ export { remainingMs } from './session.js';
 
 /**
  * The seed's run-full-suite.sh, phase by phase: open (new or resumed) -> reset and check -> the
- * gated progression (each test, its analysis and report, cool-downs) -> suite analysis -> report
- * and package. suite.json is rewritten at every step; Ctrl-C (options.signal) leaves it resumable.
+ * gated progression (each test, its analysis and report, cool-downs) -> suite analysis -> the end
+ * (status, exit code) -> report and package, which hold the final suite.json. suite.json is
+ * rewritten at every step; Ctrl-C (options.signal) leaves it resumable.
  */
 export async function runSuite(
   suite: SuiteDefinition | undefined,
@@ -27,6 +28,7 @@ export async function runSuite(
   const progression = await runProgression(s);
   if (progression.interrupted) return s.finish('interrupted', s.interruptedReason(), ExitCode.criteriaFailed);
   const verdict = await analyseSuite(s);
+  const result = conclude(s, progression, verdict);
   await writeArtefacts(s);
-  return conclude(s, progression, verdict);
+  return result;
 }

@@ -29,7 +29,7 @@ export async function analyseSuite(s: SuiteSession): Promise<Verdict> {
   return verdict;
 }
 
-/** The report and package phases: each writes one file, recorded relative to the suite directory. */
+/** The report and package phases, after the suite ended: each writes one file, recorded relative to the suite directory. */
 export async function writeArtefacts(s: SuiteSession): Promise<void> {
   await artefact(s, 'report', s.deps.reportSuite, (p) => {
     s.m.report = p;
@@ -46,9 +46,12 @@ async function artefact(
   set: (path: string) => void,
 ): Promise<void> {
   if (!fn) return;
-  s.phase(p);
+  // the suite has ended (suite.json says how): the phase is told, not recorded, so the package
+  // holds the final suite.json
+  s.emit({ kind: 'phase', phase: p });
   try {
     set(relative(s.dir, await fn(s.dir)));
+    s.save();
   } catch (err) {
     const why = isMlperfError(err) ? err.format() : (err as Error).message;
     s.emit({ kind: 'note', message: `suite ${p} failed: ${why}` });
