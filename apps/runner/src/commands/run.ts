@@ -10,6 +10,7 @@ import { LiveProgress } from '../live/progress.js';
 import { watchKeyQueries } from '../live/prometheus.js';
 import { exportRunMetrics } from '../suite/metrics.js';
 import { openTarget, targetArgs } from '../suite/target.js';
+import { probeOptions } from '../suite/wire.js';
 import { runSummary } from '../live/summary.js';
 import { executorArgs, runWithK6Executor } from './_executors.js';
 import { numberFlag, resolveSuiteFromFlags, suiteSourceArgs } from './_suite-source.js';
@@ -75,11 +76,8 @@ export const runCommand = defineCommand({
       description: 'Interface the DFSP callback server binds (default 127.0.0.1)',
       valueHint: 'host',
     },
-    'callback-port': {
-      type: 'string',
-      description: 'Port of the callback server (default: a free one)',
-      valueHint: 'port',
-    },
+    'callback-port': targetArgs['callback-port'],
+    'callback-wait': targetArgs['callback-wait'],
     'callback-url': {
       type: 'string',
       description: 'Address the hub uses to reach the callback server, when it differs from the bound one',
@@ -120,7 +118,6 @@ export const runCommand = defineCommand({
       });
     }
     const maxInFlight = numberFlag('--max-in-flight', args['max-in-flight'], { integer: true });
-    const callbackPort = numberFlag('--callback-port', args['callback-port'], { integer: true, min: 0 });
     if (args.executor === 'k8s' && embedded)
       return runWithK6Executor(args, { suite, testId: args.test, out: args.out, hubUrl: '', embedded });
     const hubLog: string[] = [];
@@ -132,13 +129,14 @@ export const runCommand = defineCommand({
         ...(args['admin-url'] ? { 'admin-url': args['admin-url'] } : {}),
         ...(hubProfile ? { 'hub-profile': hubProfile } : {}),
         ...(args.prometheus ? { prometheus: args.prometheus } : {}),
+        ...(args['callback-port'] !== undefined ? { 'callback-port': args['callback-port'] } : {}),
+        ...(args['callback-wait'] !== undefined ? { 'callback-wait': args['callback-wait'] } : {}),
         'no-private-prometheus': args['no-private-prometheus'] === true || k6,
       },
       {
         hubLog: (line) => {
           if (hubLog.length < MAX_HUB_LOG_LINES) hubLog.push(line);
         },
-        ...(callbackPort ? { enginePort: callbackPort } : {}),
       },
     );
     if (target.hub) await target.hub.reset();
@@ -185,6 +183,7 @@ export const runCommand = defineCommand({
           ...(target.enginePort !== undefined ? { port: target.enginePort } : {}),
           ...(args['callback-url'] ? { publicUrl: args['callback-url'] } : {}),
         },
+        ...probeOptions(target),
         ...(maxInFlight !== undefined ? { maxInFlight } : {}),
         abortOnTargetDown: args['abort-on-target-down'] === true,
         idKind: args.ids === 'ulid' ? 'ulid' : 'uuid',

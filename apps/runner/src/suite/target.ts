@@ -9,8 +9,15 @@ import {
   startPrivatePrometheus,
 } from '@mlperf/core/promql';
 import { HUB_PROFILE_NAMES, HUB_SERVICES, type HubHandle, type HubProfileName, startHub } from '@mlperf/hub';
-import { type CheckTarget, type KubeAccess, loadKubeAccess, type ServiceEndpoint } from '@mlperf/scenarios';
+import {
+  type CheckTarget,
+  DEFAULT_CALLBACK_PORT,
+  type KubeAccess,
+  loadKubeAccess,
+  type ServiceEndpoint,
+} from '@mlperf/scenarios';
 import type { ArgsDef } from 'citty';
+import { numberFlag } from '../commands/_suite-source.js';
 import { parseServiceUrls } from '../commands/monitor.js';
 
 /** The flags of every command that talks to a hub (`check`, `suite run`). */
@@ -59,6 +66,17 @@ export const targetArgs = {
     description: 'kubeconfig context (default: the current one)',
     valueHint: 'name',
   },
+  'callback-port': {
+    type: 'string',
+    description: `Port of the DFSP callback server (default ${DEFAULT_CALLBACK_PORT} against a real hub, whose ml-api-adapter caches callback endpoints; a free one for the embedded hub; 0: a free one)`,
+    valueHint: 'port',
+  },
+  'callback-wait': {
+    type: 'string',
+    description:
+      "Real hub: how long to wait (seconds, default 240) for the hub to call this run's callback address (its endpoint cache) before giving up with exit 3",
+    valueHint: 's',
+  },
 } satisfies ArgsDef;
 
 export interface TargetFlags {
@@ -72,6 +90,8 @@ export interface TargetFlags {
   alertmanager?: string;
   kubeconfig?: string;
   context?: string;
+  'callback-port'?: string;
+  'callback-wait'?: string;
 }
 
 /** A hub to test (embedded or real) and the Prometheus watching it; `close()` stops what was started. */
@@ -87,6 +107,8 @@ export interface OpenTarget {
   prometheusNote?: string;
   /** Port the engine's callback server (and its /metrics) uses, so Prometheus can scrape it. */
   enginePort?: number;
+  /** Real hub: bound on the wait for its endpoint cache before load (`--callback-wait`). */
+  callbackWaitMs?: number;
   close(): Promise<void>;
 }
 
@@ -109,10 +131,19 @@ export async function openTarget(
     prometheus?: boolean;
     /** Lines the embedded hub logs (failed callbacks, crashes). */
     hubLog?: (line: string) => void;
-    /** Port for the engine's callback server (and its /metrics); a free one when omitted. */
+    /** Port for the engine's callback server (and its /metrics); default from `--callback-port`. */
     enginePort?: number;
   } = {},
 ): Promise<OpenTarget> {
+  const flagPort = numberFlag('--callback-port', flags['callback-port'], { integer: true, min: 0 });
+  if (flagPort !== undefined && flagPort > 65_535) {
+    throw new MlperfError('USAGE', `--callback-port: ${flagPort} is not a port`, {
+      hint: `use 1-65535, or 0 for a free one (default ${DEFAULT_CALLBACK_PORT} against a real hub)`,
+      exitCode: ExitCode.badInput,
+    });
+  }
+  const callbackPort = opts.enginePort ?? flagPort;
+  const waitS = numberFlag('--callback-wait', flags['callback-wait'], { min: 0 });
   const alertmanagerRaw = url(
     '--alertmanager',
     flags.alertmanager ?? process.env[PROMETHEUS_ENV.alertmanagerUrl],
@@ -161,6 +192,8 @@ export async function openTarget(
       ...(client
         ? { prometheus: client }
         : { prometheusNote: 'no --prometheus given: CPU, memory and bottleneck causes cannot be judged' }),
+      enginePort: callbackPort ?? DEFAULT_CALLBACK_PORT,
+      ...(waitS !== undefined ? { callbackWaitMs: waitS * 1000 } : {}),
       close: async () => {},
     };
   }
@@ -180,7 +213,7 @@ export async function openTarget(
   let enginePort: number | undefined;
   try {
     if (!prometheusUrl && opts.prometheus !== false && !flags['no-private-prometheus']) {
-      enginePort = opts.enginePort || (await freePort());
+      enginePort = callbackPort || (await freePort());
       prom = await startPrivatePrometheus({
         scrapeTargets: [
           { job: 'hub', url: hub.metricsUrl },
@@ -217,7 +250,7 @@ export async function openTarget(
     ...(prom && !prom.running
       ? { prometheusNote: `no private Prometheus: ${prom.reason} (${prom.install})` }
       : {}),
-    ...(enginePort !== undefined ? { enginePort } : {}),
+    ...(enginePort !== undefined ? { enginePort } : callbackPort ? { enginePort: callbackPort } : {}),
     close: async () => {
       await prom?.stop();
       await hub.stop();

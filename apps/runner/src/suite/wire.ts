@@ -21,6 +21,7 @@ import {
   readSuiteManifest,
   runChecks,
   runTest,
+  type RunTestOptions,
   type SuiteRunDeps,
 } from '@mlperf/scenarios';
 import { exportLive, exportRunMetrics } from './metrics.js';
@@ -116,6 +117,7 @@ async function firstTransfer(suite: SuiteDefinition, target: OpenTarget) {
       out: dir,
       minFreeBytes: 0,
       ...(target.enginePort !== undefined ? { callback: { port: target.enginePort } } : {}),
+      ...probeOptions(target),
     });
     const failed = Object.entries(r.totals.failed);
     const ok = r.totals.started > 0 && r.totals.succeeded === r.totals.started;
@@ -133,6 +135,15 @@ async function firstTransfer(suite: SuiteDefinition, target: OpenTarget) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The callback probe's bound and its notes (printed on stderr: stdout may be JSON). */
+export function probeOptions(target: OpenTarget): Pick<RunTestOptions, 'callbackProbe' | 'onNote'> {
+  if (target.kind === 'embedded') return {};
+  return {
+    callbackProbe: target.callbackWaitMs !== undefined ? { waitMs: target.callbackWaitMs } : {},
+    onNote: (line) => console.error(`note: ${line}`),
+  };
 }
 
 export interface WireOptions {
@@ -178,6 +189,7 @@ export function wireSuite(options: WireOptions): SuiteRunDeps {
         out: suiteDir,
         signal,
         ...(target.enginePort !== undefined ? { callback: { port: target.enginePort } } : {}),
+        ...probeOptions(target),
         onStart: (info) => onStart(info.dir),
         ...(options.onSecond ? { onSecond: (live: LiveSecond) => options.onSecond?.(test.id, live) } : {}),
       });
