@@ -57,9 +57,9 @@ describe('named profiles show their cause in the metric their README names', () 
   it(`healthy: ${HUB_PROFILES.healthy.evidence}`, async () => {
     const r = await burst('healthy', 300);
     expect(r.outcomes.every((o) => o.state === 'COMMITTED')).toBe(true);
-    expect(sum(r.after, 'moja_transfers_total', { outcome: 'committed' })).toBe(300);
+    expect(sum(r.after, 'moja_cl_transfers_total', { outcome: 'committed' })).toBe(300);
     expect(sum(r.after, 'mojaloop_transfer_success')).toBe(300);
-    expect(sum(r.after, 'moja_tx_transfer_count')).toBe(300);
+    expect(sum(r.after, 'moja_ml_tx_transfer_count')).toBe(300);
     expect(sum(r.after, 'kafka_consumergroup_lag')).toBe(0);
     expect(sum(r.after, 'mysql_global_status_threads_connected')).toBeLessThan(
       sum(r.after, 'mysql_global_variables_max_connections'),
@@ -72,10 +72,10 @@ describe('named profiles show their cause in the metric their README names', () 
     const r = await burst('db-pool-exhausted', 400);
     expect(peak(r, 'mysql_global_variables_max_connections')).toBe(5);
     expect(peak(r, 'mysql_global_status_threads_connected')).toBe(5);
-    expect(peak(r, 'moja_db_pool_pending')).toBeGreaterThan(0);
+    expect(peak(r, 'moja_cl_db_pool_pending')).toBeGreaterThan(0);
     // Waiting for a connection dominates: the mean wait is above the 5 ms query time.
-    const waitSum = sum(r.after, 'moja_db_pool_wait_seconds_sum');
-    const waitCount = sum(r.after, 'moja_db_pool_wait_seconds_count');
+    const waitSum = sum(r.after, 'moja_cl_db_pool_wait_seconds_sum');
+    const waitCount = sum(r.after, 'moja_cl_db_pool_wait_seconds_count');
     expect(waitSum / waitCount).toBeGreaterThan(0.005);
     expect(r.outcomes.filter((o) => o.state === 'COMMITTED').length).toBe(400);
   });
@@ -114,7 +114,7 @@ describe('named profiles show their cause in the metric their README names', () 
 
   it(`flaky: ${HUB_PROFILES.flaky.evidence}`, async () => {
     const r = await burst('flaky', 400);
-    const failed = sum(r.after, 'moja_transfers_total', { outcome: 'aborted', error_code: '2001' });
+    const failed = sum(r.after, 'moja_cl_transfers_total', { outcome: 'aborted', error_code: '2001' });
     expect(failed).toBeGreaterThan(0);
     expect(failed).toBe(r.outcomes.filter((o) => o.errorCode === '2001').length);
     expect(sum(r.after, 'mojaloop_transfer_error', { error_type: '2001' })).toBe(failed);

@@ -8,6 +8,7 @@ import { abortOnSignals, runTest } from '@mlperf/scenarios';
 import { defineCommand } from 'citty';
 import { LiveProgress } from '../live/progress.js';
 import { watchKeyQueries } from '../live/prometheus.js';
+import { formatPrefixes } from '../suite/metric-names.js';
 import { exportRunMetrics } from '../suite/metrics.js';
 import { openTarget, targetArgs } from '../suite/target.js';
 import { probeOptions } from '../suite/wire.js';
@@ -78,6 +79,8 @@ export const runCommand = defineCommand({
     },
     'callback-port': targetArgs['callback-port'],
     'callback-wait': targetArgs['callback-wait'],
+    'metric-prefix': targetArgs['metric-prefix'],
+    metrics: targetArgs.metrics,
     'callback-url': {
       type: 'string',
       description: 'Address the hub uses to reach the callback server, when it differs from the bound one',
@@ -131,6 +134,8 @@ export const runCommand = defineCommand({
         ...(args.prometheus ? { prometheus: args.prometheus } : {}),
         ...(args['callback-port'] !== undefined ? { 'callback-port': args['callback-port'] } : {}),
         ...(args['callback-wait'] !== undefined ? { 'callback-wait': args['callback-wait'] } : {}),
+        ...(args['metric-prefix'] !== undefined ? { 'metric-prefix': args['metric-prefix'] } : {}),
+        ...(args.metrics !== undefined ? { metrics: args.metrics } : {}),
         'no-private-prometheus': args['no-private-prometheus'] === true || k6,
       },
       {
@@ -162,6 +167,11 @@ export const runCommand = defineCommand({
       ...(suite.bands ? { bands: suite.bands } : {}),
     });
     if (target.prometheusNote) console.error(`note: ${target.prometheusNote}`);
+    if (!embedded) {
+      console.error(
+        `note: Mojaloop metric names: ${formatPrefixes(target.metricPrefixes.prefixes)}, ${target.metricPrefixes.source}`,
+      );
+    }
     const watch = target.prometheus
       ? watchKeyQueries(target.prometheus, (v) => progress.prometheus(v))
       : undefined;
@@ -199,7 +209,8 @@ export const runCommand = defineCommand({
       await watch?.stop();
       progress.end();
       for (const line of runSummary(args.test, result)) console.log(line);
-      if (target.prometheus) await exportRunMetrics(target.prometheus, result.dir);
+      if (target.prometheus)
+        await exportRunMetrics(target.prometheus, result.dir, target.metricPrefixes.prefixes);
       const verdict = analyzeAndReport(result.dir);
       return result.exitCode === ExitCode.ok && verdict === 'fail'
         ? ExitCode.criteriaFailed

@@ -5,7 +5,10 @@ import {
   type PrivatePrometheus,
   PROMETHEUS_ENV,
   PrometheusClient,
+  DEFAULT_METRIC_PREFIXES,
+  parseMetricPrefix,
   safeUrl,
+  seedRecordingRules,
   startPrivatePrometheus,
 } from '@mlperf/core/promql';
 import { HUB_PROFILE_NAMES, HUB_SERVICES, type HubHandle, type HubProfileName, startHub } from '@mlperf/hub';
@@ -19,6 +22,7 @@ import {
 import type { ArgsDef } from 'citty';
 import { numberFlag } from '../commands/_suite-source.js';
 import { parseServiceUrls } from '../commands/monitor.js';
+import { type MetricsEndpoint, type ResolvedPrefixes, resolveMetricPrefixes } from './metric-names.js';
 
 /** The flags of every command that talks to a hub (`check`, `suite run`). */
 export const targetArgs = {
@@ -71,6 +75,12 @@ export const targetArgs = {
     description: `Port of the DFSP callback server (default ${DEFAULT_CALLBACK_PORT} against a real hub, whose ml-api-adapter caches callback endpoints; a free one for the embedded hub; 0: a free one)`,
     valueHint: 'port',
   },
+  'metric-prefix': {
+    type: 'string',
+    description:
+      "Mojaloop metric prefix: one for both services (moja_) or central-ledger=moja_cl_,ml-api-adapter=moja_ml_ (default: discovered from the services' /metrics or Prometheus)",
+    valueHint: 'prefix',
+  },
   'callback-wait': {
     type: 'string',
     description:
@@ -92,6 +102,7 @@ export interface TargetFlags {
   context?: string;
   'callback-port'?: string;
   'callback-wait'?: string;
+  'metric-prefix'?: string;
 }
 
 /** A hub to test (embedded or real) and the Prometheus watching it; `close()` stops what was started. */
@@ -109,6 +120,8 @@ export interface OpenTarget {
   enginePort?: number;
   /** Real hub: bound on the wait for its endpoint cache before load (`--callback-wait`). */
   callbackWaitMs?: number;
+  /** The Mojaloop metric prefixes the catalogue queries use, and where they came from. */
+  metricPrefixes: ResolvedPrefixes;
   close(): Promise<void>;
 }
 
@@ -176,9 +189,35 @@ export async function openTarget(
           { service: 'ml-api-adapter', url: `${targetUrl}/health` },
           ...(adminUrl ? [{ service: 'central-ledger', url: `${adminUrl}/health` }] : []),
         ];
-    const client = prometheusRaw ? PrometheusClient.fromEnv({ url: prometheusRaw }) : undefined;
+    const metricsEndpoints: MetricsEndpoint[] = flags.metrics
+      ? parseServiceUrls('--metrics', flags.metrics)
+      : [
+          { service: 'ml-api-adapter', url: `${targetUrl}/metrics` },
+          ...(adminUrl ? [{ service: 'central-ledger', url: `${adminUrl}/metrics` }] : []),
+        ];
+    const external = prometheusRaw ? PrometheusClient.fromEnv({ url: prometheusRaw }) : undefined;
+    const metricPrefixes = await resolveMetricPrefixes({
+      ...(flags['metric-prefix'] !== undefined ? { flag: flags['metric-prefix'] } : {}),
+      endpoints: metricsEndpoints,
+      ...(external ? { prometheus: external } : {}),
+    });
+    const enginePort = callbackPort ?? DEFAULT_CALLBACK_PORT;
+    const prom =
+      !external && opts.prometheus !== false && !flags['no-private-prometheus']
+        ? await startPrivatePrometheus({
+            scrapeTargets: [
+              ...metricsEndpoints.map((e) => ({ job: e.service, url: e.url })),
+              { job: 'mlperf-engine', url: `http://127.0.0.1:${enginePort || 1}/metrics` },
+            ],
+            recordingRules: seedRecordingRules({ prefixes: metricPrefixes.prefixes, interval: '1s' }),
+            waitForFirstScrape: false,
+          })
+        : undefined;
+    if (prom?.running) prometheusUrl = prom.url;
+    const client = prom?.running ? prom.client : external;
     return {
       kind: 'url',
+      metricPrefixes,
       url: targetUrl,
       ...(adminUrl ? { adminUrl } : {}),
       check: {
@@ -191,10 +230,16 @@ export async function openTarget(
       },
       ...(client
         ? { prometheus: client }
-        : { prometheusNote: 'no --prometheus given: CPU, memory and bottleneck causes cannot be judged' }),
-      enginePort: callbackPort ?? DEFAULT_CALLBACK_PORT,
+        : {
+            prometheusNote: prom
+              ? `no private Prometheus: ${prom.running ? '' : `${prom.reason} (${prom.install})`}`
+              : 'no --prometheus given: CPU, memory and bottleneck causes cannot be judged',
+          }),
+      enginePort,
       ...(waitS !== undefined ? { callbackWaitMs: waitS * 1000 } : {}),
-      close: async () => {},
+      close: async () => {
+        await prom?.stop();
+      },
     };
   }
   const profile = flags['hub-profile'] ?? 'healthy';
@@ -234,6 +279,9 @@ export async function openTarget(
       : undefined;
   return {
     kind: 'embedded',
+    metricPrefixes: flags['metric-prefix']
+      ? { prefixes: parseMetricPrefix(flags['metric-prefix']), source: '--metric-prefix' }
+      : { prefixes: { ...DEFAULT_METRIC_PREFIXES }, source: "the embedded hub (the services' defaults)" },
     url: hub.url,
     adminUrl: hub.adminUrl,
     hubProfile: profile,

@@ -193,7 +193,7 @@ export function wireSuite(options: WireOptions): SuiteRunDeps {
         onStart: (info) => onStart(info.dir),
         ...(options.onSecond ? { onSecond: (live: LiveSecond) => options.onSecond?.(test.id, live) } : {}),
       });
-      if (client) await exportRunMetrics(client, r.dir);
+      if (client) await exportRunMetrics(client, r.dir, target.metricPrefixes.prefixes);
       return { runDir: r.dir, status: r.status, ...(r.reason ? { reason: r.reason } : {}) };
     },
     analyzeRun: async (dir) => analyzeRun(dir),
@@ -209,7 +209,12 @@ export function wireSuite(options: WireOptions): SuiteRunDeps {
       const data = runDataOf(readResults(runDir));
       if (client) {
         const end = Date.now() / 1000;
-        data.metrics = await exportLive(client, Math.max(data.startMs / 1000, end - 300), end);
+        data.metrics = await exportLive(
+          client,
+          Math.max(data.startMs / 1000, end - 300),
+          end,
+          target.metricPrefixes.prefixes,
+        );
       }
       const a = analyzeData(data);
       return a.findings
