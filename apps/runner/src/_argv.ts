@@ -75,11 +75,14 @@ export async function checkFlags(resolved: ResolvedCommand): Promise<void> {
       if (def.type === 'boolean') known.add(`no-${n}`);
     }
   }
+  // A positional with valueHint 'query' takes free text: words like `-Inf` are part of it.
+  const freeText = Object.values(args).some((d) => d.type === 'positional' && d.valueHint === 'query');
   for (let i = 0; i < resolved.rest.length; i++) {
     const a = resolved.rest[i] ?? '';
     if (a === '--') break;
     if (!a.startsWith('-') || /^-\d/.test(a)) continue;
     const name = a.replace(/^-{1,2}/, '').split('=')[0] ?? '';
+    if (!known.has(name) && freeText) continue;
     if (!known.has(name)) {
       throw new MlperfError('USAGE', `unknown option ${a.split('=')[0]} for \`${resolved.name}\``, {
         hint: shown.length ? `valid options: ${shown.join(', ')}` : `\`${resolved.name}\` takes no options`,
@@ -92,4 +95,31 @@ export async function checkFlags(resolved: ResolvedCommand): Promise<void> {
 
 export async function subCommandNames(cmd: AnyCommand): Promise<string[]> {
   return Object.keys((await resolve(cmd.subCommands)) ?? {});
+}
+
+/**
+ * citty ignores positional arguments beyond those declared; we reject them, naming the first extra
+ * one. A positional whose `valueHint` ends in `...` takes any number (`mlperf package <dir...>`).
+ */
+export async function checkPositionals(resolved: ResolvedCommand): Promise<void> {
+  if (Object.keys((await resolve(resolved.cmd.subCommands)) ?? {}).length > 0) return;
+  const args = ((await resolve(resolved.cmd.args)) ?? {}) as ArgsDef;
+  const declared = Object.entries(args).filter(([, d]) => d.type === 'positional');
+  if (declared.some(([, d]) => 'valueHint' in d && String(d.valueHint ?? '').endsWith('...'))) return;
+  const given: string[] = [];
+  for (let i = 0; i < resolved.rest.length; i++) {
+    const a = resolved.rest[i] ?? '';
+    if (a === '--') break;
+    if (!a.startsWith('-') || /^-\d/.test(a) || a === '-') given.push(a);
+    else if (!a.includes('=') && takesValue(args, a)) i++;
+  }
+  const extra = given[declared.length];
+  if (extra === undefined) return;
+  const names = declared.map(([k]) => `<${k}>`).join(' ');
+  throw new MlperfError('USAGE', `unexpected argument "${extra}" for \`${resolved.name}\``, {
+    hint: declared.length
+      ? `\`${resolved.name}\` takes ${names}; quote an argument that contains spaces`
+      : `\`${resolved.name}\` takes no arguments`,
+    exitCode: ExitCode.badInput,
+  });
 }

@@ -1,6 +1,8 @@
-import { ExitCode, isMlperfError } from '@mlperf/core';
+import { ExitCode, errorMessage } from '@mlperf/core';
 import { defineCommand, renderUsage, runCommand } from 'citty';
-import { checkFlags, resolveCommand, subCommandNames } from './_argv.js';
+import { checkFlags, checkPositionals, resolveCommand, subCommandNames } from './_argv.js';
+import { classifyFailure } from './_failure.js';
+import { withCleanConsole } from './_terminal.js';
 import { type AnyCommand, commands } from './commands/index.js';
 
 export const VERSION = '0.1.0';
@@ -10,7 +12,7 @@ export const mainCommand = defineCommand({
     name: 'mlperf',
     version: VERSION,
     description:
-      'Prove a Mojaloop hub clears 1000 transfers per second. Exit codes: 0 ok, 1 criteria failed, 2 bad input or usage, 3 target or infrastructure unavailable.',
+      'Prove a Mojaloop hub clears 1000 transfers per second. Exit codes: 0 pass, 1 fail (criteria failed), 2 bad input or usage, 3 target or infrastructure unavailable, 4 inconclusive (could not judge: missing evidence, nothing to analyse, the load generator or the host was the limit).',
   },
   subCommands: commands,
 });
@@ -33,12 +35,15 @@ export async function run(argv: string[]): Promise<number> {
       await showHelp(resolved.cmd, resolved.name);
       return ExitCode.ok;
     }
-    await checkFlags(resolved);
-    // Run the resolved command itself: citty drops a sub-command's return value (our exit code).
-    const { result } = await runCommand(resolved.cmd, { rawArgs: resolved.rest });
-    return typeof result === 'number' ? result : ExitCode.ok;
+    return await withCleanConsole(async () => {
+      await checkFlags(resolved);
+      await checkPositionals(resolved);
+      // Run the resolved command itself: citty drops a sub-command's return value (our exit code).
+      const { result } = await runCommand(resolved.cmd, { rawArgs: resolved.rest });
+      return typeof result === 'number' ? result : ExitCode.ok;
+    });
   } catch (err) {
-    return report(err, argv);
+    return withCleanConsole(() => report(err, argv));
   }
 }
 
@@ -57,9 +62,10 @@ async function showHelp(cmd: AnyCommand, name: string): Promise<void> {
 }
 
 async function report(err: unknown, argv: string[]): Promise<number> {
-  if (isMlperfError(err)) {
-    console.error(err.format());
-    return err.exitCode;
+  const known = classifyFailure(err);
+  if (known) {
+    console.error(known.format());
+    return known.exitCode;
   }
   if (err instanceof Error && err.name === 'CLIError') {
     const { cmd, name } = await resolveCommand(mainCommand, argv);
@@ -76,12 +82,18 @@ async function report(err: unknown, argv: string[]): Promise<number> {
     return ExitCode.badInput;
   }
   // A bug, not bad input: say so plainly, without a stack trace.
-  console.error(`INTERNAL: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`INTERNAL: ${errorMessage(err)}`);
   console.error('  hint: this is a bug in mlperf; please report it with the command you ran');
   return ExitCode.badInput;
 }
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<never> {
+  // A throw that escapes a command (an 'error' event nobody handled): same message, no stack trace.
+  const escaped = (err: unknown) => {
+    void withCleanConsole(() => report(err, argv)).then((code) => process.exit(code));
+  };
+  process.on('uncaughtException', escaped);
+  process.on('unhandledRejection', escaped);
   const code = await run(argv);
   process.exit(code);
 }

@@ -11,7 +11,7 @@ describe('mlperf', () => {
     const r = await cli('--help');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatchInlineSnapshot(`
-      "Prove a Mojaloop hub clears 1000 transfers per second. Exit codes: 0 ok, 1 criteria failed, 2 bad input or usage, 3 target or infrastructure unavailable. (mlperf v0.1.0)
+      "Prove a Mojaloop hub clears 1000 transfers per second. Exit codes: 0 pass, 1 fail (criteria failed), 2 bad input or usage, 3 target or infrastructure unavailable, 4 inconclusive (could not judge: missing evidence, nothing to analyse, the load generator or the host was the limit). (mlperf v0.1.0)
 
       USAGE mlperf check|suite|run|monitor|reset|positions|hub|analyze|compare|report|dashboards|collect|package|promql|manifests|dfsp-sim|validate
 
@@ -19,13 +19,13 @@ describe('mlperf', () => {
 
              check    Pre-test check (pre-test-check.sh): services healthy, uptime, utilisation < 20%, no alerts, cluster capacity, test data, a first transfer, generator capacity, estimated duration and cost. Exit 0 ready, 1 a check failed, 3 target unreachable.
              suite    The performance test suite: show its plan (and run it).
-               run    Run one test against the embedded hub or a real Mojaloop, live, and write its results directory.
+               run    Run one test against the embedded hub or a real Mojaloop, live, write its results directory, then judge it as \`mlperf analyze\` does. Exit 0 pass, 1 fail, 2 bad input, 3 target unavailable, 4 inconclusive (generator or host was the limit, or evidence missing).
            monitor    Follow a running suite or test from a second terminal: progress, key metrics with bands, errors of the last 5 min, service health, live issues.
              reset    Reset DFSP funds, limits and positions to the suite's opening state (reset-test-data), then show them.
          positions    Show each DFSP's funds available to send (liquidity minus position), as check-dfsp-positions does.
                hub    Run the embedded Mojaloop hub simulator until Ctrl-C, printing its URLs.
-           analyze    Judge a results directory, a suite directory or real k6 output; write analysis.json; exit 1 when criteria fail.
-           compare    Compare run B against baseline run A metric by metric with a significance test; exit 1 on a significant regression (a CI gate).
+           analyze    Judge a results directory, a suite directory or real k6 output; write analysis.json. Exit 0 pass, 1 fail, 2 bad input, 4 inconclusive (nothing to judge, evidence missing, or the generator or host was the limit).
+           compare    Compare run B against baseline run A metric by metric with a significance test (a CI gate). Exit 0 no regression, 1 significant regression, 2 bad input, 4 inconclusive (a side has no data).
             report    Write analysis-report.html for a results directory, or the suite, success and playbook reports for a suite directory
         dashboards    Grafana dashboards: export them for provisioning, capture screenshots of a test
            collect    Gather summary, metrics, dashboards, logs and resource data into a results directory
@@ -52,7 +52,7 @@ describe('mlperf', () => {
       COMMANDS
 
         show    Show the plan of a suite: tests, stages, planned transfers, TPS per corridor, liquidity needed vs funded, duration and cost.
-         run    Run the whole suite (run-full-suite.sh): reset, check, baseline -> scale -> target -> endurance and target -> stress, each gated on the previous test, then analysis, reports and the package. Exit 0 passed, 1 criteria failed or interrupted, 2 bad input, 3 target unavailable.
+         run    Run the whole suite (run-full-suite.sh): reset, check, baseline -> scale -> target -> endurance and target -> stress, each gated on the previous test, then analysis, reports and the package. Exit 0 every test passed, 1 a test failed (or the suite was interrupted), 2 bad input, 3 target unavailable, 4 inconclusive (a test could not be judged).
 
       Use mlperf suite <command> --help for more information about a command."
     `);

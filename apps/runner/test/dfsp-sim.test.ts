@@ -11,6 +11,10 @@ afterAll(async () => {
   await hub?.stop();
 });
 
+const DFSPS = Array.from({ length: 8 }, (_, i) => `perffsp-${i + 1}`);
+/** How long the simulator may take to come up on a loaded machine. */
+const WAIT = { timeout: 20_000, interval: 50 };
+
 const freePort = () =>
   new Promise<number>((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
@@ -31,20 +35,32 @@ describe('mlperf dfsp-sim', () => {
       '--admin-url',
       hub.adminUrl,
     );
-    let health = 0;
-    for (let i = 0; i < 100 && health !== 200; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      health = await fetch(`http://127.0.0.1:${port}/health`).then(
+    const health = () =>
+      fetch(`http://127.0.0.1:${port}/health`).then(
         (r) => r.status,
         () => 0,
       );
-    }
-    expect(health).toBe(200);
+    await expect.poll(health, WAIT).toBe(200);
     const pending = await fetch(`http://127.0.0.1:${port}/outcomes/x?waitMs=10`).then((r) => r.json());
     expect(pending).toEqual({ transferId: 'x', state: 'PENDING' });
     // Ctrl-C once the command listens for it (after registering the callbacks).
-    for (let i = 0; i < 200 && process.listenerCount('SIGINT') === 0; i++)
-      await new Promise((r) => setTimeout(r, 25));
+    await expect.poll(() => process.listenerCount('SIGINT'), WAIT).toBeGreaterThan(0);
+    for (const dfsp of DFSPS) {
+      const endpoints = await fetch(`${hub.adminUrl}/participants/${dfsp}/endpoints`).then((r) => r.json());
+      expect(endpoints).toEqual(
+        expect.arrayContaining([
+          { type: 'FSPIOP_CALLBACK_URL_TRANSFER_POST', value: `http://127.0.0.1:${port}/${dfsp}/transfers` },
+          {
+            type: 'FSPIOP_CALLBACK_URL_TRANSFER_PUT',
+            value: `http://127.0.0.1:${port}/${dfsp}/transfers/{{transferId}}`,
+          },
+          {
+            type: 'FSPIOP_CALLBACK_URL_TRANSFER_ERROR',
+            value: `http://127.0.0.1:${port}/${dfsp}/transfers/{{transferId}}/error`,
+          },
+        ]),
+      );
+    }
     process.emit('SIGINT');
     const r = await running;
     expect(r.code).toBe(0);

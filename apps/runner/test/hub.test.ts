@@ -25,11 +25,7 @@ async function withHub(
   const err = vi.spyOn(console, 'error').mockImplementation(() => {});
   try {
     const done = run(['hub', ...argv]);
-    const end = Date.now() + 10_000;
-    while (!out.includes('Ctrl-C to stop')) {
-      if (Date.now() > end) throw new Error(`hub did not start: ${out.join('\n')}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await vi.waitFor(() => expect(out).toContain('Ctrl-C to stop'), { timeout: 20_000, interval: 20 });
     await use(out);
     process.emit('SIGINT');
     const code = await done;

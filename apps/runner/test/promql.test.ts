@@ -47,7 +47,7 @@ describe('mlperf promql lint', () => {
         error[grouping-outside-aggregation] (column 35): \`by (error_type)\` is not attached to an aggregation: \`by\` only follows or precedes sum, avg, max, min, count, topk and the other aggregation operators
           hint: aggregate explicitly: sum by (error_type) (rate(mojaloop_transfer_error[1m]))
 
-      1 query: 1 error, 0 warnings"
+      1 query: 1 error, 0 warnings (Prometheus 2.42.0+ds grammar, from installed prometheus)"
     `);
     expect(r.err).toMatchInlineSnapshot(`
       "PROMQL_INVALID: 1 error in 1 query
@@ -65,7 +65,7 @@ describe('mlperf promql lint', () => {
         error[syntax] (column 5): unclosed \`(\`: the query ends before its \`)\`
           hint: close it: rate(x[1m])
 
-      1 query: 1 error, 0 warnings"
+      1 query: 1 error, 0 warnings (Prometheus 2.42.0+ds grammar, from installed prometheus)"
     `);
   });
 
@@ -75,7 +75,7 @@ describe('mlperf promql lint', () => {
       file,
       "# the seed's queries\nrate(mojaloop_transfer_success[1m])\n\nrate(kafka_consumergroup_lag[5m])\n\nsum(\n  rate(x_total[10s])\n)\n",
     );
-    const r = await cli('promql', 'lint', file, '--scrape-interval', '15s');
+    const r = await cli('promql', 'lint', '--file', file, '--scrape-interval', '15s');
     expect(r.code).toBe(0);
     expect(r.out.replaceAll(file, 'queries.promql')).toMatchInlineSnapshot(`
       "queries.promql:4:
@@ -90,7 +90,7 @@ describe('mlperf promql lint', () => {
         warning[range-too-short] (line 2, column 16): rate() over [10s]: shorter than twice the scrape interval (15s), so windows often hold fewer than two samples and return nothing
           hint: use at least [30s], e.g. [1m]
 
-      3 queries: 0 errors, 2 warnings"
+      3 queries: 0 errors, 2 warnings (Prometheus 2.42.0+ds grammar, from installed prometheus)"
     `);
   });
 
@@ -100,7 +100,7 @@ describe('mlperf promql lint', () => {
       file,
       'groups:\n  - name: g\n    rules:\n      - record: a\n        expr: "sum(rate(x_total[5m]))"\n      - record: b\n        expr: rate(x_total)\n',
     );
-    const r = await cli('promql', 'lint', file, '--json');
+    const r = await cli('promql', 'lint', '--file', file, '--json');
     expect(r.code).toBe(2);
     const parsed = JSON.parse(r.out) as { where: string; diagnostics: { rule: string }[] }[];
     expect(parsed.map((p) => [p.where.replace(file, 'rules.yml'), p.diagnostics.map((d) => d.rule)])).toEqual(
@@ -114,6 +114,37 @@ describe('mlperf promql lint', () => {
   it('needs an input', async () => {
     const r = await cli('promql', 'lint');
     expect(r.code).toBe(2);
+  });
+
+  it('takes queries that start with -, and everything after --', async () => {
+    for (const argv of [['-Inf'], ['-', '-5'], ['--', '-x'], ['--json', '--', '- -5']]) {
+      const r = await cli('promql', 'lint', ...argv);
+      expect(r.code, argv.join(' ')).toBe(0);
+    }
+    const bad = await cli('promql', 'lint', '-x[5m]');
+    expect(bad.code).toBe(2);
+    expect(bad.out).toContain('unary - needs a scalar or an instant vector, got a range vector');
+  });
+
+  it('reads a file only with --file: an argument naming a file is a query', async () => {
+    const file = join(dir, 'up');
+    await writeFile(file, 'rate(x_total)\n');
+    const asQuery = await cli('promql', 'lint', file);
+    expect(asQuery.code).toBe(2);
+    expect(asQuery.out).toContain('argument:');
+    const asFile = await cli('promql', 'lint', '--file', file);
+    expect(asFile.out).toContain(`${file}:1:`);
+    const missing = await cli('promql', 'lint', '--file', join(dir, 'absent.promql'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('no such file');
+  });
+
+  it('answers for the chosen Prometheus version', async () => {
+    const q = 'x{"job"="a"} offset 5';
+    expect((await cli('promql', 'lint', q, '--prometheus-version', '2.42.0')).code).toBe(2);
+    const v3 = await cli('promql', 'lint', q, '--prometheus-version', '3.1.0');
+    expect(v3.code).toBe(0);
+    expect(v3.out).toContain('(Prometheus 3.1.0 grammar, from option)');
   });
 });
 

@@ -10,14 +10,15 @@ import { ANALYSIS_SCHEMA_VERSION } from '@mlperf/core';
 import { classify } from './bands.js';
 import { findBottlenecks } from './bottlenecks/index.js';
 import type { Draft } from './bottlenecks/fixes.js';
-import { evaluateCriterion, SEED_TARGET_CRITERIA } from './criteria.js';
+import { evaluateCriterion, SEED_TARGET_CRITERIA, stressCriteria } from './criteria.js';
 import { analyzeEndurance, memoryTrends } from './endurance.js';
 import type { RunData } from './model.js';
-import { aggregate, inWindow, type WindowAggregate, windowOf } from './series.js';
+import { aggregate, inWindow, offeredOf, type WindowAggregate, windowOf } from './series.js';
 import { extractSignals } from './signals.js';
 import { mergeLatency } from './stats/latency.js';
 import { steadyState } from './steady-state.js';
 import { analyzeStress } from './stress.js';
+import { judge, LIMIT_KINDS, missingSignals } from './verdict.js';
 
 export interface AnalyzeOptions {
   /** Planned rate when the run does not say (k6 input) or to judge against another target. */
@@ -68,15 +69,6 @@ export function analyzeData(data: RunData, opts: AnalyzeOptions = {}): AnalysisR
       ...(plannedTps ? { plannedTps } : {}),
     }),
   );
-  for (const t of data.k6Thresholds ?? []) {
-    criteria.push({
-      id: `k6-threshold:${t.metric}:${t.expression}`,
-      label: `k6 threshold ${t.metric} ${t.expression}`,
-      status: t.ok ? 'pass' : 'fail',
-      detail: 'as evaluated by k6',
-    });
-  }
-
   const extra: Draft[] = [];
   let endurance: AnalysisResult['endurance'];
   if (!stress && steady && (data.test?.kind === 'endurance' || steady.seconds >= 1800)) {
@@ -113,9 +105,9 @@ export function analyzeData(data: RunData, opts: AnalyzeOptions = {}): AnalysisR
       )
     : [];
 
-  const failed = criteria.some((c) => c.status === 'fail');
-  const unknownCount = criteria.filter((c) => c.status === 'unknown').length;
-  const verdict = failed ? 'fail' : unknownCount > 0 || criteria.length === 0 ? 'unknown' : 'pass';
+  if (stressResult && criteriaDefs.length === 0) criteria.push(...stressCriteria(stressResult));
+  const judged = judge(criteria, findings, missingSignals(signals, steadyRecords));
+  const verdict = judged.verdict;
   const totals = totalsOf(data, agg);
   const result: AnalysisResult = {
     schemaVersion: ANALYSIS_SCHEMA_VERSION,
@@ -126,8 +118,8 @@ export function analyzeData(data: RunData, opts: AnalyzeOptions = {}): AnalysisR
     runStatus: data.status,
     generatedAt: (opts.now?.() ?? new Date()).toISOString(),
     verdict,
-    headline: headline(verdict, criteria, findings, stressResult, data),
-    criteria,
+    headline: headline(verdict, judged.criteria, findings, stressResult, data),
+    criteria: judged.criteria,
     keyMetrics: keyMetrics(agg, plannedTps, data, signals.cpuUsage, signals.memoryRatio),
     findings,
     corridors: corridorStats(data, steadyRecords),
@@ -141,6 +133,7 @@ export function analyzeData(data: RunData, opts: AnalyzeOptions = {}): AnalysisR
   if (agg) result.achievedTps = round(agg.achievedTps);
   if (plannedTps) result.plannedTps = plannedTps;
   if (endurance) result.endurance = endurance;
+  if (data.k6Thresholds?.length) result.k6Thresholds = data.k6Thresholds;
   if (stressResult) result.stress = stressResult;
   return result;
 }
@@ -160,10 +153,8 @@ function summaryAggregate(data: RunData): WindowAggregate | undefined {
     achievedTps: s.achievedTps,
     offeredTps: s.durationS ? (s.started + s.dropped) / s.durationS : 0,
   };
-  if (finished > 0) {
-    agg.successRate = s.succeeded / finished;
-    agg.errorRate = s.failed / finished;
-  }
+  if (agg.offered > 0) agg.successRate = s.succeeded / offeredOf(agg);
+  if (finished > 0) agg.errorRate = s.failed / finished;
   const l = s.latency;
   if (l?.p95 !== undefined)
     agg.latency = {
@@ -277,21 +268,22 @@ function headline(
   stress: AnalysisResult['stress'],
   data: RunData,
 ): string {
-  const gen = findings.find((f) => f.kind === 'generator-saturated');
-  if (gen) return `Inconclusive for the hub: the load generator was the limit (${gen.summary})`;
-  if (stress) {
-    if (stress.breakingPointTps === undefined)
-      return 'No breaking point found: the hub followed every offered rate';
-    return `Breaking point at ${stress.breakingPointTps} TPS offered (first signal: ${stress.firstSignal})${stress.firstComponentToFail ? `; first component to fail: ${stress.firstComponentToFail.subject}` : ''}`;
-  }
+  const limit = findings.find((f) => LIMIT_KINDS.has(f.kind));
+  if (limit && verdict !== 'pass') return `INCONCLUSIVE about the hub: ${limit.title} (${limit.summary})`;
   const failedC = criteria.filter((c) => c.status === 'fail');
   const top = findings[0];
+  const breaking = stress
+    ? stress.breakingPointTps === undefined
+      ? 'No breaking point found: the hub followed every offered rate'
+      : `Breaking point at ${stress.breakingPointTps} TPS offered (first signal: ${stress.firstSignal})${stress.firstComponentToFail ? `; first component to fail: ${stress.firstComponentToFail.subject}` : ''}`
+    : undefined;
   if (verdict === 'fail')
-    return `FAIL: ${failedC.map((c) => c.label).join('; ')}${top ? `. Top finding: ${top.title}` : ''}`;
+    return `FAIL: ${failedC.map((c) => c.label).join('; ')}${top ? `. Top finding: ${top.title}` : ''}${breaking ? `. ${breaking}` : ''}`;
   if (verdict === 'pass')
-    return `PASS: all ${criteria.length} criteria met${data.status !== 'completed' ? ` (run ${data.status})` : ''}`;
-  const unk = criteria.filter((c) => c.status === 'unknown');
-  return `UNKNOWN: ${criteria.length - unk.length} criteria passed, ${unk.length} could not be judged (${unk.map((c) => c.label).join('; ')})`;
+    return `PASS: all ${criteria.length} criteria met${data.status !== 'completed' ? ` (run ${data.status})` : ''}${breaking ? `. ${breaking}` : ''}`;
+  if (criteria.length === 0) return 'INCONCLUSIVE: nothing to judge (no criteria, no data)';
+  const unk = criteria.filter((c) => c.status === 'inconclusive');
+  return `INCONCLUSIVE: ${criteria.length - unk.length} criteria passed, ${unk.length} could not be judged (${unk.map((c) => c.label).join('; ')})${breaking ? `. ${breaking}` : ''}`;
 }
 
 function round(x: number): number {

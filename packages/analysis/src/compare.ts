@@ -32,7 +32,8 @@ export interface ComparisonResult {
   minEffect: number;
   metrics: MetricComparison[];
   regressions: string[];
-  verdict: 'regression' | 'no-regression';
+  /** `inconclusive`: no metric was measured in both runs (a side without data). */
+  verdict: 'regression' | 'no-regression' | 'inconclusive';
 }
 
 export interface CompareOptions {
@@ -95,7 +96,7 @@ function summaryValue(d: RunData, m: MetricComparison['metric']): number | undef
     case 'achieved-tps':
       return s.achievedTps;
     case 'success-rate':
-      return fin ? s.succeeded / fin : undefined;
+      return fin + s.dropped ? s.succeeded / (fin + s.dropped) : undefined;
     case 'error-rate':
       return fin ? s.failed / fin : undefined;
     case 'latency-p50':
@@ -195,6 +196,10 @@ export function compareData(a: RunData, b: RunData, opts: CompareOptions = {}): 
     minEffect,
     metrics,
     regressions,
-    verdict: regressions.length ? 'regression' : 'no-regression',
+    verdict: regressions.length
+      ? 'regression'
+      : metrics.some((m) => m.a !== undefined && m.b !== undefined)
+        ? 'no-regression'
+        : 'inconclusive',
   };
 }

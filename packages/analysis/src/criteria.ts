@@ -1,155 +1,32 @@
-import type { Band, BandMetric, CriterionResult, TestCriterion, TimeWindow, TrendResult } from '@mlperf/core';
-import { classify } from './bands.js';
-import type { RunData } from './model.js';
-import type { WindowAggregate } from './series.js';
-import type { Signals } from './signals.js';
+import type { CriterionResult, StressAnalysis, TestCriterion, TimeWindow, TrendResult } from '@mlperf/core';
 import { restartCount } from './signals.js';
 import { subjectOf, values } from './metrics.js';
 import { mean } from './stats/basic.js';
-import type { SteadyState } from './steady-state.js';
+import { achievedRate, errorRate, latency, successRate } from './criteria-load.js';
+import { type CriteriaContext, inconclusive, pct, r2, result } from './criteria-result.js';
 
-export interface CriteriaContext {
-  data: RunData;
-  steady?: SteadyState;
-  /** Aggregate over the steady window (or the whole run for summary-only inputs). */
-  agg?: WindowAggregate;
-  /** Whole-run totals (for `transfers`). */
-  totalSucceeded: number;
-  signals: Signals;
-  memoryTrends: TrendResult[];
-  plannedTps?: number;
-}
+export type { CriteriaContext } from './criteria-result.js';
 
-const pct = (x: number) => `${Math.round(x * 10000) / 100}%`;
-const r2 = (x: number) => Math.round(x * 100) / 100;
-
-function result(
-  c: Omit<CriterionResult, 'band'>,
-  metric?: BandMetric,
-  ctx?: CriteriaContext,
-): CriterionResult {
-  if (metric && c.value !== undefined && ctx) {
-    const band: Band | undefined = classify(metric, c.value, {
-      ...(ctx.plannedTps ? { plannedTps: ctx.plannedTps } : {}),
-      ...(ctx.data.bands ? { bands: ctx.data.bands } : {}),
-    });
-    if (band) return { ...c, band };
-  }
-  return c;
-}
-
-function unknown(id: string, label: string, detail: string): CriterionResult {
-  return { id, label, status: 'unknown', detail };
-}
-
-/** Evaluates one test criterion. Missing data is `unknown`, never `pass`. */
+/** Evaluates one test criterion. Missing data is `inconclusive`, never `pass`. */
 export function evaluateCriterion(c: TestCriterion, ctx: CriteriaContext): CriterionResult {
   const w: TimeWindow | undefined = ctx.steady ? { start: ctx.steady.start, end: ctx.steady.end } : undefined;
   const win = w ? { window: w } : {};
-  const agg = ctx.agg;
   switch (c.kind) {
-    case 'achieved-rate': {
-      const planned = ctx.plannedTps;
-      const label = `Achieved ${planned ?? '?'}+ TPS (>= ${pct(c.minRatio)} of planned) for the duration`;
-      if (!planned || !agg || agg.seconds === 0)
-        return unknown(
-          'achieved-rate',
-          label,
-          planned ? 'no steady-state seconds to measure' : 'the planned rate is unknown',
-        );
-      const threshold = c.minRatio * planned;
-      const held = ctx.steady ? ctx.steady.seconds / Math.max(1, ctx.steady.plannedSeconds) : 1;
-      const ok = agg.achievedTps >= threshold && held >= 0.9;
-      const detail =
-        held < 0.9
-          ? `ran ${ctx.steady?.seconds} s of the planned ${ctx.steady?.plannedSeconds} s steady state (run ${ctx.data.status})`
-          : `${r2(agg.achievedTps)} TPS over ${agg.seconds} s of steady state`;
-      return result(
-        {
-          id: 'achieved-rate',
-          label,
-          status: ok ? 'pass' : 'fail',
-          value: r2(agg.achievedTps),
-          unit: 'TPS',
-          threshold,
-          comparator: '>=',
-          ...win,
-          detail,
-        },
-        'tps',
-        ctx,
-      );
-    }
-    case 'success-rate': {
-      const label = `Success rate > ${pct(c.min)}`;
-      if (agg?.successRate === undefined)
-        return unknown('success-rate', label, 'no finished transfers in the window');
-      return result(
-        {
-          id: 'success-rate',
-          label,
-          status: agg.successRate > c.min ? 'pass' : 'fail',
-          value: agg.successRate,
-          unit: 'ratio',
-          threshold: c.min,
-          comparator: '>',
-          ...win,
-          detail: `${agg.succeeded} of ${agg.succeeded + agg.failed} transfers succeeded`,
-        },
-        'success-rate',
-        ctx,
-      );
-    }
-    case 'error-rate': {
-      const label = `Error rate < ${pct(c.max)}`;
-      if (agg?.errorRate === undefined)
-        return unknown('error-rate', label, 'no finished transfers in the window');
-      return result(
-        {
-          id: 'error-rate',
-          label,
-          status: agg.errorRate < c.max ? 'pass' : 'fail',
-          value: agg.errorRate,
-          unit: 'ratio',
-          threshold: c.max,
-          comparator: '<',
-          ...win,
-          detail: `${agg.failed} failed of ${agg.succeeded + agg.failed}`,
-        },
-        'error-rate',
-        ctx,
-      );
-    }
-    case 'latency': {
-      const id = `latency-p${c.percentile}`;
-      const label = `P${c.percentile} latency < ${c.maxMs}ms`;
-      const lat = agg?.latency;
-      const key = `p${c.percentile}` as 'p50' | 'p90' | 'p95' | 'p99';
-      const v = lat?.[key];
-      if (v === undefined) return unknown(id, label, 'no latency recorded in the window');
-      return result(
-        {
-          id,
-          label,
-          status: v < c.maxMs ? 'pass' : 'fail',
-          value: r2(v),
-          unit: 'ms',
-          threshold: c.maxMs,
-          comparator: '<',
-          ...win,
-          detail: `end-to-end p${c.percentile} of ${lat?.count} transfers (${lat?.method === 'hdr' ? 'merged HDR histograms' : 'approximated from per-second summaries'})`,
-        },
-        c.percentile === 95 ? 'p95-latency' : undefined,
-        ctx,
-      );
-    }
+    case 'achieved-rate':
+      return achievedRate(c.minRatio, ctx, win);
+    case 'success-rate':
+      return successRate(c.min, ctx, win);
+    case 'error-rate':
+      return errorRate(c.max, ctx, win);
+    case 'latency':
+      return latency(c.percentile, c.maxMs, ctx, win);
     case 'cpu':
     case 'memory': {
       const series = c.kind === 'cpu' ? ctx.signals.cpuUsage : ctx.signals.memoryRatio;
       const label = `${c.kind === 'cpu' ? 'CPU' : 'Memory'} usage < ${pct(c.max)} on all services`;
       const usable = series.filter((s) => s.points.length > 0);
       if (usable.length === 0)
-        return unknown(
+        return inconclusive(
           c.kind,
           label,
           `no ${c.kind === 'cpu' ? 'cpu_usage_ratio' : 'memory_working_set_ratio'} export in metrics/ (run with Prometheus)`,
@@ -179,7 +56,7 @@ export function evaluateCriterion(c: TestCriterion, ctx: CriteriaContext): Crite
       const up = ctx.signals.serviceUp.filter((s) => s.points.length > 0);
       const restarts = ctx.signals.restarts.filter((s) => s.points.length > 1);
       if (up.length === 0 && restarts.length === 0)
-        return unknown(
+        return inconclusive(
           'no-service-failures',
           label,
           'no service_up or restart export in metrics/ (run with Prometheus)',
@@ -204,7 +81,7 @@ export function evaluateCriterion(c: TestCriterion, ctx: CriteriaContext): Crite
     case 'no-memory-leak': {
       const label = 'No memory leaks';
       if (ctx.memoryTrends.length === 0)
-        return unknown(
+        return inconclusive(
           'no-memory-leak',
           label,
           'no memory series in metrics/ (or fewer than 8 samples) to fit a trend',
@@ -234,7 +111,7 @@ export function evaluateCriterion(c: TestCriterion, ctx: CriteriaContext): Crite
     case 'transfers': {
       const label = `Transactions >= ${c.min.toLocaleString('en-US')}`;
       if (ctx.data.timeseries.length === 0 && !ctx.data.summary)
-        return unknown('transfers', label, 'no data');
+        return inconclusive('transfers', label, 'no data');
       return {
         id: 'transfers',
         label,
@@ -257,3 +134,34 @@ export const SEED_TARGET_CRITERIA: TestCriterion[] = [
   { kind: 'latency', percentile: 99, maxMs: 500 },
   { kind: 'error-rate', max: 0.005 },
 ];
+
+/** What a stress test without criteria of its own is judged on: its breaking point and recovery. */
+export function stressCriteria(s: StressAnalysis): CriterionResult[] {
+  const top = Math.max(0, ...s.curve.map((p) => p.offered));
+  const out: CriterionResult[] = [
+    s.breakingPointTps !== undefined
+      ? {
+          id: 'breaking-point',
+          label: 'Breaking point identified',
+          status: 'pass',
+          value: s.breakingPointTps,
+          unit: 'TPS',
+          detail: `${s.breakingPointTps} TPS offered (first signal ${s.firstSignal})`,
+        }
+      : {
+          id: 'breaking-point',
+          label: 'Breaking point identified',
+          status: 'inconclusive',
+          detail: `the hub followed every offered rate up to ${Math.round(top)} TPS: no knee, error or latency limit`,
+        },
+  ];
+  if (s.recovery)
+    out.push({
+      id: 'recovery',
+      label: 'Recovered after the load dropped',
+      status: s.recovery.recovered ? 'pass' : 'fail',
+      ...(s.recovery.seconds !== undefined ? { value: s.recovery.seconds, unit: 's' } : {}),
+      detail: s.recovery.detail,
+    });
+  return out;
+}

@@ -1,7 +1,7 @@
 import type { AnalysisResult, CriterionResult, Finding, SuiteAnalysisResult } from '@mlperf/core';
 import type { ComparisonResult } from './compare.js';
 
-const MARK = { pass: 'PASS', fail: 'FAIL', unknown: '  ? ' } as const;
+const MARK = { pass: 'PASS', fail: 'FAIL', inconclusive: '  ? ' } as const;
 
 function fmtValue(c: { value?: number; unit?: string }): string {
   if (c.value === undefined) return '-';
@@ -46,6 +46,8 @@ export function formatAnalysis(r: AnalysisResult, top = 3): string {
     '',
   ];
   if (r.criteria.length) lines.push(criteriaTable(r.criteria), '');
+  const why = r.criteria.filter((c) => c.status !== 'pass' && c.explanation);
+  if (why.length) lines.push('why:', ...why.map((c) => `  ${c.label}: ${c.explanation}`), '');
   if (r.steadyState) lines.push(`window: ${r.steadyState.rule}`, '');
   if (r.stress) {
     const s = r.stress;
@@ -111,6 +113,8 @@ export function formatComparison(c: ComparisonResult): string {
     table([['', 'metric', 'A', 'B', 'change', 'p'], ...rows]),
     c.verdict === 'regression'
       ? `REGRESSION: ${c.regressions.join(', ')} (p < ${c.alpha}, change >= ${c.minEffect * 100}%)`
-      : `no significant regression (p < ${c.alpha}, change >= ${c.minEffect * 100}%)`,
+      : c.verdict === 'inconclusive'
+        ? 'INCONCLUSIVE: no metric was measured in both runs (a side has no data)'
+        : `no significant regression (p < ${c.alpha}, change >= ${c.minEffect * 100}%)`,
   ].join('\n');
 }

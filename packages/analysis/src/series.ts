@@ -24,7 +24,9 @@ export interface WindowAggregate {
   achievedTps: number;
   /** Mean prescribed rate. */
   offeredTps: number;
+  /** Succeeded against offered arrivals (a dropped arrival is not a success). */
   successRate?: number;
+  /** Failed among finished transfers (the target's errors). */
   errorRate?: number;
   latency?: MergedLatency;
 }
@@ -64,13 +66,19 @@ export function aggregate(
     achievedTps: seconds ? succeeded / seconds : 0,
     offeredTps: seconds ? rate / seconds : 0,
   };
-  if (finished > 0) {
-    out.successRate = succeeded / finished;
-    out.errorRate = failed / finished;
-  }
+  const arrivals = offeredOf(out);
+  if (arrivals > 0) out.successRate = succeeded / arrivals;
+  if (finished > 0) out.errorRate = failed / finished;
   const lat = mergeLatency(records.map(pick));
   if (lat) out.latency = lat;
   return out;
+}
+
+/** Arrivals offered: started plus dropped (never fewer than the outcomes seen). */
+export function offeredOf(
+  a: Pick<WindowAggregate, 'offered' | 'started' | 'dropped' | 'succeeded' | 'failed'>,
+): number {
+  return Math.max(a.offered, a.started + a.dropped, a.succeeded + a.failed + a.dropped);
 }
 
 /** Groups consecutive records into bins of `binS` seconds (by their `s`). */

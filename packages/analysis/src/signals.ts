@@ -40,6 +40,8 @@ export interface Signals {
   serviceUp: Series[];
   /** Container restart counters. */
   restarts: Series[];
+  /** CPU used by each of the target's processes, in cores (process_cpu_seconds_total rate); the generator excluded. */
+  processCpu: Series[];
 }
 
 const RAW = {
@@ -54,6 +56,7 @@ const RAW = {
   rss: 'process_resident_memory_bytes',
   eventLoop: 'nodejs_eventloop_lag_p99_seconds',
   restarts: 'kube_pod_container_status_restarts_total',
+  processCpu: 'process_cpu_seconds_total',
 } as const;
 
 function all(exps: MetricsExport[], w?: TimeWindow): Series[] {
@@ -143,6 +146,7 @@ export function extractSignals(metrics: Record<string, MetricsExport>, w?: TimeW
     w,
   ).filter(ofTarget);
   const restarts = all(pick(metrics, ['restarts', 'pod_restarts', 'service_restarts'], [RAW.restarts]), w);
+  const processCpu = processCpuOf(metrics, w).filter(ofTarget);
   return {
     dbConnections,
     dbPoolWait,
@@ -157,7 +161,19 @@ export function extractSignals(metrics: Record<string, MetricsExport>, w?: TimeW
     eventLoopLag,
     serviceUp,
     restarts,
+    processCpu,
   };
+}
+
+/** Cores per process: a rate() export as it is, a raw counter turned into its rate. */
+function processCpuOf(metrics: Record<string, MetricsExport>, w?: TimeWindow): Series[] {
+  const exps = pick(metrics, ['process_cpu_cores'], [RAW.processCpu], (e) => !isRatio(e));
+  const derived = all(exps.filter(isDerived), w);
+  if (derived.length) return derived;
+  return clip(
+    all(exps).map((s) => ({ ...s, points: counterRate(s.points) })),
+    w,
+  );
 }
 
 /** Series scraped from the load generator (mlperf's engine, k6), not from the target. */

@@ -10,6 +10,7 @@ import type {
 } from '@mlperf/core';
 import {
   ANALYSIS_SCHEMA_VERSION,
+  combineVerdicts,
   ExitCode,
   isResultsDirectory,
   MlperfError,
@@ -106,7 +107,7 @@ function evalSuite(c: SuiteCriterion, runs: RunEntry[], suite: SuiteDefinition |
         return {
           id: 'linear-scaling',
           label,
-          status: 'unknown',
+          status: 'inconclusive',
           detail: `needs at least two tests at or below ${c.upToRate} TPS (found ${pts.length})`,
         };
       const minEff = c.minEfficiency ?? 0.95;
@@ -147,7 +148,7 @@ function evalSuite(c: SuiteCriterion, runs: RunEntry[], suite: SuiteDefinition |
       return {
         id: 'sustained',
         label,
-        status: rate?.status === 'unknown' ? 'unknown' : ok ? 'pass' : 'fail',
+        status: rate?.status === 'inconclusive' ? 'inconclusive' : ok ? 'pass' : 'fail',
         value: run.result.achievedTps ?? 0,
         unit: 'TPS',
         threshold: c.rate,
@@ -181,7 +182,7 @@ function evalSuite(c: SuiteCriterion, runs: RunEntry[], suite: SuiteDefinition |
         return {
           id: 'clean-recovery',
           label,
-          status: 'unknown',
+          status: 'inconclusive',
           detail: run ? 'the stress run has no recovery phase to judge' : 'no stress run found',
         };
       const ok = rec.recovered && (rec.seconds ?? Number.POSITIVE_INFINITY) <= within;
@@ -198,7 +199,11 @@ function evalSuite(c: SuiteCriterion, runs: RunEntry[], suite: SuiteDefinition |
   }
 }
 
-/** Analyzes every run of a suite directory (writing each analysis.json) and judges the suite criteria. */
+/**
+ * Analyzes every run of a suite directory (writing each analysis.json). The suite passes only when
+ * every test passed; any failed test fails it; otherwise (a test inconclusive or not run) it is
+ * inconclusive. The suite criteria are judged too, as evidence beside that verdict.
+ */
 export function analyzeSuite(dir: string, opts: AnalyzeSuiteOptions = {}): SuiteAnalysisResult {
   const runs: RunEntry[] = findRuns(dir).map((d) => {
     const result = analyzeRun(d, {
@@ -234,8 +239,7 @@ export function analyzeSuite(dir: string, opts: AnalyzeSuiteOptions = {}): Suite
     .map((r) => ({ offered: r.result.plannedTps as number, achieved: r.result.achievedTps as number }));
   const stress = runs.find((r) => r.result.stress)?.result.stress;
   const scaling = fitUsl([...points, ...(stress?.curve ?? []).filter((c) => c.offered > 0)]);
-  const failed = criteria.some((c) => c.status === 'fail');
-  const verdict = failed ? 'fail' : criteria.some((c) => c.status === 'unknown') ? 'unknown' : 'pass';
+  const verdict = combineVerdicts(tests.map((t) => (t.verdict === 'not-run' ? 'inconclusive' : t.verdict)));
   const findings = rankFindings(
     runs.flatMap((r) =>
       r.result.findings
@@ -249,13 +253,7 @@ export function analyzeSuite(dir: string, opts: AnalyzeSuiteOptions = {}): Suite
     suiteName: suite?.name ?? runs[0]?.result.testName ?? dir,
     generatedAt: (opts.now?.() ?? new Date()).toISOString(),
     verdict,
-    headline:
-      verdict === 'pass'
-        ? `PASS: all ${criteria.length} suite criteria met`
-        : `${verdict.toUpperCase()}: ${criteria
-            .filter((c) => c.status !== 'pass')
-            .map((c) => `${c.label} (${c.status})`)
-            .join('; ')}`,
+    headline: suiteHeadline(verdict, tests, criteria),
     criteria,
     tests,
     findings,
@@ -265,4 +263,32 @@ export function analyzeSuite(dir: string, opts: AnalyzeSuiteOptions = {}): Suite
   if (opts.write !== false)
     writeFileAtomic(join(dir, 'analysis.json'), `${JSON.stringify(result, null, 2)}\n`);
   return result;
+}
+
+/** The suite verdict in one sentence: which tests decided it, then the suite criteria as evidence. */
+function suiteHeadline(
+  verdict: SuiteAnalysisResult['verdict'],
+  tests: SuiteAnalysisResult['tests'],
+  criteria: readonly CriterionResult[],
+): string {
+  const met = criteria.filter((c) => c.status === 'pass').length;
+  const evidence = `suite criteria: ${met} of ${criteria.length} met${
+    met < criteria.length
+      ? ` (${criteria
+          .filter((c) => c.status !== 'pass')
+          .map((c) => `${c.label}: ${c.status}`)
+          .join('; ')})`
+      : ''
+  }`;
+  const named = (v: string) =>
+    tests
+      .filter((t) => t.verdict === v)
+      .map((t) => t.testId)
+      .join(', ');
+  if (verdict === 'pass') return `PASS: all ${tests.length} tests passed; ${evidence}`;
+  if (verdict === 'fail') return `FAIL: ${named('fail')} failed; ${evidence}`;
+  const open = [named('inconclusive'), named('not-run') && `not run: ${named('not-run')}`]
+    .filter(Boolean)
+    .join('; ');
+  return `INCONCLUSIVE: ${open || 'no test to judge'} could not be judged; ${evidence}`;
 }

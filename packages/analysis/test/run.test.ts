@@ -63,8 +63,8 @@ describe('analyzeRun: healthy run', () => {
       second: secondOf('healthy', 100),
     });
     const r = analyzeRun(dir, { write: false });
-    expect(r.verdict).toBe('unknown');
-    const unknown = r.criteria.filter((c) => c.status === 'unknown').map((c) => c.id);
+    expect(r.verdict).toBe('inconclusive');
+    const unknown = r.criteria.filter((c) => c.status === 'inconclusive').map((c) => c.id);
     expect(unknown).toEqual(['no-service-failures', 'no-memory-leak', 'cpu']);
     expect(r.missing.join('\n')).toContain('no Prometheus exports');
     expect(r.steadyState?.rule).toContain('default: first 5 min / last 2 min');
@@ -81,7 +81,8 @@ describe('analyzeRun: bottleneck profiles name the injected cause first', () => 
   for (const [profile, kind, script] of cases) {
     it(`${profile} -> ${kind}`, () => {
       const r = profileRun(profile);
-      expect(r.verdict).toBe('fail');
+      // the generator being the limit makes the run inconclusive about the hub, never a fail
+      expect(r.verdict).toBe(profile === 'generator-saturated' ? 'inconclusive' : 'fail');
       const top = r.findings[0];
       expect(top?.kind).toBe(kind);
       expect(top?.rank).toBe(1);
@@ -92,7 +93,9 @@ describe('analyzeRun: bottleneck profiles name the injected cause first', () => 
         const plateau = r.findings.find((f) => f.kind === 'tps-plateau');
         expect(plateau?.summary).toContain(`Most likely cause: ${top?.title}`);
       } else {
-        expect(r.headline).toContain('the load generator was the limit');
+        expect(r.headline).toContain(
+          'INCONCLUSIVE about the hub: Load generator saturated: the generator was the limit',
+        );
       }
     });
   }
@@ -160,7 +163,9 @@ describe('analyzeRun: generator vs hub', () => {
     });
     const r = analyzeRun(dir, { write: false });
     expect(r.findings[0]?.kind).toBe('generator-saturated');
-    expect(r.headline).toContain('the load generator was the limit');
+    expect(r.headline).toContain(
+      'INCONCLUSIVE about the hub: Load generator saturated: the generator was the limit',
+    );
   });
 });
 

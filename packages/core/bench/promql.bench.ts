@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CATALOGUE, exportQueries, startPrivatePrometheus, validateQuery } from '@mlperf/core/promql';
+import { generate } from '../test/promql/differential/generator.js';
 
 const queries = CATALOGUE.map((q) => q.promql);
 for (let i = 0; i < 200; i++) validateQuery(queries[i % queries.length] as string);
@@ -17,6 +18,33 @@ let ms = performance.now() - t;
 console.log(
   `validateQuery: ${Math.round((rounds / ms) * 1000)} queries/s (${((ms / rounds) * 1000).toFixed(1)} us each, catalogue mix)`,
 );
+
+// The differential test's mix (valid and mutated expressions, seed 17) and long expressions.
+const mixed = generate(17, 3000);
+t = performance.now();
+for (const q of mixed) validateQuery(q);
+ms = performance.now() - t;
+console.log(
+  `validateQuery: ${Math.round((mixed.length / ms) * 1000)} queries/s (differential mix, ${mixed.length} expressions)`,
+);
+const long: [string, string][] = [
+  ['sum of 1000 terms', Array.from({ length: 1000 }, (_, i) => `m${i}`).join(' + ')],
+  ['5,000 nested parentheses', `${'('.repeat(5000)}up${')'.repeat(5000)}`],
+  [
+    '100 KB expression',
+    Array.from({ length: 7000 }, (_, i) => `rate(x${i}[5m])`)
+      .join(' + ')
+      .slice(0, 100_000)
+      .replace(/ \+ [^+]*$/, ''),
+  ],
+];
+for (const [label, q] of long) {
+  t = performance.now();
+  const errors = validateQuery(q).filter((d) => d.severity === 'error').length;
+  console.log(
+    `validateQuery: ${label} (${q.length} chars) in ${(performance.now() - t).toFixed(1)} ms, ${errors} errors`,
+  );
+}
 
 const metrics = createServer((_req, res) => {
   res

@@ -14,6 +14,11 @@ export const ExitCode = {
   badInput: 2,
   /** The target or the infrastructure is unavailable: hub unreachable, no cluster, Prometheus down. */
   unavailable: 3,
+  /**
+   * Could not judge: missing evidence, nothing to analyse, or the load generator or the host was the
+   * limit, so the run says nothing about the hub. Never 0, and distinct from 1 (the hub failed).
+   */
+  inconclusive: 4,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

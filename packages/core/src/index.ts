@@ -1,5 +1,6 @@
 export { ExitCode, MlperfError, isMlperfError } from './errors.js';
 export type { MlperfErrorOptions } from './errors.js';
+export { errorMessage } from './error-message.js';
 
 export type * from './model/types.js';
 export { formatDuration, parseDuration, tryParseDuration } from './model/duration.js';
@@ -20,10 +21,17 @@ export { RESULTS_SCHEMA_VERSION } from './results/types.js';
 export { ResultsWriter, runDirName, safeFileName, writeFileAtomic } from './results/writer.js';
 export type { NewRunManifest } from './results/writer.js';
 export { ENGINE_METRICS } from './results/engine-metrics.js';
-export { isResultsDirectory, parseTimeseries, readResults } from './results/reader.js';
+export {
+  checkRunManifest,
+  checkTimeseriesRecord,
+  isResultsDirectory,
+  parseTimeseries,
+  readResults,
+} from './results/reader.js';
 
 export type * from './analysis/types.js';
 export { ANALYSIS_SCHEMA_VERSION } from './analysis/types.js';
+export { combineVerdicts, verdictExitCode } from './analysis/verdict.js';
 export {
   defineCorridor,
   defineDfsp,

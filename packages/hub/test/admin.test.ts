@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type HubHandle, seedDfsps, startHub } from '@mlperf/hub';
 import { FspiopDriver } from './support/fspiop-driver.js';
 import { scrape, sum } from './support/prom.js';
+
+/** How long a condition may take on a loaded machine before the test fails. */
+const WAIT = { timeout: 10_000, interval: 20 };
 
 describe('central-ledger admin API', () => {
   let hub: HubHandle;
@@ -108,6 +111,22 @@ describe('central-ledger admin API', () => {
     expect([unknown.status, unknown.json.errorInformation.errorCode]).toEqual([404, '3200']);
   });
 
+  it('answers unknown paths, unknown participants and bodies that are not JSON with FSPIOP errors', async () => {
+    const nowhere = await admin('GET', '/nowhere?x=1');
+    expect([nowhere.status, nowhere.json.errorInformation]).toEqual([
+      404,
+      { errorCode: '3002', errorDescription: 'Unknown URI - GET /nowhere' },
+    ]);
+    const unknown = await admin('DELETE', '/participants/nobody/anything');
+    expect([unknown.status, unknown.json.errorInformation.errorCode]).toEqual([404, '3200']);
+    const method = await admin('DELETE', '/participants/perffsp-1');
+    expect([method.status, method.json.errorInformation.errorCode]).toEqual([404, '3002']);
+    const notJson = await d.request(hub.adminUrl, 'PUT', '/participants/perffsp-1/limits', {}, '{');
+    expect([notJson.status, JSON.parse(notJson.body).errorInformation.errorCode]).toEqual([400, '3101']);
+    expect((await admin('GET', '/participants/perffsp-1/positions/')).status).toBe(200);
+    expect((await admin('GET', '/admin/profile')).json.name).toBe('healthy');
+  });
+
   it('resets to a suite initial state, keeping endpoints and using callbackBaseUrl', async () => {
     const dfsps = [
       {
@@ -150,9 +169,11 @@ describe('central-ledger admin API', () => {
     });
     expect((await fetch(`${hub.url}/health`)).status).toBe(200);
     await hub.setProfile({ faults: { crash: { service: 'mysql', everyMs: 100_000, forMs: 99_900 } } });
-    await new Promise((r) => setTimeout(r, 250));
-    const down = await fetch(`${hub.adminUrl}/health/central-ledger`);
-    expect(down.status).toBe(502);
+    const down = await vi.waitFor(async () => {
+      const r = await fetch(`${hub.adminUrl}/health/central-ledger`);
+      expect(r.status).toBe(502);
+      return r;
+    }, WAIT);
     expect(await down.json()).toMatchObject({
       status: 'DOWN',
       services: [
@@ -204,12 +225,18 @@ describe('startHub isolation and memory limit', () => {
     const d = new FspiopDriver(hub.url, hub.adminUrl);
     await d.start(['perffsp-1', 'perffsp-5']);
     await Promise.all(Array.from({ length: 200 }, () => d.transfer('perffsp-1', 'perffsp-5', '1')));
-    await new Promise((r) => setTimeout(r, 300));
-    const m = await scrape(hub.metricsUrl);
-    expect(
-      sum(m, 'kube_pod_container_status_restarts_total', { container: 'central-ledger' }),
-    ).toBeGreaterThanOrEqual(1);
-    expect(logs.some((l) => l.includes('OOMKilled'))).toBe(true);
+    const kills = () => logs.filter((l) => l.startsWith('central-ledger OOMKilled')).length;
+    await vi.waitFor(() => expect(kills()).toBeGreaterThanOrEqual(1), WAIT);
+    // Every OOM kill is one restart of the container.
+    await expect
+      .poll(
+        async () =>
+          sum(await scrape(hub.metricsUrl), 'kube_pod_container_status_restarts_total', {
+            container: 'central-ledger',
+          }),
+        WAIT,
+      )
+      .toBe(kills());
     const l = await hub.ledger();
     expect(l.committed + l.aborted).toBe(200);
     await d.stop();

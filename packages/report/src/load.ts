@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnalysisResult, ResultsDirectory, SuiteAnalysisResult } from '@mlperf/core';
 import { ANALYSIS_SCHEMA_VERSION, ExitCode, MlperfError, readResults } from '@mlperf/core';
+import * as v from 'valibot';
 
 /** What a test report is built from: the results directory and, when present, its analysis.json. */
 export interface TestReportInput {
@@ -32,24 +33,45 @@ export function readAnalysisFile(dir: string): {
       problem: `analysis.json: schema version ${String(parsed.schemaVersion)}, this report knows ${ANALYSIS_SCHEMA_VERSION}`,
     };
   }
-  const required = parsed.kind === 'test' ? TEST_FIELDS : SUITE_FIELDS;
-  const absent = required.filter((f) => !(f in parsed));
-  if (absent.length > 0) return { problem: `analysis.json: fields missing: ${absent.join(', ')}` };
+  const checked = v.safeParse(parsed.kind === 'test' ? TEST_ANALYSIS : SUITE_ANALYSIS, parsed);
+  if (!checked.success) {
+    const i = checked.issues[0];
+    const where = i?.path?.map((p) => String(p.key)).join('.') ?? '';
+    return { problem: `analysis.json: ${where ? `${where}: ` : ''}${i?.message ?? 'invalid'}` };
+  }
   return { analysis: parsed as unknown as AnalysisResult | SuiteAnalysisResult };
 }
 
-const TEST_FIELDS = [
-  'verdict',
-  'headline',
-  'criteria',
-  'keyMetrics',
-  'findings',
-  'corridors',
-  'errorsByType',
-  'totals',
-  'missing',
-];
-const SUITE_FIELDS = ['verdict', 'headline', 'criteria', 'tests', 'findings'];
+const text = v.string();
+const list = <T extends v.GenericSchema>(item: T) => v.array(item);
+const FINDINGS = list(
+  v.looseObject({
+    title: text,
+    summary: text,
+    severity: text,
+    evidence: list(v.looseObject({ values: v.array(v.unknown()) })),
+  }),
+);
+const CRITERIA = list(v.looseObject({ label: text, status: text }));
+/** The shape a report relies on; analysis.json that breaks it is set aside like a missing one. */
+const TEST_ANALYSIS = v.looseObject({
+  verdict: text,
+  headline: text,
+  criteria: CRITERIA,
+  keyMetrics: list(v.looseObject({ label: text, unit: text })),
+  findings: FINDINGS,
+  corridors: list(v.looseObject({ corridor: text })),
+  errorsByType: v.record(v.string(), v.number()),
+  totals: v.looseObject({}),
+  missing: list(text),
+});
+const SUITE_ANALYSIS = v.looseObject({
+  verdict: text,
+  headline: text,
+  criteria: CRITERIA,
+  tests: list(v.looseObject({ testId: text })),
+  findings: FINDINGS,
+});
 
 /** Loads a test results directory for the report. Only a missing or invalid run.json is fatal. */
 export function loadTestReportInput(dir: string): TestReportInput {

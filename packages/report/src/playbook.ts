@@ -48,6 +48,19 @@ const DEFAULT_FIX: Record<FindingKind, { action: string; seedScript?: string; ph
     action: 'Give the load generator more CPU (or k6 parallelism) and run again: the hub was not the limit',
     phase: PHASE_RETEST,
   },
+  'host-contention': {
+    action:
+      'Run the test on a host (or node) without other busy processes, or give the hub and the generator dedicated CPUs, and run again: the hub was not the limit',
+    phase: PHASE_RETEST,
+  },
+  'k6-saturated': {
+    action: 'Raise k6 VUs (preAllocatedVUs/maxVUs) or parallelism and run again: k6 was the limit',
+    phase: PHASE_RETEST,
+  },
+  'cold-start': {
+    action: 'Warm the hub up before measuring (a longer warm-up) and run again',
+    phase: PHASE_RETEST,
+  },
   'tps-plateau': {
     action: 'Find the bottleneck: database pool, Kafka lag, CPU throttling, in that order',
     seedScript: './find-bottleneck.sh',
@@ -102,9 +115,9 @@ export function tuningSteps(findings: Finding[]): TuningStep[] {
 /** TUNING-PLAYBOOK.md: the same steps as plain Markdown, for `cat TUNING-PLAYBOOK.md`. */
 export function playbookMarkdown(suiteName: string, headline: string, steps: TuningStep[]): string {
   const lines = [
-    `# Tuning playbook: ${suiteName}`,
+    `# Tuning playbook: ${md(suiteName)}`,
     '',
-    headline,
+    md(headline),
     '',
     'Most deployments need 2-3 tuning iterations to reach 1000 TPS. Do one step, go back to the phase it names,',
     'then run the suite again (`mlperf suite`) and compare.',
@@ -125,7 +138,13 @@ export function playbookMarkdown(suiteName: string, headline: string, steps: Tun
   return lines.join('\n');
 }
 
+// biome-ignore lint/complexity/useRegexLiterals: as a literal it would trip the control-character rule
+const CONTROL = new RegExp('[\\u0000-\\u001f\\u007f-\\u009f]', 'g');
+
 /** Keeps text from the target from turning into Markdown markup or HTML. */
 function md(s: string): string {
-  return s.replace(/[\\`*_[\]<>#|]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
+  return s
+    .replace(CONTROL, ' ')
+    .replace(/[\\`*_[\]<>#|&]/g, (c) => `\\${c}`)
+    .replace(/\s+/g, ' ');
 }

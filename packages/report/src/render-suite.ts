@@ -13,7 +13,7 @@ export const PLAYBOOK_MD_FILE = 'TUNING-PLAYBOOK.md';
 
 export interface RenderedSuite {
   suiteReport: string;
-  verdict: 'pass' | 'fail' | 'unknown';
+  verdict: 'pass' | 'fail' | 'inconclusive';
   /** success-report.html when the suite passed. */
   successReport?: string;
   /** tuning-playbook.html and TUNING-PLAYBOOK.md when it did not. */

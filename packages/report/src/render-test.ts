@@ -13,7 +13,7 @@ const MAX_EMBED_BYTES = 1_500_000;
 export interface RenderedReport {
   path: string;
   bytes: number;
-  verdict: 'pass' | 'fail' | 'unknown';
+  verdict: 'pass' | 'fail' | 'inconclusive';
   /** Ids of the charts drawn and of those that could not be drawn. */
   charts: string[];
   missingCharts: string[];

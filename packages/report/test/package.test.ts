@@ -48,7 +48,7 @@ describe('mlperf package', () => {
     );
     symlinkSync('/etc/hostname', join(a, 'logs', 'escape.log'));
     symlinkSync(join(a, 'run.json'), join(a, 'logs', 'run-link.json'));
-    const out = join(suite, 'mojaloop-1000tps-results.tar.gz');
+    const out = join(base, 'mojaloop-1000tps-results.tar.gz');
     const r = await packageResults([suite], out);
 
     expect(r.excluded).toEqual([
@@ -90,7 +90,7 @@ describe('mlperf package', () => {
     expect(statSync(join(x, 'suite-20261127/baseline-100tps/dashboards/overview-peak.png')).size).toBe(10);
   });
 
-  it('refuses credential files and private keys, leaving no partial archive', async () => {
+  it('refuses credential files, leaving no partial archive; private keys in text are redacted whole', async () => {
     const dir = makeRun(base, { testId: 'with-env', seconds: 5, tps: 10 });
     writeFileSync(join(dir, '.env'), 'GRAFANA_API_KEY=x\n');
     const out = join(base, 'refused.tar.gz');
@@ -98,13 +98,14 @@ describe('mlperf package', () => {
       code: 'PACKAGE_SECRET_FILE',
       exitCode: 2,
     });
+    expect(readdirSync(base).filter((f) => f.startsWith('refused'))).toEqual([]);
     rmSync(join(dir, '.env'));
     writeFileSync(
       join(dir, 'logs', 'leak.log'),
       '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n',
     );
-    await expect(packageResults([dir], out)).rejects.toMatchObject({ code: 'PACKAGE_SECRET_FILE' });
-    expect(readdirSync(base).filter((f) => f.startsWith('refused'))).toEqual([]);
+    const r = await packageResults([dir], out);
+    expect(r.scrubbed).toEqual([{ path: 'with-env/logs/leak.log', redactions: 1 }]);
   });
 
   it('rejects missing inputs and duplicate names with hints', async () => {

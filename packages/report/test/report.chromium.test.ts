@@ -113,7 +113,7 @@ describe('analysis-report.html in real Chromium', () => {
       gapAt: 30,
     });
     const { page, r } = await check(dir, 'aborted');
-    expect(page.verdict).toBe('unknown');
+    expect(page.verdict).toBe('inconclusive');
     expect(r.missing).toEqual(
       expect.arrayContaining([
         'analysis.json: missing (run `mlperf analyze` to produce it)',
@@ -134,7 +134,7 @@ describe('analysis-report.html in real Chromium', () => {
     cpu.missing = [{ start: cpu.start + 30, end: cpu.start + 60, reason: 'Prometheus unreachable' }];
     writeFileSync(cpuFile, JSON.stringify(cpu));
     const { page } = await check(dir, 'aborted-analysed');
-    expect(page.verdict).toBe('unknown');
+    expect(page.verdict).toBe('inconclusive');
     expect(page.text).toContain('metrics/: no Prometheus exports (no Prometheus configured)');
     expect(page.text).toContain('stopped by the operator (SIGINT)');
     expect(page.text).toContain(
@@ -164,7 +164,7 @@ describe('analysis-report.html in real Chromium', () => {
   it.skipIf(!existsSync(`${K6_FIXTURES}/out.ndjson.gz`))('real k6 output import renders', async () => {
     const dir = importK6(base);
     const { page } = await check(dir, 'k6-import');
-    expect(page.verdict).toBe('unknown');
+    expect(page.verdict).toBe('inconclusive');
     expect(page.charts).toEqual(['tps', 'latency', 'rates', 'errors', 'corridors']);
     expect(page.missingCharts).toEqual(['resources', 'engine']);
     expect(page.text).toContain('http:500');

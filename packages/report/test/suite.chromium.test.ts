@@ -106,7 +106,7 @@ describe('suite, success and playbook reports in real Chromium', () => {
     mkdirSync(suite);
     makeRun(suite, { testId: 'baseline-100tps', seconds: 30, tps: 100 });
     const r = renderSuiteReport(suite);
-    expect(r.verdict).toBe('unknown');
+    expect(r.verdict).toBe('inconclusive');
     expect(r.missing[0]).toContain('analysis.json: missing');
     expect(r.tests).toHaveLength(1);
     const page = await openReport(hb.browser, r.suiteReport);

@@ -65,7 +65,7 @@ describe('test report view', () => {
     const input = loadTestReportInput(dir);
     expect(input.analysis).toBeUndefined();
     expect(input.analysisProblem).toMatch(/^analysis.json: fields missing: verdict, headline/);
-    expect(buildTestReportHtml(input).view.verdict).toBe('unknown');
+    expect(buildTestReportHtml(input).view.verdict).toBe('inconclusive');
   });
 
   it('a run killed before its first second still renders, every chart marked missing', () => {

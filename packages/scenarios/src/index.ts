@@ -2,10 +2,9 @@ export { standardDfsps, standardSuite, standardTestFileName } from './standard-s
 
 export { runTest, ENGINE_VERSION } from './run-test.js';
 export type { LiveSecond, RunTestOptions, RunTestResult } from './run-test.js';
-export type { CriterionResult } from './engine/criteria.js';
 export type { ThresholdResult } from './engine/thresholds.js';
 export type { StopEvent } from './engine/load-engine.js';
-export { parseThresholds, thresholdsFromCriteria, SUMMARY_METRICS } from './engine/thresholds.js';
+export { parseThresholds, SUMMARY_METRICS } from './engine/thresholds.js';
 export { decodeSnapshot } from './engine/histograms.js';
 export { checkTarget } from './target.js';
 export { DEFAULT_CALLBACK_PORT } from './callback-probe.js';

@@ -21,10 +21,9 @@ import {
   timeStages,
   totalDurationMs,
 } from '@mlperf/core';
-import { type CriterionResult, evaluateCriteria } from './engine/criteria.js';
 import { k6Summary } from './engine/k6-summary.js';
 import { type EngineCorridor, type EngineResult, LoadEngine, type StopEvent } from './engine/load-engine.js';
-import { parseThresholds, type ThresholdResult, thresholdsFromCriteria } from './engine/thresholds.js';
+import { parseThresholds, type ThresholdResult } from './engine/thresholds.js';
 import type { IdKind } from './fspiop/ids.js';
 import { canonicalAmount } from './fspiop/messages.js';
 import { type CallbackProbeResult, probeCallbacks } from './callback-probe.js';
@@ -97,10 +96,13 @@ export interface RunTestResult {
   status: Exclude<RunStatus, 'running'>;
   reason?: string;
   totals: RunTotals;
+  /**
+   * The test's own k6-style `thresholds`, evaluated as k6 does (whole run, warm-up included) and
+   * marked in k6-summary.json: k6-compatible information, not the verdict. The verdict is the
+   * criteria's, judged by `@mlperf/analysis` on the results directory (`analyzeRun(dir)`).
+   */
   thresholds: ThresholdResult[];
-  criteria: CriterionResult[];
-  passed: boolean;
-  /** 0 passed, 1 criteria/thresholds failed or aborted, 3 target died (with --abort-on-target-down). */
+  /** 3 when the target died (with --abort-on-target-down), else 0: the verdict is the analysis'. */
   exitCode: ExitCode;
   stop?: StopEvent;
   stages: StageWindow[];
@@ -194,10 +196,7 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
   const corridors = resolveCorridors(suite, test, transfer);
   const stages = timeStages(test.stages, `tests.${test.id}.stages`);
   const expirationMs = parseDuration(transfer.expiration, 'transfer.expiration');
-  const thresholds = parseThresholds(
-    test.thresholds ?? thresholdsFromCriteria(test.criteria),
-    `tests.${test.id}.thresholds`,
-  );
+  const thresholds = parseThresholds(test.thresholds ?? {}, `tests.${test.id}.thresholds`);
   const plannedMs = totalDurationMs(stages);
   const warmupMs = test.warmup ? parseDuration(test.warmup, 'warmup') : 0;
   const cooldownMs = test.cooldown ? parseDuration(test.cooldown, 'cooldown') : 0;
@@ -402,9 +401,6 @@ function finishRun(
     thresholds,
   );
   writer.writeK6Summary(summary);
-  const criteria = evaluateCriteria(test.criteria, r);
-  const passed =
-    r.status === 'completed' && results.every((t) => t.ok) && criteria.every((c) => c.status !== 'failed');
   const reason =
     r.reason ??
     (r.stop
@@ -413,20 +409,19 @@ function finishRun(
   writer.updateManifest({ stages: r.stages, ...(r.stop ? { stopped: r.stop } : {}) });
   writer.finish(r.status, { ...(reason ? { reason } : {}), totals: r.totals });
   for (const t of results)
-    log.write(`threshold ${t.metric} ${t.expression}: ${t.ok ? 'ok' : 'CROSSED'} (${t.actual ?? 'no data'})`);
-  for (const c of criteria) log.write(`criterion ${c.criterion.kind}: ${c.status}: ${c.detail}`);
+    log.write(
+      `k6 threshold (whole run, information) ${t.metric} ${t.expression}: ${t.ok ? 'ok' : 'crossed'} (${t.actual ?? 'no data'})`,
+    );
   const a = r.anomalies;
   log.write(
     `callbacks: ${a.badJson} bad JSON, ${a.unknownTransfer} unknown transfer, ${a.badFulfilment} bad fulfilment, ${a.unexpected} unexpected`,
   );
-  const exitCode = r.targetDown ? ExitCode.unavailable : passed ? ExitCode.ok : ExitCode.criteriaFailed;
+  const exitCode = r.targetDown ? ExitCode.unavailable : ExitCode.ok;
   const out: RunTestResult = {
     dir: writer.dir,
     status: r.status,
     totals: r.totals,
     thresholds: results,
-    criteria,
-    passed,
     exitCode,
     stages: r.stages,
     summary,

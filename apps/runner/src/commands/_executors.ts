@@ -9,6 +9,7 @@ import {
 } from '@mlperf/scenarios';
 import type { ArgsDef } from 'citty';
 import { numberFlag } from './_suite-source.js';
+import { judgeRun } from './_verdict.js';
 
 /** `--executor` and the flags of the k6 and Kubernetes executors (shared by `run` and `suite run`). */
 export const executorArgs = {
@@ -61,7 +62,8 @@ export interface ExecutorFlags {
 
 /**
  * Runs one test with k6 (`--executor k6`) or k6-operator (`--executor k8s`) into the same results
- * directory as a local run; exit 0 when every k6 threshold held, 1 when one was crossed.
+ * directory as a local run, then judges it as `mlperf analyze` does (k6's own thresholds are
+ * information: they do not change the verdict).
  */
 export async function runWithK6Executor(
   flags: ExecutorFlags,
@@ -105,8 +107,10 @@ export async function runWithK6Executor(
         signal: signals.signal,
         onEvent,
       });
-      console.log(`${o.testId}: ${r.status} on ${r.runners} runner pod(s); results in ${r.dir}`);
-      return r.status === 'completed' && r.thresholdsPassed ? ExitCode.ok : ExitCode.criteriaFailed;
+      console.log(
+        `${o.testId}: ${r.status} on ${r.runners} runner pod(s); k6 thresholds ${r.thresholdsPassed ? 'held' : 'crossed'} (whole run, information); results in ${r.dir}`,
+      );
+      return judgeRun(r.dir);
     }
     const r = await runTestWithK6({
       suite: o.suite,
@@ -128,8 +132,10 @@ export async function runWithK6Executor(
       signal: signals.signal,
       onEvent,
     });
-    console.log(`${o.testId}: ${r.status} (k6 exit ${r.k6ExitCode}); results in ${r.dir}`);
-    return r.status === 'completed' && r.thresholdsPassed ? ExitCode.ok : ExitCode.criteriaFailed;
+    console.log(
+      `${o.testId}: ${r.status} (k6 exit ${r.k6ExitCode}; k6 thresholds ${r.thresholdsPassed ? 'held' : 'crossed'}, whole run, information); results in ${r.dir}`,
+    );
+    return judgeRun(r.dir);
   } finally {
     signals.dispose();
   }

@@ -8,7 +8,7 @@ import {
   formatAnalysis,
   formatSuiteAnalysis,
 } from '@mlperf/analysis';
-import { ExitCode, isResultsDirectory, MlperfError, writeFileAtomic } from '@mlperf/core';
+import { ExitCode, isResultsDirectory, MlperfError, verdictExitCode, writeFileAtomic } from '@mlperf/core';
 import { defineCommand } from 'citty';
 
 function positiveNumber(value: string | undefined, flag: string): number | undefined {
@@ -27,7 +27,7 @@ export const analyzeCommand = defineCommand({
   meta: {
     name: 'analyze',
     description:
-      'Judge a results directory, a suite directory or real k6 output; write analysis.json; exit 1 when criteria fail.',
+      'Judge a results directory, a suite directory or real k6 output; write analysis.json. Exit 0 pass, 1 fail, 2 bad input, 4 inconclusive (nothing to judge, evidence missing, or the generator or host was the limit).',
   },
   args: {
     path: {
@@ -78,7 +78,7 @@ export const analyzeCommand = defineCommand({
           ? JSON.stringify(suite, null, 2)
           : `${formatSuiteAnalysis(suite, top)}\n\nwrote ${join(path, 'analysis.json')}`,
       );
-      return suite.verdict === 'fail' ? ExitCode.criteriaFailed : ExitCode.ok;
+      return verdictExitCode(suite.verdict);
     }
     if (statSync(path).isDirectory()) {
       const r = analyzeRun(path, opts);
@@ -87,12 +87,12 @@ export const analyzeCommand = defineCommand({
           ? JSON.stringify(r, null, 2)
           : `${formatAnalysis(r, top)}\n\nwrote ${join(path, 'analysis.json')}`,
       );
-      return r.verdict === 'fail' ? ExitCode.criteriaFailed : ExitCode.ok;
+      return verdictExitCode(r.verdict);
     }
     const r = await analyzeK6(path, opts);
     const out = args.out ?? join(dirname(path), 'analysis.json');
     writeFileAtomic(out, `${JSON.stringify(r, null, 2)}\n`);
     console.log(args.json ? JSON.stringify(r, null, 2) : `${formatAnalysis(r, top)}\n\nwrote ${out}`);
-    return r.verdict === 'fail' ? ExitCode.criteriaFailed : ExitCode.ok;
+    return verdictExitCode(r.verdict);
   },
 });

@@ -18,7 +18,7 @@ export const compareCommand = defineCommand({
   meta: {
     name: 'compare',
     description:
-      'Compare run B against baseline run A metric by metric with a significance test; exit 1 on a significant regression (a CI gate).',
+      'Compare run B against baseline run A metric by metric with a significance test (a CI gate). Exit 0 no regression, 1 significant regression, 2 bad input, 4 inconclusive (a side has no data).',
   },
   args: {
     runA: {
@@ -47,6 +47,7 @@ export const compareCommand = defineCommand({
       minEffect: fraction(args['min-effect'], 'min-effect', 0.05),
     });
     console.log(args.json ? JSON.stringify(c, null, 2) : formatComparison(c));
-    return c.verdict === 'regression' ? ExitCode.criteriaFailed : ExitCode.ok;
+    if (c.verdict === 'regression') return ExitCode.criteriaFailed;
+    return c.verdict === 'inconclusive' ? ExitCode.inconclusive : ExitCode.ok;
   },
 });

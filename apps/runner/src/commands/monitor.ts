@@ -1,6 +1,7 @@
 import { ExitCode, MlperfError } from '@mlperf/core';
 import { newestRunDirectory, runMonitor } from '@mlperf/scenarios';
 import { defineCommand } from 'citty';
+import { stripControl } from '../_terminal.js';
 
 /** `name=url` pairs of --health. */
 export function parseServiceUrls(
@@ -24,6 +25,10 @@ export function parseServiceUrls(
       return { service, url };
     });
 }
+
+const CLEAR = '\u001b[H\u001b[2J';
+const ttyFrame = (s: string) =>
+  s.startsWith(CLEAR) ? CLEAR + stripControl(s.slice(CLEAR.length)) : stripControl(s);
 
 export const monitorCommand = defineCommand({
   meta: {
@@ -80,8 +85,9 @@ export const monitorCommand = defineCommand({
       await runMonitor({
         dir,
         tty,
-        // plain lines through console.log (captured by tests and loggers); frames raw
-        write: (s) => (tty ? process.stdout.write(s) : console.log(s.replace(/\n$/, ''))),
+        // plain lines through console.log (captured by tests and loggers); frames with only our own
+        // clear-screen sequence (the data in them is stripped like every other output)
+        write: (s) => (tty ? process.stdout.write(ttyFrame(s)) : console.log(s.replace(/\n$/, ''))),
         intervalMs: interval * 1000,
         once: args.once === true,
         signal: ac.signal,

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { ExitCode, MlperfError } from '@mlperf/core';
 import {
   CATALOGUE_FAMILIES,
+  DEFAULT_PROMETHEUS_VERSION,
   type CatalogueFamily,
   type Diagnostic,
   PrometheusClient,
@@ -14,6 +15,7 @@ import {
   ruleFileYaml,
   seedRecordingRules,
   validateQuery,
+  resolvePrometheusVersion,
   validateQueryLive,
 } from '@mlperf/core/promql';
 import { defineCommand } from 'citty';
@@ -26,7 +28,11 @@ interface SourceQuery {
 
 /** Queries in a file: rule files (`expr:` lines) or PromQL separated by blank lines. */
 function readQueries(arg: string): SourceQuery[] {
-  if (!existsSync(arg) || !statSync(arg).isFile()) return [{ text: arg, where: 'argument' }];
+  if (!existsSync(arg) || !statSync(arg).isFile())
+    throw new MlperfError('PROMQL_NO_FILE', `--file ${arg}: no such file`, {
+      hint: 'give the path of a rules .yml or of a file of queries separated by blank lines',
+      exitCode: ExitCode.badInput,
+    });
   const lines = readFileSync(arg, 'utf8').split('\n');
   const out: SourceQuery[] = [];
   if (/\.ya?ml$/.test(arg)) {
@@ -99,16 +105,46 @@ const common = {
   },
 } as const;
 
+const LINT_VALUE_FLAGS = new Set(['--scrape-interval', '--prometheus-url', '--prometheus-version', '--file']);
+const LINT_BOOLEAN_FLAGS = new Set(['--json']);
+
+/**
+ * The query from the raw arguments: every word that is not one of lint's own flags, joined by
+ * spaces; everything after `--` verbatim. So `-Inf`, `- -5` and `-- -x` are queries, not options.
+ */
+export function lintQueryFromArgs(rawArgs: readonly string[]): string | undefined {
+  const words: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const a = rawArgs[i] as string;
+    if (a === '--') {
+      words.push(...rawArgs.slice(i + 1));
+      break;
+    }
+    const flag = a.split('=')[0] as string;
+    if (LINT_VALUE_FLAGS.has(flag)) {
+      if (!a.includes('=')) i++;
+    } else if (!LINT_BOOLEAN_FLAGS.has(flag) && a !== '--no-json') words.push(a);
+  }
+  return words.length > 0 ? words.join(' ') : undefined;
+}
+
 const lint = defineCommand({
   meta: {
     name: 'lint',
-    description: 'Check PromQL queries: syntax, types and lint rules (exit 2 on errors)',
+    description:
+      'Check a PromQL query (or --file) for the target Prometheus version: syntax, types and lint rules (exit 2 on errors)',
   },
   args: {
-    input: {
+    query: {
       type: 'positional',
-      description: 'A query, or a file of queries (blank-line separated, or a rules .yml)',
-      required: true,
+      description: 'The query; quote it. Queries starting with `-` work (-Inf), as does `-- <query>`',
+      valueHint: 'query',
+      required: false,
+    },
+    file: {
+      type: 'string',
+      description: 'Check the queries of a file instead (blank-line separated, or a rules .yml)',
+      valueHint: 'path',
     },
     'scrape-interval': {
       type: 'string',
@@ -117,23 +153,36 @@ const lint = defineCommand({
     },
     'prometheus-url': {
       ...common['prometheus-url'],
-      description: 'Also check metric types and series against this Prometheus',
+      description: 'Also check metric types and series against this Prometheus (and take its version)',
     },
     'prometheus-version': {
       type: 'string',
-      description: 'Warn about functions this Prometheus version lacks (e.g. 2.42)',
+      description:
+        'Prometheus version whose grammar and functions apply (e.g. 2.42.0, 3.1.0); default: the connected one, else the installed prometheus, else ' +
+        DEFAULT_PROMETHEUS_VERSION,
     },
     json: { type: 'boolean', description: 'Print diagnostics as JSON' },
   },
-  async run({ args }) {
-    const queries = readQueries(args.input);
+  async run({ args, rawArgs }) {
+    const text = lintQueryFromArgs(rawArgs);
+    if (args.file && text !== undefined)
+      throw new MlperfError('PROMQL_USAGE', 'give either a query or --file, not both', {
+        hint: `mlperf promql lint 'sum(rate(x_total[5m]))'  or  mlperf promql lint --file rules.yml`,
+        exitCode: ExitCode.badInput,
+      });
+    if (!args.file && text === undefined)
+      throw new MlperfError('PROMQL_USAGE', 'no query to check', {
+        hint: `mlperf promql lint 'sum(rate(x_total[5m]))'  or  mlperf promql lint --file rules.yml`,
+        exitCode: ExitCode.badInput,
+      });
+    const queries = args.file ? readQueries(args.file) : [{ text: text as string, where: 'argument' }];
     const url = args['prometheus-url'];
     const client = url ? PrometheusClient.fromEnv({ url }) : undefined;
-    const version = args['prometheus-version'];
-    const opts = {
-      scrapeInterval: args['scrape-interval'],
-      ...(version ? { prometheusVersion: version } : {}),
-    };
+    const target = await resolvePrometheusVersion({
+      ...(args['prometheus-version'] ? { explicit: args['prometheus-version'] } : {}),
+      ...(client ? { client } : {}),
+    });
+    const opts = { scrapeInterval: args['scrape-interval'], prometheusVersion: target.version };
     const results: { query: SourceQuery; diagnostics: Diagnostic[] }[] = [];
     for (const query of queries) {
       const diagnostics = client
@@ -158,7 +207,7 @@ const lint = defineCommand({
         for (const d of diagnostics) console.log(`${formatDiagnostic(query.text, d, '  ')}\n`);
       }
       console.log(
-        `${queries.length} quer${queries.length === 1 ? 'y' : 'ies'}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`,
+        `${queries.length} quer${queries.length === 1 ? 'y' : 'ies'}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} (Prometheus ${target.version} grammar, from ${target.source})`,
       );
     }
     failIfErrors(errors, queries.length);

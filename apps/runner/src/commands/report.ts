@@ -5,6 +5,7 @@ import {
   analyzeRun,
   analyzeSuite,
   detectK6Input,
+  findRuns,
   k6NdjsonData,
   k6SummaryData,
   type RunData,
@@ -116,6 +117,16 @@ export const reportCommand = defineCommand({
       console.log(`verdict: ${report.verdict.toUpperCase()}`);
       for (const w of written) console.log(w);
       return ExitCode.ok;
+    }
+    if (!isResultsDirectory(dir) && findRuns(dir).length === 0) {
+      throw new MlperfError(
+        'RESULTS_INVALID',
+        `${args.dir}: neither a results directory (no run.json) nor a suite directory (no run directories inside)`,
+        {
+          hint: 'pass results/<test>-<timestamp>/ or the directory `mlperf suite run` wrote',
+          exitCode: ExitCode.badInput,
+        },
+      );
     }
     if (args.analyze) analyzeIfMissing(dir);
     const r = renderReport(dir);

@@ -1,9 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeRun } from '@mlperf/analysis';
-import { ExitCode, isMlperfError, MlperfError } from '@mlperf/core';
+import { ExitCode, MlperfError } from '@mlperf/core';
 import { HUB_PROFILE_NAMES } from '@mlperf/hub';
-import { renderTestReport } from '@mlperf/report';
 import { abortOnSignals, runTest } from '@mlperf/scenarios';
 import { defineCommand } from 'citty';
 import { LiveProgress } from '../live/progress.js';
@@ -14,6 +12,7 @@ import { openTarget, targetArgs } from '../suite/target.js';
 import { probeOptions } from '../suite/wire.js';
 import { runSummary } from '../live/summary.js';
 import { executorArgs, runWithK6Executor } from './_executors.js';
+import { judgeRun } from './_verdict.js';
 import { numberFlag, resolveSuiteFromFlags, suiteSourceArgs } from './_suite-source.js';
 
 const MAX_HUB_LOG_LINES = 10_000;
@@ -22,29 +21,11 @@ function writeHubLog(dir: string, lines: string[]): void {
   writeFileSync(join(dir, 'logs', 'hub.log'), `${lines.join('\n')}\n`);
 }
 
-/**
- * The evidence of one run: analysis.json (verdict with every criterion, including those only the
- * service metrics can judge) and analysis-report.html. Returns the verdict; a failure to analyse or
- * render is printed and leaves the run's own exit code alone.
- */
-function analyzeAndReport(dir: string): string | undefined {
-  try {
-    const analysis = analyzeRun(dir);
-    console.log(`Analysis: ${analysis.verdict.toUpperCase()} - ${analysis.headline}`);
-    const report = renderTestReport(dir);
-    console.log(`Report: ${report.path}`);
-    return analysis.verdict;
-  } catch (err) {
-    console.error(`could not analyse or report ${dir}: ${isMlperfError(err) ? err.format() : String(err)}`);
-    return undefined;
-  }
-}
-
 export const runCommand = defineCommand({
   meta: {
     name: 'run',
     description:
-      'Run one test against the embedded hub or a real Mojaloop, live, and write its results directory.',
+      'Run one test against the embedded hub or a real Mojaloop, live, write its results directory, then judge it as `mlperf analyze` does. Exit 0 pass, 1 fail, 2 bad input, 3 target unavailable, 4 inconclusive (generator or host was the limit, or evidence missing).',
   },
   args: {
     test: {
@@ -211,10 +192,8 @@ export const runCommand = defineCommand({
       for (const line of runSummary(args.test, result)) console.log(line);
       if (target.prometheus)
         await exportRunMetrics(target.prometheus, result.dir, target.metricPrefixes.prefixes);
-      const verdict = analyzeAndReport(result.dir);
-      return result.exitCode === ExitCode.ok && verdict === 'fail'
-        ? ExitCode.criteriaFailed
-        : result.exitCode;
+      const verdict = judgeRun(result.dir);
+      return result.exitCode === ExitCode.unavailable ? ExitCode.unavailable : verdict;
     } finally {
       await watch?.stop();
       progress.end();

@@ -21,7 +21,7 @@ export const suiteRunCommand = defineCommand({
   meta: {
     name: 'run',
     description:
-      'Run the whole suite (run-full-suite.sh): reset, check, baseline -> scale -> target -> endurance and target -> stress, each gated on the previous test, then analysis, reports and the package. Exit 0 passed, 1 criteria failed or interrupted, 2 bad input, 3 target unavailable.',
+      'Run the whole suite (run-full-suite.sh): reset, check, baseline -> scale -> target -> endurance and target -> stress, each gated on the previous test, then analysis, reports and the package. Exit 0 every test passed, 1 a test failed (or the suite was interrupted), 2 bad input, 3 target unavailable, 4 inconclusive (a test could not be judged).',
   },
   args: {
     ...suiteSourceArgsFor('full'),

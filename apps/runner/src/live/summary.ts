@@ -2,7 +2,7 @@ import type { RunTestResult } from '@mlperf/scenarios';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
-/** What `mlperf run` prints when the test ends: outcome, totals, criteria and thresholds. */
+/** What `mlperf run` prints when the test ends, before its verdict: outcome, totals, k6 thresholds. */
 export function runSummary(testId: string, r: RunTestResult): string[] {
   const t = r.totals;
   const failed = Object.values(t.failed).reduce((a, b) => a + b, 0);
@@ -17,18 +17,15 @@ export function runSummary(testId: string, r: RunTestResult): string[] {
     lines.push(
       `  breaking point: stop rule fired at ${int(r.stop.rate)} TPS after ${r.stop.atS.toFixed(1)} s: ${r.stop.reason}`,
     );
-  for (const c of r.criteria) {
-    const mark = c.status === 'passed' ? '✓' : c.status === 'failed' ? '✗' : '-';
-    lines.push(`  ${mark} ${c.detail}`);
-  }
+  if (r.thresholds.length)
+    lines.push('  k6 thresholds (whole run as k6 computes them; information, not the verdict):');
   for (const th of r.thresholds) {
     lines.push(
-      `  ${th.ok ? '✓' : '✗'} threshold ${th.metric} ${th.expression} (actual ${th.actual === undefined ? 'no data' : Number(th.actual.toFixed(3))})`,
+      `    ${th.ok ? 'held' : 'crossed'}: ${th.metric} ${th.expression} (actual ${th.actual === undefined ? 'no data' : Number(th.actual.toFixed(3))})`,
     );
   }
   lines.push(
     `  engine: p99 scheduling lag ${r.engine.schedulingLagP99Ms.toFixed(1)} ms, ${r.engine.cpuSeconds.toFixed(1)} CPU s, peak RSS ${(r.engine.peakRssBytes / 1048576).toFixed(0)} MiB`,
   );
-  lines.push(r.passed ? `PASSED: ${testId}` : `FAILED: ${testId}`);
   return lines;
 }

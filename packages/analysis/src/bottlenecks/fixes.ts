@@ -29,6 +29,11 @@ export const FIXES = {
     action: 'Give the load generator more CPU or more workers (k6 parallelism) and re-run',
     phase: 'Phase 07: Performance testing',
   },
+  host: {
+    action:
+      'Run the test where no other process competes for the CPU (or give the hub and the generator dedicated cores) and re-run',
+    phase: 'Phase 07: Performance testing',
+  },
   errors: {
     action:
       'Reduce load temporarily, find the failing service and restart unhealthy pods (./find-failing-service.sh, ./restart-unhealthy-pods.sh)',
@@ -71,7 +76,14 @@ export function draft(
   return { kind, ...fields, ...(subject ? { subject } : {}) };
 }
 
-/** Ranks drafts: causes before symptoms, then severity x confidence; assigns ids and ranks. */
+/** Findings that say the generator or the host was the limit: they rank first. */
+export const LIMIT_KINDS: ReadonlySet<FindingKind> = new Set([
+  'generator-saturated',
+  'host-contention',
+  'k6-saturated',
+]);
+
+/** Ranks drafts: the generator and the host first, then causes before symptoms, then severity x confidence; assigns ids and ranks. */
 export function rankFindings(drafts: Draft[]): Finding[] {
   const sev = { critical: 3, warning: 2, info: 1 } as const;
   const symptom = new Set<FindingKind>([
@@ -80,7 +92,8 @@ export function rankFindings(drafts: Draft[]): Finding[] {
     'latency-drift',
     'error-rate-increase',
   ]);
-  const score = (d: Draft) => (symptom.has(d.kind) ? 0 : 10) + sev[d.severity] * d.confidence;
+  const score = (d: Draft) =>
+    (LIMIT_KINDS.has(d.kind) ? 20 : symptom.has(d.kind) ? 0 : 10) + sev[d.severity] * d.confidence;
   return [...drafts]
     .sort((a, b) => score(b) - score(a))
     .map((d, i) => ({ ...d, id: `${d.kind}${d.subject ? `:${d.subject}` : ''}`, rank: i + 1 }));

@@ -1,5 +1,6 @@
 import type { Finding, TimeseriesRecord } from '@mlperf/core';
-import { type Draft, rankFindings } from './fixes.js';
+import { type Draft, LIMIT_KINDS, rankFindings, round } from './fixes.js';
+import { hostContentionRule } from './host.js';
 import { errorRule, generatorRule, plateauFinding } from './load.js';
 import {
   cpuSaturationRule,
@@ -26,6 +27,7 @@ export function findBottlenecks(
   extra: Draft[] = [],
 ): Finding[] {
   const causes: Draft[] = [
+    ...hostContentionRule(ctx),
     ...generatorRule(ctx),
     ...dbPoolRule(ctx),
     ...kafkaLagRule(ctx),
@@ -37,7 +39,40 @@ export function findBottlenecks(
     ...errorRule(ctx, allRecords),
     ...extra,
   ];
-  const ranked = rankFindings(causes);
+  const ranked = rankFindings(demoteExplained(causes));
   const plateau = plateauFinding(ctx, ranked, hasMetrics);
   return plateau ? rankFindings([...ranked, plateau]) : ranked;
+}
+
+/** Hub findings a starved generator or host explains on its own: slowness, lag, backlog. */
+const TIMING_KINDS = new Set<Draft['kind']>(['kafka-lag', 'event-loop-lag', 'latency-drift']);
+
+function explained(d: Draft): boolean {
+  if (TIMING_KINDS.has(d.kind)) return true;
+  if (d.kind === 'other' && d.title.startsWith('CPU saturated')) return true;
+  if (d.kind !== 'error-spike') return false;
+  // timeouts and refused connections are what starvation looks like; FSPIOP error codes are not
+  const byType = d.evidence[0]?.values ?? [];
+  const total = byType.reduce((a, v) => a + v.value, 0);
+  const timing = byType.filter((v) => /timeout|connection/.test(v.label)).reduce((a, v) => a + v.value, 0);
+  return total > 0 && timing / total >= 0.5;
+}
+
+/**
+ * When the generator or the host was the limit, the hub findings it explains are demoted to
+ * `info` (kept, with the reason) so they never read as the hub's bottleneck.
+ */
+function demoteExplained(drafts: Draft[]): Draft[] {
+  const limit = drafts.find((d) => LIMIT_KINDS.has(d.kind));
+  if (!limit) return drafts;
+  return drafts.map((d) =>
+    d !== limit && !LIMIT_KINDS.has(d.kind) && explained(d)
+      ? {
+          ...d,
+          severity: 'info',
+          confidence: round(d.confidence / 2, 2),
+          summary: `Explained by "${limit.title}", not a hub bottleneck: ${d.summary}`,
+        }
+      : d,
+  );
 }

@@ -1,6 +1,6 @@
 import type { Finding, TimeseriesRecord } from '@mlperf/core';
 import { bandOf } from '../bands.js';
-import { aggregate, bins, failedCount } from '../series.js';
+import { aggregate, bins, failedCount, offeredOf } from '../series.js';
 import { median, quantile } from '../stats/basic.js';
 import { type Draft, draft, FIXES, round } from './fixes.js';
 import type { RuleContext } from './rules.js';
@@ -16,8 +16,9 @@ function topErrors(errors: Record<string, number>, n = 3): string {
 }
 
 /**
- * The load generator, not the hub, was the limit: its CPU was pegged or its arrivals were
- * dispatched late (scheduling lag, dispatch delay), and arrivals were dropped or the rate missed.
+ * The load generator, not the hub, was the limit: it dropped arrivals (its in-flight cap, or it
+ * fell behind its schedule) or missed the planned rate while the hub answered in time; or its CPU
+ * was pegged or its arrivals were dispatched late (scheduling lag, dispatch delay).
  */
 export function generatorRule(ctx: RuleContext): Draft[] {
   const recs = ctx.records;
@@ -39,16 +40,19 @@ export function generatorRule(ctx: RuleContext): Draft[] {
         0.95,
       )
     : undefined;
-  const droppedRatio = agg.offered > 0 ? agg.dropped / agg.offered : 0;
+  const offered = offeredOf(agg);
+  const droppedRatio = offered > 0 ? agg.dropped / offered : 0;
   const shortfall = ctx.plannedTps ? agg.started / agg.seconds < 0.95 * ctx.plannedTps : false;
   const cpuHot = cpuP95 !== undefined && cpuP95 >= 0.9;
   const late = (lagP95 !== undefined && lagP95 >= 100) || (dispatchP95 !== undefined && dispatchP95 >= 100);
-  // The hub answering slowly fills the in-flight cap and delays dispatch too: then the hub is the limit.
+  // The hub answering slowly fills the in-flight cap too: then the hub is the limit.
   const serviceP95 = aggregate(recs, (r) => r.latency.service ?? r.latency.e2e).latency?.p95;
   const hubSlow = serviceP95 !== undefined && serviceP95 > bandOf('p95-latency', undefined).warning;
-  const missedLoad = droppedRatio > 0.001 || shortfall;
-  // Saturated: its CPU is pegged and it is late or short; or, with a fast hub, it missed the load while late.
-  if (!((cpuHot && (late || missedLoad)) || (late && missedLoad && !hubSlow))) return [];
+  const dropped = droppedRatio > 0.001;
+  const missedLoad = dropped || shortfall;
+  // Dropped with a fast hub, or short of the plan while pegged or late (fast hub), or pegged and late.
+  const fires = (dropped && !hubSlow) || (missedLoad && (cpuHot || (late && !hubSlow))) || (late && cpuHot);
+  if (!fires) return [];
   const values = [
     { label: 'dropped arrivals', value: agg.dropped },
     { label: 'dropped ratio', value: round(droppedRatio), unit: 'ratio' },
@@ -57,20 +61,30 @@ export function generatorRule(ctx: RuleContext): Draft[] {
     ...(dispatchP95 !== undefined
       ? [{ label: 'dispatch delay p95', value: round(dispatchP95, 1), unit: 'ms' }]
       : []),
+    ...(serviceP95 !== undefined
+      ? [{ label: 'hub service time p95', value: round(serviceP95, 1), unit: 'ms' }]
+      : []),
   ];
+  const why = [
+    dropped ? `${agg.dropped} of ${offered} arrivals dropped (${round(droppedRatio * 100, 2)}%)` : undefined,
+    shortfall && !dropped
+      ? `started ${round(agg.started / agg.seconds, 1)} of ${ctx.plannedTps} TPS planned`
+      : undefined,
+    cpuHot ? `its CPU p95 at ${round(cpuP95 ?? 0, 2)} cores` : undefined,
+    late
+      ? `dispatch late (scheduling lag p95 ${round(lagP95 ?? 0, 1)} ms, dispatch delay p95 ${round(dispatchP95 ?? 0, 1)} ms)`
+      : undefined,
+    serviceP95 !== undefined && !hubSlow
+      ? `while the hub answered in ${round(serviceP95, 1)} ms (p95)`
+      : undefined,
+  ].filter(Boolean);
   return [
     draft('generator-saturated', undefined, {
       subject: 'load-generator',
-      title: 'The load generator was the limit, not the hub',
+      title: 'Load generator saturated: the generator was the limit, not the hub',
       severity: 'critical',
-      confidence: round(
-        Math.min(0.95, 0.6 + (cpuHot ? 0.2 : 0) + (late ? 0.1 : 0) + (droppedRatio > 0.001 ? 0.05 : 0)),
-        2,
-      ),
-      summary: `The generator could not issue the planned arrivals on time (${values
-        .slice(1)
-        .map((v) => `${v.label} ${v.value}${v.unit ? ` ${v.unit}` : ''}`)
-        .join(', ')}); results understate the hub.`,
+      confidence: round(Math.min(0.95, 0.6 + (cpuHot ? 0.2 : 0) + (late ? 0.1 : 0) + (dropped ? 0.1 : 0)), 2),
+      summary: `The generator could not offer the planned load: ${why.join(', ')}; the results understate the hub.`,
       evidence: [{ metric: 'timeseries.engine', window: ctx.window, values }],
       fix: FIXES.generator,
     }),

@@ -58,8 +58,23 @@ export function dbPoolRule(ctx: RuleContext): Draft[] {
   ];
 }
 
-/** Consumer lag that grows over the window (Theil-Sen slope, Mann-Kendall significant), per topic. */
+/** The second half of the window stays above the first half's median: growth held, not one burst. */
+function sustained(ys: readonly number[]): boolean {
+  const half = Math.floor(ys.length / 2);
+  const base = median(ys.slice(0, half));
+  const later = ys.slice(half);
+  return later.length > 0 && later.filter((y) => y > base).length >= 0.8 * later.length;
+}
+
+/**
+ * Consumer lag that grows over the window (Theil-Sen slope, Mann-Kendall significant), per topic,
+ * sustained (held through the window, not one burst after a pause) and large against the topic's
+ * message rate (about the planned TPS): growth >= 1% of it, and >= half a second of it behind.
+ */
 export function kafkaLagRule(ctx: RuleContext): Draft[] {
+  const rate = ctx.plannedTps ?? 0;
+  const minSlope = Math.max(1, 0.01 * rate);
+  const minLag = Math.max(100, 0.5 * rate);
   const byTopic = new Map<string, { s: Series; slope: number; last: number; partitions: Set<string> }>();
   for (const s of ctx.signals.kafkaLag.filter((x) => x.points.length >= 4)) {
     const xs = s.points.map((p) => p[0] / 1000);
@@ -79,7 +94,8 @@ export function kafkaLagRule(ctx: RuleContext): Draft[] {
       partitions: new Set<string>(),
     };
     if (s.labels.partition !== undefined) entry.partitions.add(s.labels.partition);
-    if (rising && slope > 1 && last > 100 && slope > entry.slope) Object.assign(entry, { s, slope, last });
+    if (rising && sustained(ys) && slope >= minSlope && last >= minLag && slope > entry.slope)
+      Object.assign(entry, { s, slope, last });
     byTopic.set(topic, entry);
   }
   // A growth export (deriv) decides only for topics without a lag series: sustained, not a blip.
@@ -89,7 +105,7 @@ export function kafkaLagRule(ctx: RuleContext): Draft[] {
     const ys = values(s.points);
     const growth = median(ys);
     const positive = ys.filter((y) => y > 0).length / ys.length;
-    if (growth > 1 && positive >= 0.8) {
+    if (growth >= minSlope && positive >= 0.8) {
       const known = byTopic.get(topic);
       byTopic.set(topic, {
         s,

@@ -68,6 +68,7 @@ export interface SecondSpec {
   p50Ms?: number;
   sigma?: number;
   engine?: TimeseriesRecord['engine'];
+  host?: TimeseriesRecord['host'];
   inFlight?: number;
 }
 
@@ -177,6 +178,7 @@ export function writeRun(base: string, spec: SynthRun): string {
         : {},
       corridors,
       ...(x.engine ? { engine: x.engine } : {}),
+      ...(x.host ? { host: x.host } : {}),
     };
     w.appendSecond(rec);
   }

@@ -7,8 +7,9 @@ import type { Band, BandMetric } from '../model/types.js';
 
 export const ANALYSIS_SCHEMA_VERSION = 1 as const;
 
-export type CriterionStatus = 'pass' | 'fail' | 'unknown';
-export type Verdict = 'pass' | 'fail' | 'unknown';
+/** `inconclusive`: could not judge (missing evidence, the generator or the host was the limit). */
+export type CriterionStatus = 'pass' | 'fail' | 'inconclusive';
+export type Verdict = 'pass' | 'fail' | 'inconclusive';
 
 /** A time window in unix ms. */
 export interface TimeWindow {
@@ -28,8 +29,14 @@ export interface CriterionResult {
   comparator?: '>' | '>=' | '<' | '<=';
   window?: TimeWindow;
   band?: Band;
-  /** Why: the evidence in one sentence, or why the status is unknown. */
+  /** Why: the evidence in one sentence, or why the status is inconclusive. */
   detail: string;
+  /**
+   * For a failed or inconclusive criterion: what explains it, in one sentence: the top finding
+   * that does (`finding` is its id), or that no cause was found and which signals were missing.
+   */
+  explanation?: string;
+  finding?: string;
 }
 
 export interface KeyMetric {
@@ -58,6 +65,9 @@ export type FindingKind =
   | 'memory-near-limit'
   | 'event-loop-lag'
   | 'generator-saturated'
+  | 'host-contention'
+  | 'k6-saturated'
+  | 'cold-start'
   | 'tps-plateau'
   | 'error-spike'
   | 'memory-leak'
@@ -190,6 +200,11 @@ export interface AnalysisResult {
   stress?: StressAnalysis;
   /** What could not be analysed and why (missing files, no Prometheus exports...). */
   missing: string[];
+  /**
+   * k6-style thresholds as k6 computes them (over the whole run, warm-up included): shown for k6
+   * compatibility, never part of the verdict (the criteria on the steady state are).
+   */
+  k6Thresholds?: { metric: string; expression: string; ok: boolean }[];
 }
 
 /** analysis.json of a suite directory. */

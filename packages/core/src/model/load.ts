@@ -2,7 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { createJiti } from 'jiti';
 import { parseDocument } from 'yaml';
-import { MlperfError } from '../errors.js';
+import { errorMessage } from '../error-message.js';
+import { isMlperfError, MlperfError } from '../errors.js';
+import { guarded } from './load-guard.js';
 import * as core from '../index.js';
 import { type ValidatedSuite, type ValidateOptions, validateSuite } from './validate.js';
 
@@ -58,7 +60,7 @@ function parseJson(path: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     const pos = /position (\d+)/.exec(message);
     const where = pos ? lineCol(text, Number(pos[1])) : '';
     throw new MlperfError(
@@ -93,7 +95,26 @@ function parseYaml(path: string, text: string): unknown {
       },
     );
   }
-  return doc.toJS();
+  try {
+    return doc.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    throw new MlperfError('SUITE_FILE_PARSE', `${path}: invalid YAML: ${errorMessage(err)}`, {
+      hint: 'aliases (*name) that expand to huge documents are refused: write the values out',
+      cause: err,
+    });
+  }
+}
+
+/** `:line:col` of an error inside `file` (a syntax error or a throw while it runs), if known. */
+function where(err: unknown, file: string): string {
+  const text = `${errorMessage(err)}\n${err instanceof Error ? (err.stack ?? '') : ''}`;
+  const esc = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m = new RegExp(`${esc}:(\\d+):(\\d+)`).exec(text);
+  return m ? `:${m[1]}:${m[2]}` : '';
+}
+
+function firstLine(err: unknown): string {
+  return (errorMessage(err).split('\n')[0] ?? '').replace(/^ParseError: /, 'syntax error: ').trim();
 }
 
 async function importModule(path: string, file: string, modules: Record<string, unknown>): Promise<unknown> {
@@ -104,13 +125,17 @@ async function importModule(path: string, file: string, modules: Record<string, 
   });
   let mod: unknown;
   try {
-    mod = await jiti.import(file);
+    mod = await guarded(path, () => jiti.import(file));
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    throw new MlperfError('SUITE_FILE_LOAD', `${path}: failed to load: ${message.split('\n')[0]}`, {
-      hint: 'the file must run on its own: check the syntax and its imports',
-      cause: err,
-    });
+    if (isMlperfError(err)) throw err;
+    throw new MlperfError(
+      'SUITE_FILE_LOAD',
+      `${path}${where(err, file)}: failed to load: ${firstLine(err)}`,
+      {
+        hint: 'the file must run on its own: check the syntax and its imports',
+        cause: err,
+      },
+    );
   }
   const exports = (typeof mod === 'object' && mod !== null ? mod : {}) as Record<string, unknown>;
   let suite = exports.default ?? exports.suite;
@@ -120,6 +145,6 @@ async function importModule(path: string, file: string, modules: Record<string, 
       hint: `export it as default (\`export default defineSuite({...})\`) or as \`suite\`; found exports: ${names.join(', ') || 'none'}`,
     });
   }
-  if (typeof suite === 'function') suite = await (suite as () => unknown)();
+  if (typeof suite === 'function') suite = await guarded(path, async () => (suite as () => unknown)());
   return suite;
 }

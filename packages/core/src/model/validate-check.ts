@@ -1,5 +1,6 @@
 import { isMlperfError } from '../errors.js';
-import { parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from './duration.js';
+import { LIMITS } from './limits.js';
 
 /** One problem (or warning) found in a suite: where, what, and how to fix it. */
 export interface SuiteIssue {
@@ -103,6 +104,18 @@ export class Checker {
     return v;
   }
 
+  /** A rate in TPS: a number by `rule`, and no more than a real run reaches (`LIMITS.rate`). */
+  rate(path: string, v: unknown, rule: NumberRule & { required?: boolean } = {}): number | undefined {
+    const n = this.number(path, v, rule);
+    if (n === undefined || n <= LIMITS.rate) return n;
+    this.error(
+      path,
+      `must be at most ${LIMITS.rate.toLocaleString('en-US')} TPS, got ${n}`,
+      'no real run reaches more (the goal is 1,000 TPS): check for a typo',
+    );
+    return undefined;
+  }
+
   /** A fraction 0..1 (`gt0`: excluding 0). Catches percentages written as 99.5 instead of 0.995. */
   fraction(path: string, v: unknown, opts: { required?: boolean; gt0?: boolean } = {}): number | undefined {
     const hint =
@@ -137,7 +150,7 @@ export class Checker {
   duration(
     path: string,
     v: unknown,
-    opts: { required?: boolean; positive?: boolean } = {},
+    opts: { required?: boolean; positive?: boolean; maxMs?: number } = {},
   ): number | undefined {
     if (v === undefined && opts.required === false) return undefined;
     if (typeof v !== 'string') {
@@ -156,6 +169,15 @@ export class Checker {
     }
     if (opts.positive && ms <= 0) {
       this.error(path, `must be longer than 0, got "${v}"`);
+      return undefined;
+    }
+    const maxMs = opts.maxMs ?? LIMITS.durationMs;
+    if (!(ms <= maxMs)) {
+      this.error(
+        path,
+        `must be at most ${formatDuration(maxMs)}, got "${v}"`,
+        'no real run lasts longer: check the unit',
+      );
       return undefined;
     }
     return ms;

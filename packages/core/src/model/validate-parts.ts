@@ -1,5 +1,6 @@
 import { validateQuery } from '../promql/validate.js';
 import { BAND_METRICS } from './bands.js';
+import { LIMITS } from './limits.js';
 import { at, type Checker } from './validate-check.js';
 
 /** FSPIOP FspId: 1..32 characters; we also keep it safe for file names. */
@@ -180,7 +181,11 @@ export function checkTransfer(
     patternMessage: `"${String(t.currency)}" is not an ISO 4217 currency code`,
     hint: 'three capital letters, e.g. "USD"',
   });
-  c.duration(at(path, 'expiration'), t.expiration, { required: !partial, positive: true });
+  c.duration(at(path, 'expiration'), t.expiration, {
+    required: !partial,
+    positive: true,
+    maxMs: LIMITS.expirationMs,
+  });
   c.boolean(at(path, 'quote'), t.quote);
   c.boolean(at(path, 'partyLookup'), t.partyLookup);
   c.fraction(at(path, 'payeeRejectRatio'), t.payeeRejectRatio, { required: false });
@@ -298,5 +303,5 @@ export function checkProfile(c: Checker, input: unknown): void {
   c.knownKeys('profile', p, ['name', 'timeScale', 'rateCap']);
   c.oneOf(at('profile', 'name'), p.name, ['quick', 'full', 'custom'] as const);
   c.number(at('profile', 'timeScale'), p.timeScale, { gt: 0 });
-  c.number(at('profile', 'rateCap'), p.rateCap, { required: false, gt: 0 });
+  c.rate(at('profile', 'rateCap'), p.rateCap, { required: false, gt: 0 });
 }

@@ -1,3 +1,4 @@
+import { LIMIT_HINT, LIMITS } from './limits.js';
 import { at, type Checker, type Obj } from './validate-check.js';
 import { type CorridorCheck, checkCorridors, checkTransfer } from './validate-parts.js';
 import { isObj } from './validate-check.js';
@@ -134,6 +135,7 @@ function checkStages(c: Checker, testPath: string, input: unknown): { closedMs?:
   });
   let total: number | undefined = 0;
   let openRamp = false;
+  let transfers = 0;
   list?.forEach((raw, i) => {
     const p = at(path, i);
     const s = c.object(p, raw);
@@ -143,14 +145,18 @@ function checkStages(c: Checker, testPath: string, input: unknown): { closedMs?:
     c.knownKeys(p, s, STAGE_KEYS[kind]);
     c.string(at(p, 'name'), s.name, { required: false });
     if (kind === 'constant') {
-      c.number(at(p, 'rate'), s.rate, { gt: 0, hint: 'transfers per second, e.g. 100' });
-      total = add(total, c.duration(at(p, 'duration'), s.duration, { positive: true }));
+      const rate = c.rate(at(p, 'rate'), s.rate, { gt: 0, hint: 'transfers per second, e.g. 100' });
+      const ms = c.duration(at(p, 'duration'), s.duration, { positive: true });
+      total = add(total, ms);
+      transfers += ((rate ?? 0) * (ms ?? 0)) / 1000;
     } else if (kind === 'ramp') {
-      const from = c.number(at(p, 'from'), s.from, { min: 0, hint: 'TPS at the start of the ramp' });
-      const to = c.number(at(p, 'to'), s.to, { min: 0, hint: 'TPS at the end of the ramp' });
+      const from = c.rate(at(p, 'from'), s.from, { min: 0, hint: 'TPS at the start of the ramp' });
+      const to = c.rate(at(p, 'to'), s.to, { min: 0, hint: 'TPS at the end of the ramp' });
       if (from === 0 && to === 0) c.error(p, 'a ramp from 0 to 0 sends nothing', 'set `to` above 0');
       else if (from !== undefined && from === to) c.warn(p, 'ramp with from === to', 'use a constant stage');
-      total = add(total, c.duration(at(p, 'duration'), s.duration, { positive: true }));
+      const ms = c.duration(at(p, 'duration'), s.duration, { positive: true });
+      total = add(total, ms);
+      transfers += (((from ?? 0) + (to ?? 0)) / 2) * ((ms ?? 0) / 1000);
     } else {
       openRamp = true;
       total = undefined;
@@ -164,6 +170,13 @@ function checkStages(c: Checker, testPath: string, input: unknown): { closedMs?:
       }
     }
   });
+  if (transfers > LIMITS.transfers) {
+    c.error(
+      path,
+      `plan ${Math.round(transfers).toExponential(2)} transfers, more than a real run reaches`,
+      LIMIT_HINT.transfers,
+    );
+  }
   return total === undefined || !list ? { openRamp } : { closedMs: total, openRamp };
 }
 
@@ -172,9 +185,9 @@ function add(total: number | undefined, ms: number | undefined): number | undefi
 }
 
 function checkOpenRamp(c: Checker, p: string, s: Obj): void {
-  const from = c.number(at(p, 'from'), s.from, { min: 0, hint: 'TPS where the ramp starts' });
-  c.number(at(p, 'stepPerMinute'), s.stepPerMinute, { gt: 0, hint: 'TPS added every minute, e.g. 300' });
-  const maxRate = c.number(at(p, 'maxRate'), s.maxRate, { required: false, gt: 0 });
+  const from = c.rate(at(p, 'from'), s.from, { min: 0, hint: 'TPS where the ramp starts' });
+  c.rate(at(p, 'stepPerMinute'), s.stepPerMinute, { gt: 0, hint: 'TPS added every minute, e.g. 300' });
+  const maxRate = c.rate(at(p, 'maxRate'), s.maxRate, { required: false, gt: 0 });
   const maxMs = c.duration(at(p, 'maxDuration'), s.maxDuration, { required: false, positive: true });
   if (maxRate !== undefined && from !== undefined && maxRate < from) {
     c.error(at(p, 'maxRate'), `must not be below from (${from}), got ${maxRate}`);
@@ -198,7 +211,7 @@ function checkRecovery(c: Checker, path: string, input: unknown): void {
   const r = c.object(path, input, false);
   if (!r) return;
   c.knownKeys(path, r, ['rate', 'duration']);
-  c.number(at(path, 'rate'), r.rate, { gt: 0, hint: 'the TPS to hold while measuring recovery, e.g. 100' });
+  c.rate(at(path, 'rate'), r.rate, { gt: 0, hint: 'the TPS to hold while measuring recovery, e.g. 100' });
   c.duration(at(path, 'duration'), r.duration, { positive: true });
 }
 

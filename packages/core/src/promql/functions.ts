@@ -2,14 +2,17 @@ import type { ValueType } from './types.js';
 
 /**
  * PromQL function signatures, after Prometheus' own table (promql/parser/functions.go).
- * `optional`: how many trailing arguments may be left out; -1 repeats the last type without bound.
- * `since`: first Prometheus version that knows the function (when newer than 2.0).
+ * `optional`: how many trailing arguments may be left out; -1: the last argument may be left out
+ * or repeated without bound (Prometheus' `Variadic: -1`).
+ * `since`: first Prometheus version that knows the function (when newer than 2.0); `until`: the
+ * first that no longer does. `experimental`: 3.x needs --enable-feature=promql-experimental-functions.
  */
 export interface FunctionSignature {
   args: readonly ValueType[];
   optional: number;
   returns: ValueType;
   since?: string;
+  until?: string;
   experimental?: boolean;
 }
 
@@ -70,7 +73,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSignature>> = {
   histogram_stddev: fn([v], v, { since: '2.47', experimental: true }),
   histogram_stdvar: fn([v], v, { since: '2.47', experimental: true }),
   histogram_sum: fn([v], v, { since: '2.40', experimental: true }),
-  holt_winters: fn([m, s, s], v),
+  holt_winters: fn([m, s, s], v, { until: '3.0' }),
   hour: dateFn,
   idelta: overTime,
   increase: overTime,

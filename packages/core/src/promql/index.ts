@@ -7,6 +7,9 @@ export { validateQueryLive } from './validate-live.js';
 export type { LiveValidateOptions } from './validate-live.js';
 export { formatDiagnostic } from './format.js';
 export { FUNCTIONS } from './functions.js';
+export { DEFAULT_PROMETHEUS_VERSION } from './grammar.js';
+export { installedPrometheusVersion, resolvePrometheusVersion } from './target-version.js';
+export type { TargetVersion } from './target-version.js';
 export type { FunctionSignature } from './functions.js';
 export { formatPromDuration, parsePromDuration } from './duration.js';
 export {

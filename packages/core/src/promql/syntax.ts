@@ -7,6 +7,39 @@ export function parseQuery(q: string): Tree {
   return parser.parse(q);
 }
 
+/** Deeper nesting than this skips the lint rules: lezer's recursion would take seconds to give up. */
+const MAX_LINT_DEPTH = 200;
+
+function bracketDepth(q: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < q.length; i++) {
+    const c = q.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) max = Math.max(max, ++depth);
+    else if (c === 41 || c === 93 || c === 125) depth--;
+  }
+  return max;
+}
+
+/** The lezer tree of `q` when lezer parses it without an error node (lint rules walk it), else undefined. */
+export function lintTree(q: string): Tree | undefined {
+  if (bracketDepth(q) > MAX_LINT_DEPTH) return undefined;
+  try {
+    const tree = parser.parse(q);
+    let ok = true;
+    tree.iterate({
+      enter(ref) {
+        if (ref.type.isError) ok = false;
+        return ok;
+      },
+    });
+    return ok ? tree : undefined;
+  } catch (e) {
+    if (e instanceof RangeError) return undefined; // deeper than lezer's recursion allows
+    throw e;
+  }
+}
+
 function errorNodes(tree: Tree): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   tree.iterate({

@@ -1,4 +1,5 @@
 import type { SyntaxNode } from '@lezer/common';
+import { unquoteString } from './literals.js';
 
 /** Node names that are PromQL expressions. */
 export const EXPRESSIONS: ReadonlySet<string> = new Set([
@@ -72,19 +73,6 @@ export function text(q: string, node: SyntaxNode): string {
   return q.slice(node.from, node.to);
 }
 
-/** Decodes a PromQL string literal ("...", '...' or `...`). */
-export function unquote(literal: string): string {
-  if (literal.startsWith('`')) return literal.slice(1, -1);
-  const body = literal.slice(1, -1);
-  return body.replace(/\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[0-7]{3}|.)/g, (_, esc: string) => {
-    const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v' };
-    if (esc.startsWith('u') || esc.startsWith('x'))
-      return String.fromCharCode(Number.parseInt(esc.slice(1), 16));
-    if (/^[0-7]{3}$/.test(esc)) return String.fromCharCode(Number.parseInt(esc, 8));
-    return map[esc] ?? esc;
-  });
-}
-
 export interface MatcherInfo {
   name: string;
   op: '=' | '!=' | '=~' | '!~';
@@ -103,15 +91,15 @@ export function selectorParts(q: string, sel: SyntaxNode): { metric?: string; ma
     const value = child(m, 'StringLiteral');
     if (m.name === 'QuotedLabelMatcher' && !op && nameNode) {
       // `{"metric.name"}`: a quoted metric name (Prometheus 3 UTF-8 names).
-      matchers.push({ name: '__name__', op: '=', value: unquote(text(q, nameNode)) });
+      matchers.push({ name: '__name__', op: '=', value: unquoteString(text(q, nameNode)) });
       continue;
     }
     if (!nameNode || !op || !value) continue;
     const rawName = text(q, nameNode);
     matchers.push({
-      name: nameNode.name === 'QuotedLabelName' ? unquote(rawName) : rawName,
+      name: nameNode.name === 'QuotedLabelName' ? unquoteString(rawName) : rawName,
       op: text(q, op) as MatcherInfo['op'],
-      value: unquote(text(q, value)),
+      value: unquoteString(text(q, value)),
     });
   }
   const named = matchers.find((m) => m.name === '__name__' && m.op === '=');

@@ -26,7 +26,7 @@ export async function validateQueryLive(q: string, options: LiveValidateOptions)
   if (diagnostics.some((d) => d.severity === 'error')) return diagnostics;
   const end = Date.now() / 1000;
   let names: string[] | undefined;
-  for (const sel of listSelectors(q)) {
+  for (const sel of listSelectors(q, prometheusVersion ? { prometheusVersion } : {})) {
     const { data } = await client.series([sel.text], { start: end - lookbackS, end });
     if (data.length > 0) continue;
     names ??= (await client.labelValues('__name__', { start: end - lookbackS, end })).data;

@@ -162,6 +162,11 @@ export interface TimeseriesRecord {
     eventLoopLagP99Ms: number;
     schedulingLagP99Ms: number;
   };
+  /**
+   * The host's CPU in this second (from /proc/stat deltas), fractions 0..1 of all its cores:
+   * busy (user+nice+system+irq+softirq+steal), iowait and steal. Absent where /proc/stat is not.
+   */
+  host?: { cores: number; busy: number; iowait: number; steal: number };
 }
 
 /** A Prometheus range query written at the end of a run: metrics/<name>.json. */

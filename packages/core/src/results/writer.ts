@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, statfsSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, MlperfError } from '../errors.js';
 import type { MetricsExport, RunManifest, RunStatus, RunTotals, TimeseriesRecord } from './types.js';
@@ -48,6 +48,7 @@ export class ResultsWriter {
     try {
       for (const sub of ['metrics', 'dashboards', 'logs']) mkdirSync(join(dir, sub), { recursive: true });
       writeFileSync(join(dir, '.write-probe'), 'ok');
+      unlinkSync(join(dir, '.write-probe'));
     } catch (err) {
       throw new MlperfError('RESULTS_UNWRITABLE', `--out ${baseDir}: cannot create ${dir}: ${(err as Error).message}`, {
         hint: 'choose a directory you can write to with --out, or fix its permissions',

@@ -75,7 +75,7 @@ describe('validateQuery: syntax errors', () => {
   it('catches a bad label matcher', () => {
     expect(validateQuery('foo{a=}')[0]).toMatchObject({
       rule: 'syntax',
-      message: 'invalid label matcher near `}`',
+      message: 'unexpected "}" in label matching, expected string',
     });
     expect(validateQuery('foo{a=b}')[0]?.rule).toBe('syntax');
   });
@@ -142,7 +142,7 @@ describe('validateQuery: types and argument counts', () => {
     expect(rules('label_replace(x, "a", "$1", "b")')).toEqual(['error:argument-count']);
     expect(rules('round(x, 1, 2)')).toEqual(['error:argument-count']);
     expect(validateQuery('label_join(x, "a")')[0]?.message).toBe(
-      'label_join() takes at least 4 arguments, got 2',
+      'label_join() takes at least 3 arguments, got 2',
     );
     expect(rules('time(1)')).toEqual(['error:argument-count']);
   });
@@ -284,15 +284,37 @@ describe('lint: histogram_quantile without le', () => {
   });
 });
 
-describe('lint: functions newer than the Prometheus that runs the query', () => {
-  it('warns only when the version is known and older', () => {
-    expect(rules('histogram_avg(rate(x_seconds_count[5m]))')).toEqual([]);
-    const [d] = validateQuery('histogram_avg(rate(x_seconds_count[5m]))', { prometheusVersion: '2.42.0+ds' });
-    expect(d).toMatchObject({ severity: 'warning', rule: 'function-version', from: 0, to: 13 });
-    expect(d?.message).toBe('histogram_avg() needs Prometheus 3.0 or later; this one is 2.42.0+ds');
+describe('the function table of the target Prometheus version', () => {
+  it('knows only the functions of that version (default 2.42.0)', () => {
+    const [d] = validateQuery('histogram_avg(rate(x_seconds_count[5m]))');
+    expect(d).toMatchObject({ severity: 'error', rule: 'unknown-function', from: 0, to: 13 });
+    expect(d?.message).toBe('unknown function `histogram_avg` in Prometheus 2.42.0');
+    expect(d?.hint).toBe(
+      'histogram_avg() needs Prometheus 3.0 or later; set --prometheus-version if yours is newer',
+    );
     expect(rules('histogram_avg(rate(x_seconds_count[5m]))', { prometheusVersion: '3.5.0' })).toEqual([]);
-    expect(rules('clamp(x, 0, 1)', { prometheusVersion: '2.25.1' })).toEqual(['warning:function-version']);
+    expect(rules('clamp(x, 0, 1)', { prometheusVersion: '2.25.1' })).toEqual(['error:unknown-function']);
     expect(rules('clamp(x, 0, 1)', { prometheusVersion: '2.42.0' })).toEqual([]);
+  });
+
+  it('holt_winters in 2.x, double_exponential_smoothing in 3.x', () => {
+    expect(rules('holt_winters(x[5m], 0.5, 0.5)')).toEqual([]);
+    expect(validateQuery('holt_winters(x[5m], 0.5, 0.5)', { prometheusVersion: '3.0.0' })[0]?.hint).toBe(
+      'Prometheus 3 renamed holt_winters to double_exponential_smoothing',
+    );
+    expect(validateQuery('double_exponential_smoothing(x[5m], 0.5, 0.5)')[0]?.hint).toBe(
+      'Prometheus 2.x calls it holt_winters',
+    );
+    expect(rules('double_exponential_smoothing(x[5m], 0.5, 0.5)', { prometheusVersion: '3.1.0' })).toEqual([
+      'warning:experimental-function',
+    ]);
+  });
+
+  it('3.x grammar: quoted names and numbers as durations', () => {
+    for (const q of ['{"metric.name"}', 'up{"job"="x"}', 'sum by ("job") (up)', 'x offset 5', 'x[5]']) {
+      expect(rules(q), q).toEqual(['error:' + (q.includes('[') ? 'range' : 'syntax')]);
+      expect(rules(q, { prometheusVersion: '3.0.0' }), q).toEqual([]);
+    }
   });
 });
 

@@ -5,6 +5,7 @@ import { readAnalysisFile } from '../load.js';
 import { timeseriesTotals } from '../series.js';
 import { fmtDuration, fmtInt, fmtPercent, fmtValue } from '../view/format.js';
 import { isBinary, scrubText } from './secrets.js';
+import { walkTree } from './walk.js';
 
 export interface CollectedItem {
   /** As the seed lists it: "K6 summary report", "Prometheus metrics export"... */
@@ -23,6 +24,31 @@ export interface Collection {
 const RESOURCE = /cpu|memory|mem_|rss|resident|working_set|throttl|network|disk|connections/i;
 
 /**
+ * Copies a log file, or every file under a directory of logs, into `logsDir`, scrubbed. Symlinks
+ * inside the directory are followed only while they stay inside it.
+ */
+function copyLogs(src: string, logsDir: string): string[] {
+  if (!existsSync(src)) {
+    throw new MlperfError('COLLECT_LOGS_NOT_FOUND', `--logs ${src}: no such file or directory`, {
+      hint: 'pass a log file or a directory of logs',
+      exitCode: ExitCode.badInput,
+    });
+  }
+  const files = statSync(src).isDirectory()
+    ? walkTree(src).files.map((f) => ({ abs: f.abs, name: f.rel.replaceAll('/', '_') }))
+    : [{ abs: src, name: basename(src) }];
+  const written: string[] = [];
+  for (const f of files) {
+    const target = join(logsDir, safeFileName(f.name));
+    const buf = readFileSync(f.abs);
+    if (isBinary(buf)) copyFileSync(f.abs, target);
+    else writeFileAtomic(target, scrubText(f.abs, buf.toString('utf8')).text);
+    written.push(`logs/${basename(target)}`);
+  }
+  return written;
+}
+
+/**
  * `mlperf collect`: gathers what the seed's collect-test-results lists into the results directory
  * (summary, metrics exports, dashboards, logs, resource data), copies extra logs (secrets scrubbed),
  * derives `summary.txt` and `resources.csv`, and writes `collection.json` saying what is there.
@@ -32,27 +58,7 @@ export function collectResults(dir: string, options: { logsFrom?: string[] } = {
   const written: string[] = [];
   const logsDir = join(dir, 'logs');
   mkdirSync(logsDir, { recursive: true });
-  for (const src of options.logsFrom ?? []) {
-    if (!existsSync(src)) {
-      throw new MlperfError('COLLECT_LOGS_NOT_FOUND', `--logs ${src}: no such file or directory`, {
-        hint: 'pass a log file or a directory of logs',
-        exitCode: ExitCode.badInput,
-      });
-    }
-    const files = statSync(src).isDirectory()
-      ? readdirSync(src)
-          .sort()
-          .map((f) => join(src, f))
-          .filter((f) => statSync(f).isFile())
-      : [src];
-    for (const f of files) {
-      const target = join(logsDir, safeFileName(basename(f)));
-      const buf = readFileSync(f);
-      if (isBinary(buf)) copyFileSync(f, target);
-      else writeFileAtomic(target, scrubText(f, buf.toString('utf8')).text);
-      written.push(`logs/${basename(target)}`);
-    }
-  }
+  for (const src of options.logsFrom ?? []) written.push(...copyLogs(src, logsDir));
 
   const totals = timeseriesTotals(r.timeseries);
   const analysis = readAnalysisFile(dir).analysis;

@@ -1,18 +1,10 @@
 import { createHash } from 'node:crypto';
-import {
-  createWriteStream,
-  existsSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
-import { ExitCode, MlperfError } from '@mlperf/core';
+import { createWriteStream, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { ExitCode, errorMessage, MlperfError } from '@mlperf/core';
 import { TarArchive } from 'archiver';
 import { isBinary, refuseSecretFile, scrubText } from './secrets.js';
 import { walkTree } from './walk.js';
+import { packageInputs, packageOutput, safeMemberPath } from './inputs.js';
 
 export const MANIFEST_JSON = 'manifest.json';
 export const MANIFEST_SHA256 = 'MANIFEST.sha256';
@@ -41,56 +33,43 @@ function sha256(buf: Buffer | string): string {
 
 /**
  * Packages results or suite directories into one tar.gz: entries sorted by path under
- * `<dir name>/`, a `MANIFEST.sha256` (sha256sum -c format) and a `manifest.json` first, secrets
- * scrubbed from text, credential files refused, symlinks leaving a tree excluded. The archive is
- * written to a temporary file and renamed, so a failed run never leaves half an archive.
+ * `<dir name>/` (names made safe: nothing extracts outside it), a `MANIFEST.sha256` (sha256sum -c
+ * format, the same names) and a `manifest.json` first, secrets scrubbed from text, credential files
+ * refused, symlinks leaving a tree excluded. Only results and suite directories are accepted; the
+ * output may not lie inside one, nor replace a file without `force`. The archive is written to a
+ * temporary file and renamed, so a failed run never leaves half an archive.
  */
 export async function packageResults(
   dirs: string[],
   output: string,
-  options: { now?: Date } = {},
+  options: { now?: Date; force?: boolean } = {},
 ): Promise<PackageResult> {
-  if (dirs.length === 0) {
-    throw new MlperfError('PACKAGE_NO_INPUT', 'no results directory given', {
-      hint: 'mlperf package results/<suite-or-test-dir> [...] --output mojaloop-1000tps-results.tar.gz',
-    });
-  }
-  const out = resolve(output);
-  if (!existsSync(dirname(out))) {
-    throw new MlperfError(
-      'PACKAGE_OUTPUT_INVALID',
-      `--output ${output}: directory ${dirname(out)} does not exist`,
-      { hint: 'create it or choose another path' },
-    );
-  }
-  const roots = new Map<string, string>();
-  for (const d of dirs) {
-    const abs = resolve(d);
-    if (!existsSync(abs) || !statSync(abs).isDirectory()) {
-      throw new MlperfError('RESULTS_NOT_FOUND', `${d}: no such results directory`, {
-        hint: 'pass directories written by `mlperf run` or `mlperf suite`',
-      });
-    }
-    const name = basename(abs);
-    if (roots.has(name)) {
-      throw new MlperfError('PACKAGE_DUPLICATE_NAME', `${d}: another input is also named ${name}`, {
-        hint: 'package directories with distinct names',
-      });
-    }
-    roots.set(name, abs);
-  }
+  const roots = packageInputs(dirs);
+  const out = packageOutput(output, roots.values(), options.force === true);
   const tmp = `${out}.tmp-${process.pid}`;
-  const skip = (abs: string) => abs === out || abs === tmp || (existsSync(out) && abs === realpathSync(out));
 
   const files: { path: string; data: Buffer; mtime: Date }[] = [];
   const excluded: PackageResult['excluded'] = [];
   const scrubbed: PackageResult['scrubbed'] = [];
+  const seen = new Set<string>();
   for (const [name, root] of [...roots].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const walk = walkTree(root, skip);
-    excluded.push(...walk.excluded.map((e) => ({ path: `${name}/${e.path}`, reason: e.reason })));
+    const walk = walkTree(root);
+    excluded.push(
+      ...walk.excluded.map((e) => ({ path: `${name}/${safeMemberPath(e.path)}`, reason: e.reason })),
+    );
     for (const f of walk.files) {
-      const path = `${name}/${f.rel}`;
+      const path = `${name}/${safeMemberPath(f.rel)}`;
       if (JUNK.test(path)) continue;
+      if (seen.has(path)) {
+        throw new MlperfError(
+          'PACKAGE_NAME_CLASH',
+          `${root}/${f.rel}: its safe name ${path} is taken by another file`,
+          {
+            hint: 'rename the file (backslashes and control characters in file names become "_")',
+          },
+        );
+      }
+      seen.add(path);
       refuseSecretFile(path);
       let data = readFileSync(f.abs);
       if (!isBinary(data)) {
@@ -125,7 +104,7 @@ export async function packageResults(
     renameSync(tmp, out);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw new MlperfError('PACKAGE_WRITE_FAILED', `--output ${output}: ${(err as Error).message}`, {
+    throw new MlperfError('PACKAGE_WRITE_FAILED', `--output ${output}: ${errorMessage(err)}`, {
       hint: 'check free space and permissions of the output directory',
       exitCode: ExitCode.badInput,
       cause: err,

@@ -10,7 +10,7 @@ h3{font-size:15px;margin:16px 0 4px}
 .verdict .badge{font-size:28px;font-weight:700;padding:4px 16px;border-radius:6px;color:#fff}
 .verdict.pass{border-color:var(--pass)}.verdict.pass .badge{background:var(--pass)}
 .verdict.fail{border-color:var(--fail)}.verdict.fail .badge{background:var(--fail)}
-.verdict.unknown{border-color:var(--unknown)}.verdict.unknown .badge{background:var(--unknown)}
+.verdict.inconclusive{border-color:var(--unknown)}.verdict.inconclusive .badge{background:var(--unknown)}
 .verdict .headline{font-size:16px}
 .missing{background:#fff8c5;border:1px solid #d4a72c;border-radius:6px;padding:8px 12px;margin:12px 0}
 .missing ul{margin:4px 0;padding-left:20px}
@@ -19,7 +19,7 @@ th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertic
 th{background:#f6f8fa;font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .status{font-weight:700;text-transform:uppercase;font-size:12px}
-.status.pass{color:var(--pass)}.status.fail{color:var(--fail)}.status.unknown{color:var(--unknown)}.status.not-run{color:var(--muted)}
+.status.pass{color:var(--pass)}.status.fail{color:var(--fail)}.status.inconclusive{color:var(--unknown)}.status.not-run{color:var(--muted)}
 .band-target{background:#dafbe1}.band-ok{background:#f6f8fa}.band-warning{background:#fff8c5}.band-critical{background:#ffebe9}
 figure{margin:16px 0;page-break-inside:avoid;break-inside:avoid}
 figure svg{max-width:100%;height:auto;display:block}

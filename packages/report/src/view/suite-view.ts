@@ -122,7 +122,7 @@ export function buildSuiteView(suiteDir: string, options: { now?: Date } = {}): 
       testName: testId,
       runDir: null,
       status: 'unknown',
-      verdict: 'unknown' as const,
+      verdict: 'inconclusive' as const,
     }));
   const tests = listed.map((t) => testRow(suiteDir, t.testId, dirs.get(t.testId), t));
   for (const t of tests) if (!t.dir) missing.push(`${t.testId}: no results directory`);
@@ -134,8 +134,8 @@ export function buildSuiteView(suiteDir: string, options: { now?: Date } = {}): 
         : undefined;
     })
     .filter((p): p is { label: string; offered: number; achieved: number } => p !== undefined);
-  const verdict = analysis?.verdict ?? 'unknown';
-  const label = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN' }[verdict];
+  const verdict = analysis?.verdict ?? 'inconclusive';
+  const label = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' }[verdict];
   const testFindings = tests.flatMap((t) => {
     const a = t.dir ? readAnalysisFile(t.dir).analysis : undefined;
     return a?.kind === 'test' ? a.findings : [];

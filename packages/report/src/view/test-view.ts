@@ -46,7 +46,7 @@ export interface TestView {
   runId: string;
   runStatus: string;
   statusReason?: string | undefined;
-  verdict: 'pass' | 'fail' | 'unknown';
+  verdict: 'pass' | 'fail' | 'inconclusive';
   verdictLabel: string;
   headline: string;
   missing: string[];
@@ -72,7 +72,7 @@ export interface TestView {
   generatedAt: string;
 }
 
-const VERDICT_LABEL = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN' } as const;
+const VERDICT_LABEL = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' } as const;
 
 /** Everything the test template shows, computed from the results and analysis.json. */
 export function buildTestView(
@@ -120,7 +120,7 @@ export function buildTestView(
   if (analysis?.stress) charts.push(stressChart(analysis.stress));
 
   const totals = analysis?.totals ?? { ...ts, failed: ts.failed };
-  const verdict = analysis?.verdict ?? 'unknown';
+  const verdict = analysis?.verdict ?? 'inconclusive';
   return {
     title: `${m.testName}: ${VERDICT_LABEL[verdict]}`,
     testName: m.testName,

@@ -63,7 +63,7 @@ function base(testId: string, over: Partial<AnalysisResult>): AnalysisResult {
       {
         id: 'cpu',
         label: 'CPU usage < 80% on all nodes',
-        status: 'unknown',
+        status: 'inconclusive',
         detail: 'no Prometheus CPU export for nodes',
       },
     ],
@@ -287,13 +287,13 @@ export function failAnalysis(testId = 'target-1000tps'): AnalysisResult {
 export function abortedAnalysis(testId = 'target-1000tps'): AnalysisResult {
   return base(testId, {
     runStatus: 'aborted',
-    verdict: 'unknown',
+    verdict: 'inconclusive',
     headline: 'Aborted after 2 minutes: too short for the 30-minute criteria; what ran is shown.',
     criteria: [
       {
         id: 'achieved-rate',
         label: 'Achieved 1000+ TPS for 30 minutes',
-        status: 'unknown',
+        status: 'inconclusive',
         detail: 'the run ended after 2m of 30m',
       },
       {

@@ -17,6 +17,7 @@ import { CallbackServer } from './callback-server.js';
 import { HttpDate, RateLimitedLog } from './clock.js';
 import { DfspRoles, type PayerSide } from './dfsp-roles.js';
 import { HealthSampler } from './health.js';
+import { HostCpuSampler } from './host-cpu.js';
 import { newHistogram, percentileMs, recordMs } from './histograms.js';
 import { type HubEvents, HubClient, type RequestHeaders } from './hub-client.js';
 import { InFlightTable, Transfer } from './inflight.js';
@@ -56,6 +57,7 @@ export class LoadEngine implements HubEvents, PayerSide {
   private readonly server: CallbackServer;
   private readonly date = new HttpDate();
   private readonly health = new HealthSampler();
+  private readonly host = new HostCpuSampler();
   private readonly corridorState: CorridorState[];
   private readonly corridorNames: string[];
   private readonly stopWindow: StopRuleWindow | undefined;
@@ -386,6 +388,8 @@ export class LoadEngine implements HubEvents, PayerSide {
       { t: this.wall0 + s * 1000, s, stage, offeredRate, inFlight: this.table.size, engine },
       this.corridorNames,
     );
+    const host = this.host.sample();
+    if (host) record.host = host;
     this.metrics.addSecond(sec.all, sec.corridors, this.corridorNames, offeredRate, lag);
     this.accumulate(sec, stage, s);
     this.o.onSecond(record, this);

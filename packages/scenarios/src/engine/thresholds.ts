@@ -1,6 +1,11 @@
-import { MlperfError, type TestCriterion } from '@mlperf/core';
+import { MlperfError } from '@mlperf/core';
 
-/** One k6-style threshold expression on one metric: `p(95)<300`, `rate>0.995`, `count>=1000`. */
+/**
+ * One k6-style threshold expression on one metric: `p(95)<300`, `rate>0.995`, `count>=1000`.
+ * The local engine evaluates a test's own `thresholds` as k6 does, over the whole run, and marks
+ * them in k6-summary.json: k6-compatible information. They never change the verdict, which is the
+ * criteria's, judged by @mlperf/analysis on the steady state.
+ */
 export interface Threshold {
   metric: string;
   expression: string;
@@ -31,21 +36,6 @@ export const SUMMARY_METRICS = [
   'iteration_duration',
   'dropped_iterations',
 ] as const;
-
-/** Thresholds from the test's criteria, when it does not state its own. */
-export function thresholdsFromCriteria(criteria: readonly TestCriterion[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  const add = (metric: string, expr: string) => {
-    if (!out[metric]) out[metric] = [];
-    out[metric].push(expr);
-  };
-  for (const c of criteria) {
-    if (c.kind === 'success-rate') add('transfer_success', `rate>${c.min}`);
-    else if (c.kind === 'latency') add('transfer_duration', `p(${c.percentile})<${c.maxMs}`);
-    else if (c.kind === 'error-rate') add('transfer_errors', `rate<${c.max}`);
-  }
-  return out;
-}
 
 /** Parses every threshold before any load, so a typo fails at once with exit 2. */
 export function parseThresholds(thresholds: Record<string, string[]>, path = 'thresholds'): Threshold[] {

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TimeseriesRecord } from '@mlperf/core';
+import { checkTimeseriesRecord, type TimeseriesRecord } from '@mlperf/core';
 
 /**
  * Follows a live run's timeseries.ndjson: each `read()` returns the complete lines appended since
@@ -38,9 +38,10 @@ export class TimeseriesTail {
     for (const line of lines) {
       if (line.trim() === '') continue;
       try {
-        out.push(JSON.parse(line) as TimeseriesRecord);
+        const checked = checkTimeseriesRecord(JSON.parse(line));
+        if ('record' in checked) out.push(checked.record);
       } catch {
-        // a damaged line is skipped, as the reader does
+        // a damaged or invalid line is skipped, as the reader does
       }
     }
     return out;

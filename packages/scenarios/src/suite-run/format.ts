@@ -2,7 +2,7 @@ import { formatCheckLine } from '../check/format.js';
 import type { LiveIssue } from '../monitor/live-issues.js';
 import type { SuiteEvent, SuiteTestEntry } from './types.js';
 
-const VERDICT_ICON: Record<string, string> = { pass: '\u2713', fail: '\u2717', unknown: '?' };
+const VERDICT_ICON: Record<string, string> = { pass: '\u2713', fail: '\u2717', inconclusive: '?' };
 
 /** The lines `mlperf suite run` prints for one event (plain text, no colour). */
 export function formatSuiteEvent(e: SuiteEvent): string[] {
@@ -32,7 +32,7 @@ export function formatSuiteEvent(e: SuiteEvent): string[] {
 }
 
 function testEnd(t: SuiteTestEntry): string[] {
-  const icon = t.status === 'completed' ? (VERDICT_ICON[t.verdict ?? 'unknown'] ?? '?') : '\u2717';
+  const icon = t.status === 'completed' ? (VERDICT_ICON[t.verdict ?? 'inconclusive'] ?? '?') : '\u2717';
   const what = t.status === 'completed' ? (t.verdict ?? 'not analysed') : t.status;
   const lines = [
     `  ${icon} ${t.name}: ${what}${t.headline ? ` - ${t.headline}` : ''}${t.reason ? ` (${t.reason})` : ''}`,

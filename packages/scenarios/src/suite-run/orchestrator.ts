@@ -1,10 +1,12 @@
 import { join, relative } from 'node:path';
 import {
+  combineVerdicts,
   ExitCode,
   isMlperfError,
   MlperfError,
   type SuiteDefinition,
   type Verdict,
+  verdictExitCode,
   writeFileAtomic,
 } from '@mlperf/core';
 import { detectorFor, LiveWatch } from './live-watch.js';
@@ -31,7 +33,7 @@ const abortableSleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', done, { once: true });
   });
 
-/** Passed the gate: ran to its end and no criterion failed (`unknown` lets the suite go on). */
+/** Passed the gate: ran to its end and no criterion failed (`inconclusive` lets the suite go on). */
 export function passedGate(t: SuiteTestEntry): boolean {
   return t.status === 'completed' && t.verdict !== 'fail';
 }
@@ -264,7 +266,7 @@ export async function runSuite(
   const failedRun = m.tests.some((t) => t.status === 'error' || t.status === 'aborted');
   const status = stopReason || failedRun ? 'failed' : 'completed';
   const exitCode =
-    errorExit ?? (verdict === 'pass' && !stopReason && !failedRun ? ExitCode.ok : ExitCode.criteriaFailed);
+    errorExit ?? (stopReason || failedRun ? ExitCode.criteriaFailed : verdictExitCode(verdict));
   return finish(status, stopReason, exitCode);
 
   async function artefact(
@@ -295,7 +297,7 @@ async function analyse(
   try {
     a = await deps.analyzeRun(runDir);
   } catch (err) {
-    entry.verdict = 'unknown';
+    entry.verdict = 'inconclusive';
     entry.reason = `analysis failed: ${isMlperfError(err) ? err.format() : (err as Error).message}`;
     return;
   }
@@ -327,10 +329,11 @@ function round(v: number): number {
   return Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 1000) / 1000;
 }
 
-/** Pass when every test ran to its end with a passing verdict; unknown when some verdicts are. */
+/** The suite rule on the manifest (when no suite analysis is wired): a test that did not complete fails it. */
 export function suiteVerdict(m: SuiteRunManifest): Verdict {
-  if (m.tests.some((t) => t.status !== 'completed' || t.verdict === 'fail')) return 'fail';
-  return m.tests.every((t) => t.verdict === 'pass') ? 'pass' : 'unknown';
+  return combineVerdicts(
+    m.tests.map((t) => (t.status !== 'completed' ? 'fail' : (t.verdict ?? 'inconclusive'))),
+  );
 }
 
 function archiveAttempt(entry: SuiteTestEntry): void {

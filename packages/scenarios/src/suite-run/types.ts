@@ -12,6 +12,7 @@
  */
 import type {
   AnalysisResult,
+  ExitCode,
   ProfileInfo,
   RunStatus,
   SuiteAnalysisResult,
@@ -179,5 +180,5 @@ export interface SuiteRunOptions {
 export interface SuiteRunResult {
   suiteDir: string;
   manifest: SuiteRunManifest;
-  exitCode: 0 | 1 | 2 | 3;
+  exitCode: ExitCode;
 }

@@ -10,7 +10,10 @@ import { analysis, checkReport, fakeEngine, second, tempDir } from './helpers.js
 const suite = resolveProfile(standardSuite(), { profile: 'quick' });
 const steady = () => Array.from({ length: 5 }, (_, s) => second(s, 100, 100));
 
-function deps(over: Partial<SuiteRunDeps> = {}, verdicts: Record<string, 'pass' | 'fail' | 'unknown'> = {}) {
+function deps(
+  over: Partial<SuiteRunDeps> = {},
+  verdicts: Record<string, 'pass' | 'fail' | 'inconclusive'> = {},
+) {
   const engine = fakeEngine(steady);
   const events: SuiteEvent[] = [];
   const sleeps: number[] = [];
@@ -104,9 +107,9 @@ describe('runSuite (injected engine, analyzer and report)', () => {
     expect(m.verdict).toBe('fail');
   });
 
-  it('--continue-on-fail runs every test; an unknown verdict does not stop the suite', async () => {
+  it('--continue-on-fail runs every test; an inconclusive verdict does not stop the suite', async () => {
     using tmp = tempDir();
-    const { d, engine } = deps({}, { 'scale-500tps': 'fail', 'target-1000tps': 'unknown' });
+    const { d, engine } = deps({}, { 'scale-500tps': 'fail', 'target-1000tps': 'inconclusive' });
     const r = await runSuite(
       suite,
       { outDir: tmp.dir, target: { kind: 'embedded' }, continueOnFail: true },
@@ -115,6 +118,15 @@ describe('runSuite (injected engine, analyzer and report)', () => {
     expect(engine.calls).toHaveLength(5);
     expect(r.exitCode).toBe(1);
     expect(readSuiteManifest(r.suiteDir).status).toBe('completed');
+  });
+
+  it('one inconclusive test (the rest passed) makes the suite inconclusive: exit 4, never 0', async () => {
+    using tmp = tempDir();
+    const { d, engine } = deps({}, { 'endurance-1000tps': 'inconclusive' });
+    const r = await runSuite(suite, { outDir: tmp.dir, target: { kind: 'embedded' } }, d);
+    expect(engine.calls).toHaveLength(5);
+    expect(r.exitCode).toBe(4);
+    expect(readSuiteManifest(r.suiteDir)).toMatchObject({ status: 'completed', verdict: 'inconclusive' });
   });
 
   it('a failed check stops before any load (exit 1, or 3 when the target is unreachable) unless --force', async () => {
