@@ -528,6 +528,15 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
     },
     {
       family: 'resources',
+      name: 'process_start_time',
+      title: 'Service process start time',
+      unit: 'seconds',
+      promql: `max by (job, instance) (${any('process_start_time_seconds')})`,
+      description:
+        'When each service process started (unix seconds, prom-client): a service started just before a run is cold.',
+    },
+    {
+      family: 'resources',
       name: 'service_up',
       title: 'Scrape targets up',
       unit: 'boolean',
