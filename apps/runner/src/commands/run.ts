@@ -135,6 +135,7 @@ export const runCommand = defineCommand({
           hubUrl: target.url,
           embedded,
           ...(target.adminUrl ? { adminUrl: target.adminUrl } : {}),
+          ...(!embedded && target.enginePort !== undefined ? { callbackPort: target.enginePort } : {}),
         });
       } finally {
         await target.close();
