@@ -4,8 +4,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const SCRIPTS = process.env.MLPERF_REAL_MOJALOOP ?? resolve(REPO, '../shared/real-mojaloop');
-export const K6 = process.env.MLPERF_K6 ?? resolve(REPO, '../shared/bin/k6');
+/** `shared/` beside the clone (or beside its parent, for a git worktree under wt/). */
+const shared = (p: string) =>
+  [resolve(REPO, '../shared', p), resolve(REPO, '../../shared', p)].find((c) => existsSync(c)) ??
+  resolve(REPO, '../shared', p);
+export const SCRIPTS = process.env.MLPERF_REAL_MOJALOOP ?? shared('real-mojaloop');
+export const K6 = process.env.MLPERF_K6 ?? shared('bin/k6');
 export const FSPIOP = 'http://127.0.0.1:3000';
 export const ADMIN = 'http://127.0.0.1:3001';
 /** Every service's /metrics: the API processes and the handler processes. */
