@@ -12,6 +12,7 @@ export const workspaceAliases = [
   { find: /^@mlperf\/hub$/, replacement: src('packages/hub/src/index.ts') },
   { find: /^@mlperf\/analysis$/, replacement: src('packages/analysis/src/index.ts') },
   { find: /^@mlperf\/report$/, replacement: src('packages/report/src/index.ts') },
+  { find: /^@mlperf\/testkit$/, replacement: src('packages/testkit/src/index.ts') },
 ];
 
 export function packageProject(name: string, extra: { testTimeout?: number } = {}) {

@@ -1,3 +1,3 @@
 import { packageProject } from '../../vitest.shared.js';
 
-export default packageProject('hub');
+export default packageProject('hub', { testTimeout: 120_000 });

@@ -1,7 +1,9 @@
-import { createServer } from 'node:net';
+import { freePort } from '@mlperf/core/promql';
 import { type HubHandle, startHub } from '@mlperf/hub';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cli } from './_cli.js';
+
+vi.setConfig({ testTimeout: 180_000 });
 
 let hub: HubHandle;
 beforeAll(async () => {
@@ -13,15 +15,7 @@ afterAll(async () => {
 
 const DFSPS = Array.from({ length: 8 }, (_, i) => `perffsp-${i + 1}`);
 /** How long the simulator may take to come up on a loaded machine. */
-const WAIT = { timeout: 20_000, interval: 50 };
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
+const WAIT = { timeout: 60_000, interval: 50 };
 
 describe('mlperf dfsp-sim', () => {
   it('serves until Ctrl-C and registers every DFSP callback with the hub', async () => {

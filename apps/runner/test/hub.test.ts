@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../src/main.js';
 import { cli } from './_cli.js';
 
+// Starting the hub's process takes seconds on a loaded machine: the waits below allow for it.
+vi.setConfig({ testTimeout: 180_000 });
+
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mlperf-hub-'));
@@ -23,11 +26,17 @@ async function withHub(
     out.push(a.join(' '));
   });
   const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+  const done = run(['hub', ...argv]);
   try {
-    const done = run(['hub', ...argv]);
-    await vi.waitFor(() => expect(out).toContain('Ctrl-C to stop'), { timeout: 20_000, interval: 20 });
-    await use(out);
-    process.emit('SIGINT');
+    try {
+      await vi.waitFor(() => expect(out).toContain('Ctrl-C to stop'), { timeout: 60_000, interval: 20 });
+      await use(out);
+    } finally {
+      // Stop the hub even when the test failed, so the next test does not talk to it.
+      const listening = vi.waitFor(() => expect(process.listenerCount('SIGINT')).toBeGreaterThan(0), 60_000);
+      await Promise.race([listening, done]).catch(() => {});
+      process.emit('SIGINT');
+    }
     const code = await done;
     return { code, out: out.join('\n').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>') };
   } finally {

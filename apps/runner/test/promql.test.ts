@@ -235,6 +235,15 @@ describe('mlperf promql query', () => {
     });
     try {
       if (!prom.running) throw new Error(prom.reason);
+      const linted = await cli(
+        'promql',
+        'lint',
+        'holt_winters(kafka_consumergroup_lag[5m], 0.5, 0.5)',
+        '--prometheus-url',
+        prom.url,
+      );
+      expect(linted.out).toContain(`grammar, from build info of ${prom.url})`);
+      expect(linted.out).toContain(`(Prometheus ${prom.version}`);
       const r = await cli('promql', 'query', 'kafka_consumer_lag', '--prometheus-url', prom.url);
       expect(r.code).toBe(0);
       expect(r.out).toMatchInlineSnapshot(`

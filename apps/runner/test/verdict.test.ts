@@ -112,6 +112,15 @@ describe('nothing to judge is never a pass', () => {
     expect((await cli('analyze', bare)).code).toBe(2);
   });
 
+  it('the monitor shows the same verdict for a finished run as analyze', async () => {
+    const test = constantTest('t', 100, '60s', { warmup: '5s', cooldown: '5s' });
+    const dir = writeRun(join(tmp, 'monitored'), { test, seconds: 60, second: secondOf('flaky', 100) });
+    const m = await cli('monitor', dir, '--once', '--plain');
+    const a = await cli('analyze', dir);
+    expect(a.code).toBe(1);
+    expect(m.stdout).toMatch(/ t completed \d+\/\d+s FAIL \|/);
+  });
+
   it('a suite with one inconclusive test is inconclusive: exit 4', async () => {
     const base = join(tmp, 'suite');
     const test = (id: string) => constantTest(id, 100, '60s', { warmup: '5s', cooldown: '5s' });

@@ -14,6 +14,8 @@ const EXPLAINS: Record<string, FindingKind[]> = {
   'no-service-failures': ['other', 'error-spike'],
 };
 const SYMPTOMS = new Set<FindingKind>(['tps-plateau', 'error-spike', 'latency-drift', 'error-rate-increase']);
+/** What a starved generator or host can explain: the load it could not offer or serve in time. */
+const LOAD_CRITERIA = /^(achieved-rate|success-rate|error-rate|latency-p\d+|transfers)$/;
 
 function explainer(c: CriterionResult, findings: readonly Finding[]): Finding | undefined {
   for (const kind of EXPLAINS[c.id] ?? []) {
@@ -25,7 +27,9 @@ function explainer(c: CriterionResult, findings: readonly Finding[]): Finding | 
 
 /**
  * Applies the one verdict rule to a test's criteria. The generator or the host being the limit
- * turns a failed criterion into an inconclusive one (the run says nothing about the hub); every
+ * turns a failed load criterion (rate, success, errors, latency) into an inconclusive one: the run
+ * says nothing about the hub's capacity. A leak, a service failure or the hub's own CPU use are
+ * the hub's whatever the host did, so they keep their fail. Every
  * failed or inconclusive criterion gets the finding that explains it, or a plain statement that
  * no cause was found and which signals were missing.
  */
@@ -38,7 +42,7 @@ export function judge(
   const missing = missingSignals.length ? ` Missing signals: ${missingSignals.join('; ')}.` : '';
   const out = criteria.map((c): CriterionResult => {
     if (c.status === 'pass') return c;
-    if (limit) {
+    if (limit && (c.status === 'inconclusive' || LOAD_CRITERIA.test(c.id))) {
       return {
         ...c,
         status: 'inconclusive',

@@ -56,15 +56,16 @@ export async function startHubProcess(options: HubOptions): Promise<HubHandle> {
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let exited = false;
-  const exit = new Promise<void>((resolve) =>
-    child.once('exit', () => {
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
       exited = true;
       for (const p of pending.values())
         p.reject(new MlperfError('HUB_PROCESS_EXITED', 'the hub process exited'));
       pending.clear();
-      resolve();
+      resolve({ code, signal });
     }),
   );
+  const exit = ended.then(() => undefined);
   const ready = new Promise<Extract<ChildReply, { type: 'ready' }>>((resolve, reject) => {
     child.on('message', (m: ChildReply) => {
       if (m.type === 'ready') resolve(m);
@@ -139,6 +140,8 @@ export async function startHubProcess(options: HubOptions): Promise<HubHandle> {
       await call('reset', dfsps);
     },
     ledger: async () => (await call('ledger', undefined)) as Awaited<ReturnType<HubHandle['ledger']>>,
+    exited: ended,
+    ...(child.pid !== undefined ? { pid: child.pid } : {}),
     stop,
     [Symbol.asyncDispose]: stop,
   };

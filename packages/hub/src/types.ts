@@ -179,6 +179,13 @@ export interface HubHandle {
   /** Back to the initial state of `dfsps` (default: the DFSPs the hub started with). */
   reset(dfsps?: DfspDefinition[]): Promise<void>;
   ledger(): Promise<LedgerSnapshot>;
+  /**
+   * Settles when a hub in its own process exits, for whatever reason (`stop()` included): how it
+   * ended. Absent for a hub inside this process.
+   */
+  readonly exited?: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Process id of a hub in its own process. */
+  readonly pid?: number;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type HubHandle, seedDfsps, startHub } from '@mlperf/hub';
 import { FspiopDriver } from './support/fspiop-driver.js';
-import { scrape, sum } from './support/prom.js';
+import { scrape, sum } from '@mlperf/testkit';
 
 /** How long a condition may take on a loaded machine before the test fails. */
-const WAIT = { timeout: 10_000, interval: 20 };
+const WAIT = { timeout: 30_000, interval: 20 };
 
 describe('central-ledger admin API', () => {
   let hub: HubHandle;

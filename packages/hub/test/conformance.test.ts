@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type HubHandle, startHub } from '@mlperf/hub';
 import { FspiopDriver, fspiopHeaders, makeCondition, prepareBody } from './support/fspiop-driver.js';
-import { FspiopSpec } from './support/openapi.js';
+import { FspiopSpec } from '@mlperf/testkit';
 
 const DFSPS = Array.from({ length: 8 }, (_, i) => `perffsp-${i + 1}`);
 
@@ -10,7 +10,7 @@ type Callback = FspiopDriver['callbacks'][number];
 
 /** Waits until the driver has recorded a callback that matches (the index counts from the first). */
 function callbackSeen(driver: FspiopDriver, match: (c: Callback, i: number) => boolean): Promise<void> {
-  return vi.waitFor(() => expect(driver.callbacks.some(match)).toBe(true), { timeout: 10_000, interval: 10 });
+  return vi.waitFor(() => expect(driver.callbacks.some(match)).toBe(true), { timeout: 30_000, interval: 10 });
 }
 
 describe('FSPIOP conformance against @mojaloop/api-snippets v1.1', () => {

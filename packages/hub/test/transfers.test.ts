@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HubHandle, startHub } from '@mlperf/hub';
 import { FspiopDriver } from './support/fspiop-driver.js';
-import { scrape } from './support/prom.js';
+import { scrape } from '@mlperf/testkit';
 
 const DFSPS = Array.from({ length: 8 }, (_, i) => `perffsp-${i + 1}`);
 

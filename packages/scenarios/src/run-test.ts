@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { cpus, hostname, platform, totalmem } from 'node:os';
+import { availableParallelism, cpus, hostname, platform, totalmem } from 'node:os';
 import {
   type CorridorDefinition,
   ExitCode,
@@ -21,8 +21,15 @@ import {
   timeStages,
   totalDurationMs,
 } from '@mlperf/core';
+import { EngineWorkers } from './engine/engine-workers.js';
 import { k6Summary } from './engine/k6-summary.js';
-import { type EngineCorridor, type EngineResult, LoadEngine, type StopEvent } from './engine/load-engine.js';
+import {
+  type EngineCorridor,
+  type EngineResult,
+  LoadEngine,
+  type LoadEngineOptions,
+  type StopEvent,
+} from './engine/load-engine.js';
 import { parseThresholds, type ThresholdResult } from './engine/thresholds.js';
 import type { IdKind } from './fspiop/ids.js';
 import { canonicalAmount } from './fspiop/messages.js';
@@ -73,6 +80,12 @@ export interface RunTestOptions {
   /** Lines for the user about the run's preparation (the callback probe's waits). */
   onNote?: (line: string) => void;
   maxInFlight?: number;
+  /**
+   * Engine worker threads (default: half the cores, at least 1). More than one needs the DFSPs'
+   * callback endpoints registered by the run (an admin URL, no fixed callback port or public URL),
+   * as each payer DFSP's callbacks go to the worker that starts its transfers; otherwise one.
+   */
+  engineWorkers?: number;
   /** Keep-alive sockets towards the hub (default 256). */
   maxSockets?: number;
   /** A transfer with no outcome this long after its expiration is a timeout (default 5000 ms). */
@@ -167,6 +180,29 @@ function defaultMaxInFlight(test: TestDefinition, peakRate: number): number {
   );
 }
 
+/** Engine workers for this run: as asked, else half the cores; one when callbacks cannot be split. */
+function engineWorkerCount(options: RunTestOptions): number {
+  const splittable =
+    options.target.adminUrl !== undefined &&
+    options.registerEndpoints !== false &&
+    options.callback?.publicUrl === undefined &&
+    (options.callback?.port ?? 0) === 0;
+  if (!splittable) {
+    if ((options.engineWorkers ?? 1) > 1)
+      throw new MlperfError(
+        'ENGINE_WORKERS_CALLBACKS',
+        `engine workers ${options.engineWorkers}: each payer DFSP's callbacks must reach its own worker, which needs the run to register the callback endpoints`,
+        {
+          hint: 'give the hub admin URL and no fixed callback port or public callback URL, or run one engine worker',
+          exitCode: ExitCode.badInput,
+        },
+      );
+    return 1;
+  }
+  const asked = options.engineWorkers ?? Math.floor(availableParallelism() / 2);
+  return Math.max(1, Math.floor(asked));
+}
+
 function openLog(path: string): { write: (line: string) => void; close: () => void } {
   const fd = openSync(path, 'a');
   return {
@@ -216,7 +252,8 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
   const secret = options.secret ?? randomBytes(32).toString('hex');
   let writer: ResultsWriter | undefined;
   let log: ReturnType<typeof openLog> | undefined;
-  const engine = new LoadEngine({
+  const workers = engineWorkerCount(options);
+  const engineOptions: LoadEngineOptions = {
     hubUrl: options.target.url,
     corridors,
     stages,
@@ -236,7 +273,9 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
     maxSockets: options.maxSockets ?? 256,
     log: (line) => log?.write(line),
     onSecond: (record, e) => {
-      writer?.appendSecond(record);
+      // a timer tick of a starved engine can land after the run was finished: drop that second
+      if (writer?.current.status !== 'running') return;
+      writer.appendSecond(record);
       if (options.onSecond) {
         const t = liveTotals;
         t.offered += record.offered;
@@ -253,15 +292,20 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
         });
       }
     },
-  });
+  };
+  const engine = workers > 1 ? new EngineWorkers(engineOptions, workers) : new LoadEngine(engineOptions);
   const liveTotals = { offered: 0, started: 0, dropped: 0, succeeded: 0, failed: 0 };
   try {
     const bound = await engine.listen();
     const callbackUrl = (options.callback?.publicUrl ?? bound).replace(/\/$/, '');
-    if (!probe && options.target.adminUrl && options.registerEndpoints !== false) {
+    const baseFor = (d: string) =>
+      engine instanceof EngineWorkers ? engine.callbackBaseFor(d) : callbackUrl;
+    // the probe registered this port already; workers each need their own DFSPs' endpoints
+    const registered = probe !== undefined && !(engine instanceof EngineWorkers);
+    if (!registered && options.target.adminUrl && options.registerEndpoints !== false) {
       await new HubAdmin(options.target.adminUrl).registerCallbacks(
         dfspIds,
-        (d) => `${callbackUrl}/${encodeURIComponent(d)}`,
+        (d) => `${baseFor(d)}/${encodeURIComponent(d)}`,
       );
     }
     const dfsps = suite.dfsps.filter((d) => dfspIds.includes(d.id));
@@ -285,6 +329,7 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
           ...(suite.bands ? { bands: suite.bands } : {}),
         },
         target,
+        attribution: 'intended-start',
         executor: {
           kind: 'local',
           version: ENGINE_VERSION,
@@ -294,6 +339,7 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
             timeoutMs,
             callbackUrl,
             metricsUrl: `${bound}/metrics`,
+            engineWorkers: engine instanceof EngineWorkers ? engine.workers : 1,
           },
         },
         versions: { mlperf: ENGINE_VERSION, node: process.version, ...options.versions },

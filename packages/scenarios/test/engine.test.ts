@@ -50,10 +50,17 @@ describe('the open-model engine over real HTTP', () => {
     // A starved machine may drop a late arrival (counted); everything started succeeds.
     expect(r.totals).toMatchObject({ offered: 900, unfinished: 0 });
     expect(r.totals.started + r.totals.dropped).toBe(900);
-    expect(r.totals.dropped).toBeLessThan(90);
     expect(r.totals.succeeded).toBe(r.totals.started);
     expect(h.prepares).toBe(r.totals.started);
     const d = readResults(r.dir);
+    // Drops beyond 10% only on a starved host, and then the records carry the evidence the
+    // analyzer names the generator or the host with (late schedule or a busy host), never silent.
+    if (r.totals.dropped >= 90) {
+      const starved = d.timeseries.some(
+        (x) => (x.engine?.schedulingLagP99Ms ?? 0) >= 100 || (x.host?.busy ?? 0) >= 0.9,
+      );
+      expect(starved, JSON.stringify(d.timeseries.map((x) => [x.engine, x.host]))).toBe(true);
+    }
     expect(d.problems).toEqual([]);
     const full = d.timeseries.filter((x) => x.s < 3);
     // Arrivals are counted in the second the plan puts them in.

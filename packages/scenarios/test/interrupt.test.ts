@@ -23,10 +23,18 @@ afterEach(async () => {
 });
 
 /** Starts the child run and resolves with its results directory once two seconds are on disk. */
-async function startRun(): Promise<string> {
+async function startRun(workers?: number): Promise<string> {
   child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', join(here, 'support/run-child.ts'), hub.url, out],
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      join(here, 'support/run-child.ts'),
+      hub.url,
+      out,
+      ...(workers ? [String(workers)] : []),
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -39,9 +47,9 @@ async function startRun(): Promise<string> {
     child?.once('exit', (code) => reject(new Error(`child exited ${code} before the run started`)));
   });
   const ts = join(dir, 'timeseries.ndjson');
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   while (!existsSync(ts) || readFileSync(ts, 'utf8').split('\n').filter(Boolean).length < 2) {
-    if (Date.now() > deadline) throw new Error('no timeseries after 30 s');
+    if (Date.now() > deadline) throw new Error('no timeseries after 60 s');
     await new Promise((r) => setTimeout(r, 100));
   }
   return dir;
@@ -70,6 +78,26 @@ describe('an interrupted run leaves an analyzable directory', () => {
     const k6 = d.k6Summary as { metrics: Record<string, Record<string, number>> };
     expect(k6.metrics.iterations?.count).toBe(t.started);
   }, 60_000);
+
+  it('SIGINT with 2 engine workers: the same drain, one analyzable directory', async () => {
+    const dir = await startRun(2);
+    const c = child as ChildProcess;
+    const done = exited(c);
+    c.kill('SIGINT');
+    expect(await done).toBe(1);
+    const d = readResults(dir);
+    expect(d.manifest.status).toBe('aborted');
+    expect(d.manifest.statusReason).toMatch(/SIGINT/);
+    expect(d.problems).toEqual([]);
+    expect(d.manifest.executor.settings?.engineWorkers).toBe(2);
+    const t = d.manifest.totals;
+    expect(t).toBeDefined();
+    if (!t) return;
+    const failed = Object.values(t.failed).reduce((a, b) => a + b, 0);
+    expect(t.succeeded + failed + t.unfinished).toBe(t.started);
+    const fromSeconds = d.timeseries.reduce((a, r) => a + r.started, 0);
+    expect(fromSeconds).toBe(t.started);
+  }, 120_000);
 
   it('SIGTERM does the same', async () => {
     const dir = await startRun();

@@ -1,3 +1,4 @@
+import { analyzeRun } from '@mlperf/analysis';
 import { ExitCode, MlperfError } from '@mlperf/core';
 import { newestRunDirectory, runMonitor } from '@mlperf/scenarios';
 import { defineCommand } from 'citty';
@@ -93,6 +94,8 @@ export const monitorCommand = defineCommand({
         signal: ac.signal,
         ...(args.prometheus ? { prometheusUrl: args.prometheus } : {}),
         health: parseServiceUrls('--health', args.health),
+        // a finished run is judged by the one criteria engine, as `mlperf analyze` would (not written)
+        judge: (runDir) => analyzeRun(runDir, { write: false }),
       });
     } finally {
       process.removeListener('SIGINT', stop);

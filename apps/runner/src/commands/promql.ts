@@ -112,7 +112,7 @@ const LINT_BOOLEAN_FLAGS = new Set(['--json']);
  * The query from the raw arguments: every word that is not one of lint's own flags, joined by
  * spaces; everything after `--` verbatim. So `-Inf`, `- -5` and `-- -x` are queries, not options.
  */
-export function lintQueryFromArgs(rawArgs: readonly string[]): string | undefined {
+function lintQueryFromArgs(rawArgs: readonly string[]): string | undefined {
   const words: string[] = [];
   for (let i = 0; i < rawArgs.length; i++) {
     const a = rawArgs[i] as string;

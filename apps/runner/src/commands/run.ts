@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExitCode, MlperfError } from '@mlperf/core';
+import { ExitCode, errorMessage, MlperfError } from '@mlperf/core';
 import { HUB_PROFILE_NAMES } from '@mlperf/hub';
 import { abortOnSignals, runTest } from '@mlperf/scenarios';
 import { defineCommand } from 'citty';
@@ -8,6 +8,7 @@ import { LiveProgress } from '../live/progress.js';
 import { watchKeyQueries } from '../live/prometheus.js';
 import { formatPrefixes } from '../suite/metric-names.js';
 import { exportRunMetrics } from '../suite/metrics.js';
+import { watchHub } from '../suite/hub-watch.js';
 import { openTarget, targetArgs } from '../suite/target.js';
 import { probeOptions } from '../suite/wire.js';
 import { runSummary } from '../live/summary.js';
@@ -72,6 +73,12 @@ export const runCommand = defineCommand({
       description: 'Cap on transfers in flight (overflow is counted as dropped)',
       valueHint: 'n',
     },
+    'engine-workers': {
+      type: 'string',
+      description:
+        'Load engine worker threads (default: half the cores; more than one needs the run to register the callbacks)',
+      valueHint: 'n',
+    },
     prometheus: targetArgs.prometheus,
     'no-private-prometheus': targetArgs['no-private-prometheus'],
     'abort-on-target-down': {
@@ -102,6 +109,7 @@ export const runCommand = defineCommand({
       });
     }
     const maxInFlight = numberFlag('--max-in-flight', args['max-in-flight'], { integer: true });
+    const engineWorkers = numberFlag('--engine-workers', args['engine-workers'], { integer: true, min: 1 });
     if (args.executor === 'k8s' && embedded)
       return runWithK6Executor(args, { suite, testId: args.test, out: args.out, hubUrl: '', embedded });
     const hubLog: string[] = [];
@@ -144,6 +152,7 @@ export const runCommand = defineCommand({
     const signals = abortOnSignals((sig) =>
       console.error(`\n${sig}: stopping arrivals, draining in-flight transfers (again to quit at once)`),
     );
+    const hubGone = watchHub(target.hub);
     const progress = new LiveProgress({
       tty: process.stdout.isTTY === true,
       ...(suite.bands ? { bands: suite.bands } : {}),
@@ -177,9 +186,10 @@ export const runCommand = defineCommand({
         },
         ...probeOptions(target),
         ...(maxInFlight !== undefined ? { maxInFlight } : {}),
+        ...(engineWorkers !== undefined ? { engineWorkers } : {}),
         abortOnTargetDown: args['abort-on-target-down'] === true,
         idKind: args.ids === 'ulid' ? 'ulid' : 'uuid',
-        signal: signals.signal,
+        signal: AbortSignal.any([signals.signal, hubGone.signal]),
         onStart: (info) => {
           dir = info.dir;
           console.log(
@@ -190,12 +200,16 @@ export const runCommand = defineCommand({
       });
       await watch?.stop();
       progress.end();
+      hubGone.dispose();
+      if (hubGone.signal.aborted) console.error(`HUB_EXITED: ${errorMessage(hubGone.signal.reason)}`);
       for (const line of runSummary(args.test, result)) console.log(line);
       if (target.prometheus)
         await exportRunMetrics(target.prometheus, result.dir, target.metricPrefixes.prefixes);
       const verdict = judgeRun(result.dir);
+      if (hubGone.signal.aborted) return ExitCode.unavailable;
       return result.exitCode === ExitCode.unavailable ? ExitCode.unavailable : verdict;
     } finally {
+      hubGone.dispose();
       await watch?.stop();
       progress.end();
       signals.dispose();

@@ -92,8 +92,10 @@ export function rankFindings(drafts: Draft[]): Finding[] {
     'latency-drift',
     'error-rate-increase',
   ]);
+  // an `info` finding (a hub finding the generator or the host explains) is no cause: it ranks last
   const score = (d: Draft) =>
-    (LIMIT_KINDS.has(d.kind) ? 20 : symptom.has(d.kind) ? 0 : 10) + sev[d.severity] * d.confidence;
+    (LIMIT_KINDS.has(d.kind) ? 20 : symptom.has(d.kind) || d.severity === 'info' ? 0 : 10) +
+    sev[d.severity] * d.confidence;
   return [...drafts]
     .sort((a, b) => score(b) - score(a))
     .map((d, i) => ({ ...d, id: `${d.kind}${d.subject ? `:${d.subject}` : ''}`, rank: i + 1 }));

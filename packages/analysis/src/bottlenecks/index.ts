@@ -43,7 +43,10 @@ export function findBottlenecks(
   // a cold start explains the shortfall: it is named instead of a plateau
   const cold = ranked.some((f) => f.kind === 'cold-start');
   const plateau = cold ? undefined : plateauFinding(ctx, ranked, hasMetrics);
-  return plateau ? rankFindings([...ranked, plateau]) : ranked;
+  if (!plateau) return ranked;
+  // a plateau the generator or the host explains is not the hub's: info, below the hub's findings
+  const starved = ranked[0] !== undefined && LIMIT_KINDS.has(ranked[0].kind);
+  return rankFindings([...ranked, starved ? { ...plateau, severity: 'info' } : plateau]);
 }
 
 /** Hub findings a starved generator or host explains on its own: slowness, lag, backlog. */

@@ -182,16 +182,21 @@ export function privatePrometheusConfig(
 }
 
 const live = new Set<ChildProcess>();
+/** Temp work dirs not yet removed by stop(): an exit (a second Ctrl-C) removes them too. */
+const workDirs = new Set<string>();
 let exitHook = false;
+function onExit(): void {
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const c of live) c.kill('SIGKILL');
+    for (const d of workDirs) rmSync(d, { recursive: true, force: true, maxRetries: 3 });
+  });
+}
 function killOnExit(child: ChildProcess): void {
   live.add(child);
   child.once('exit', () => live.delete(child));
-  if (!exitHook) {
-    exitHook = true;
-    process.once('exit', () => {
-      for (const c of live) c.kill('SIGKILL');
-    });
-  }
+  onExit();
 }
 
 /**
@@ -218,6 +223,8 @@ export async function startPrivatePrometheus(options: PrivatePrometheusOptions):
   }
   const scrapeInterval = options.scrapeInterval ?? '1s';
   const workDir = await mkdtemp(join(tmpdir(), 'mlperf-prometheus-'));
+  workDirs.add(workDir);
+  onExit();
   const dataDir = options.dataDir ?? join(workDir, 'data');
   await mkdir(dataDir, { recursive: true });
   const ruleFiles: string[] = [];
@@ -242,6 +249,7 @@ export async function startPrivatePrometheus(options: PrivatePrometheusOptions):
     }
   }
   await rm(workDir, { recursive: true, force: true });
+  workDirs.delete(workDir);
   throw lastError;
 }
 
@@ -384,6 +392,7 @@ async function launch(a: LaunchArgs): Promise<RunningPrometheus> {
     stop: async () => {
       await finish('SIGTERM');
       rmSync(a.workDir, { recursive: true, force: true });
+      workDirs.delete(a.workDir);
     },
   };
 }

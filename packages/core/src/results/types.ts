@@ -95,6 +95,12 @@ export interface RunManifest {
   statusReason?: string;
   stages: StageWindow[];
   totals?: RunTotals;
+  /**
+   * Which second a transfer is counted in, in timeseries.ndjson: `intended-start` (its counts,
+   * outcome and latency all in the second its arrival was planned for, even when the outcome
+   * came later). Absent in older directories: outcomes were counted in the second they arrived.
+   */
+  attribution?: 'intended-start';
   /** When a stop rule ended the planned stages early (stress test): when, at which planned rate, why. */
   stopped?: { atS: number; rate: number; reason: string };
   /** Names of the metrics/ exports written, and anything that could not be gathered. */
@@ -161,6 +167,8 @@ export interface TimeseriesRecord {
     rssBytes: number;
     eventLoopLagP99Ms: number;
     schedulingLagP99Ms: number;
+    /** Engine workers (threads) that generated the load; absent: one. */
+    workers?: number;
   };
   /**
    * The host's CPU in this second (from /proc/stat deltas), fractions 0..1 of all its cores:

@@ -389,3 +389,74 @@ describe('formatDiagnostic', () => {
     `);
   });
 });
+
+describe('messages and hints for what Prometheus rejects', () => {
+  const first = (q: string, opts = {}) => validateQuery(q, opts)[0];
+
+  it('explains durations, double clauses, unary ranges and offsets before ranges', () => {
+    expect(first('x[1.5m]')).toMatchObject({
+      rule: 'range',
+      message: 'not a valid duration string: "1.5m"',
+      hint: 'durations take whole numbers of units: 90s',
+    });
+    expect(first('sum by (job) without (instance) (up)')).toMatchObject({
+      rule: 'syntax',
+      hint: 'keep one clause: sum by (a) (x) or sum without (b) (x)',
+    });
+    expect(first('-x[5m]')).toMatchObject({
+      rule: 'argument-type',
+      message: 'unary - needs a scalar or an instant vector, got a range vector',
+    });
+    expect(first('x offset 5m [1m]')).toMatchObject({
+      rule: 'modifier',
+      message: 'no offset modifiers allowed before range',
+    });
+    expect(first('x offset 5')?.hint).toBe(
+      'an offset needs a unit: offset 5m (a bare number is Prometheus 3 syntax)',
+    );
+  });
+
+  it('checks what the parser leaves to the engine', () => {
+    expect(rules('a / on(job) group_left(job) b')).toEqual(['error:vector-matching']);
+    expect(rules('a and on(job) group_left b')).toEqual(['error:vector-matching']);
+    expect(rules('x offset 5m offset 1m')).toEqual(['error:modifier']);
+    expect(rules('x @ 1 @ 2')).toEqual(['error:modifier']);
+    expect(rules('(x) offset 5m')).toEqual(['error:modifier']);
+    expect(rules('x[-5m]')).toEqual(['error:range']);
+    expect(rules('sum without (without) (x)')).toEqual(['error:syntax']);
+    expect(rules('sum by (offset, on, bool) (x)')).toEqual([]);
+    expect(first('"\\d"')?.message).toBe("unknown escape sequence U+0064 'd'");
+    expect(first('1_000')?.hint).toBe('Prometheus has no digit separators: write 1000, not 1_000');
+  });
+
+  it('uses RE2 for matchers', () => {
+    expect(rules('x{a=~"(?i:foo)"}')).toEqual([]);
+    expect(rules('x{a=~"(?P<n>x)"}')).toEqual([]);
+    expect(rules('x{a=~"(?<n>x)"}')).toEqual(['error:regex']);
+    expect(rules('x{a=~"(?<n>x)"}', { prometheusVersion: '3.0.0' })).toEqual([]);
+    expect(rules('x{a=~"a{1001}"}')).toEqual(['error:regex']);
+    expect(rules('{a=~"x|"}')).toEqual(['error:selector']);
+  });
+
+  it('lexes like Prometheus: offset as a name, 0X1F, 5., label_join with 3 arguments', () => {
+    for (const q of [
+      'offset',
+      'offset offset 5m',
+      'sum(offset)',
+      '0X1F',
+      '5.',
+      'label_join(up, "a", ",")',
+      '- -5',
+      '-Inf',
+    ])
+      expect(rules(q), q).toEqual([]);
+  });
+
+  it('has no length or depth limit of its own', () => {
+    expect(rules(Array.from({ length: 1500 }, (_, i) => `m${i}`).join(' + '))).toEqual([]);
+    expect(rules(`${'('.repeat(5000)}up${')'.repeat(5000)}`)).toEqual([]);
+    const big = Array.from({ length: 6000 }, (_, i) => `rate(x${i}_total[5m])`).join(' + ');
+    expect(big.length).toBeGreaterThan(100_000);
+    expect(rules(big)).toEqual([]);
+  });
+});

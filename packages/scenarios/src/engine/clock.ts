@@ -1,3 +1,5 @@
+import { ilpTime } from '../fspiop/ilp.js';
+
 /** The HTTP `Date` header value, recomputed at most once per second. */
 export class HttpDate {
   private value = '';
@@ -10,6 +12,28 @@ export class HttpDate {
       this.validUntil = ms - (ms % 1000) + 1000;
     }
     return this.value;
+  }
+}
+
+/**
+ * A time `offsetMs` from now as ISO 8601 UTC and as the ILP timestamp, recomputed at most once
+ * per millisecond (the prepare's expiration and its ILP packet; the payee's completedTimestamp).
+ */
+export class CachedTimestamp {
+  private atMs = -1;
+  iso = '';
+  ilp = '';
+  constructor(private readonly offsetMs = 0) {}
+
+  /** Brings `iso`/`ilp` up to date; returns this. */
+  now(): this {
+    const ms = Date.now() + this.offsetMs;
+    if (ms !== this.atMs) {
+      this.atMs = ms;
+      this.iso = new Date(ms).toISOString();
+      this.ilp = ilpTime(this.iso);
+    }
+    return this;
   }
 }
 

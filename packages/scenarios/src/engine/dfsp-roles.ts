@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { deriveFulfilment } from '../fspiop/crypto.js';
 import { errorBody, FSPIOP_ERRORS, fspiopHeaders, fulfilBody } from '../fspiop/messages.js';
 import type { CallbackHandler } from './callback-server.js';
-import type { HttpDate, RateLimitedLog } from './clock.js';
+import { CachedTimestamp, type HttpDate, type RateLimitedLog } from './clock.js';
 import type { HubClient, RequestHeaders } from './hub-client.js';
 import type { Transfer } from './inflight.js';
 
@@ -14,6 +14,11 @@ export interface PayerSide {
   succeed(t: Transfer, now: number): void;
   fail(t: Transfer, errorType: string, detail: string): void;
   metricsText(): Promise<{ contentType: string; text: string }>;
+  /**
+   * False for a DFSP whose payer callbacks go to another engine worker: a PUT to it for a
+   * transfer not held here is the hub notifying a payee, not an unknown transfer. Default: all.
+   */
+  ownsPayer?(dfsp: string): boolean;
 }
 
 /** Callbacks the engine could not use, by kind: they are counted and logged, never fatal. */
@@ -42,6 +47,7 @@ export class DfspRoles implements CallbackHandler {
   private pending: PendingAnswer[] = [];
   private scheduled = false;
   private rejectAcc = 0;
+  private readonly completed = new CachedTimestamp();
 
   constructor(
     private readonly payer: PayerSide,
@@ -102,7 +108,7 @@ export class DfspRoles implements CallbackHandler {
         this.hub.sendPut(a.id, '/error', h, errorBody(e.errorCode, e.errorDescription));
       } else {
         const fulfilment = deriveFulfilment(this.secret, a.id).toString('base64url');
-        this.hub.sendPut(a.id, '', h, fulfilBody(fulfilment, new Date().toISOString()));
+        this.hub.sendPut(a.id, '', h, fulfilBody(fulfilment, this.completed.now().iso));
       }
     }
   };
@@ -119,6 +125,7 @@ export class DfspRoles implements CallbackHandler {
     }
     const t = this.payer.find(id);
     if (!t) {
+      if (dfsp !== undefined && this.payer.ownsPayer?.(dfsp) === false) return 200;
       this.anomalies.unknownTransfer++;
       this.log.write(
         'callback-unknown-transfer',
@@ -168,6 +175,10 @@ export class DfspRoles implements CallbackHandler {
     }
     const t = this.payer.find(id);
     if (!t) {
+      if (dfsp !== undefined && this.payer.ownsPayer?.(dfsp) === false) {
+        this.log.write(`payee-error:${code}`, `PUT /transfers/${id}/error to ${dfsp}: ${description}`);
+        return 200;
+      }
       this.anomalies.unknownTransfer++;
       this.log.write(
         'callback-unknown-transfer',

@@ -38,6 +38,22 @@ interface Buckets {
 const PERCENTILES = [50, 90, 95, 99] as const;
 
 /**
+ * Calls `fn` for every bucket holding values, in value order, with its median equivalent value
+ * (µs) and count: one pass over the counts, no allocation.
+ */
+export function forEachBucket(h: Histogram, fn: (valueUs: number, count: number) => void): void {
+  const b = h as unknown as Buckets;
+  const total = b.totalCount;
+  let seen = 0;
+  for (let i = 0; i < b.countsArrayLength && seen < total; i++) {
+    const c = b.getCountAtIndex(i);
+    if (c === 0) continue;
+    seen += c;
+    fn(b.medianEquivalentValue(b.valueFromIndex(i)), c);
+  }
+}
+
+/**
  * p50/p90/p95/p99 and the mean in one pass over the buckets (the library's getters walk the
  * counts once per figure, and its mean allocates per value): this runs for ~10 histograms a second.
  * Same rule as getValueAtPercentile: the highest equivalent value of the first bucket that reaches

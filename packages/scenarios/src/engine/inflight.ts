@@ -1,4 +1,5 @@
 import type { PendingRequest } from './hub-client.js';
+import type { SecondSlot } from './second-ledger.js';
 
 /** One transfer the engine started. Times are ms on the engine clock (performance.now()). */
 export class Transfer {
@@ -6,6 +7,10 @@ export class Transfer {
   done = false;
   ackAt = 0;
   req: PendingRequest | undefined = undefined;
+  /** The second of its intended start, where its outcome is recorded (engine only). */
+  slot: SecondSlot | undefined = undefined;
+  /** `slot.s` when the transfer started: a slot reused for a later second no longer matches. */
+  second = -1;
   constructor(
     readonly id: string,
     readonly corridor: number,

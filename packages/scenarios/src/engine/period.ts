@@ -53,10 +53,13 @@ export class PeriodStats {
   /** Intended start -> the engine handling the arrival (timer lag only, not socket waits). */
   readonly sched: Histogram = newHistogram();
   readonly corridorE2e: Histogram[];
+  /** Service time per corridor (for /metrics; not written to the timeseries). */
+  readonly corridorService: Histogram[];
 
   constructor(corridorCount: number) {
     this.corridors = Array.from({ length: corridorCount }, () => new Counts());
     this.corridorE2e = Array.from({ length: corridorCount }, () => newHistogram());
+    this.corridorService = Array.from({ length: corridorCount }, () => newHistogram());
   }
 
   offered(c: number): void {
@@ -78,9 +81,19 @@ export class PeriodStats {
   succeeded(c: number, e2eMs: number, serviceMs: number): void {
     this.all.succeeded++;
     (this.corridors[c] as Counts).succeeded++;
-    recordMs(this.e2e, e2eMs);
-    recordMs(this.service, serviceMs);
     recordMs(this.corridorE2e[c] as Histogram, e2eMs);
+    recordMs(this.corridorService[c] as Histogram, serviceMs);
+  }
+
+  /**
+   * Fills the all-corridor e2e and service histograms from the corridors' (each success is
+   * recorded once per figure, in its corridor). Call once when the period is complete.
+   */
+  seal(): void {
+    this.e2e.reset();
+    this.service.reset();
+    for (const h of this.corridorE2e) this.e2e.add(h);
+    for (const h of this.corridorService) this.service.add(h);
   }
 
   failed(c: number, errorType: string): void {
@@ -94,6 +107,7 @@ export class PeriodStats {
     o.corridors.forEach((c, i) => {
       this.corridors[i]?.add(c);
       this.corridorE2e[i]?.add(o.corridorE2e[i] as Histogram);
+      this.corridorService[i]?.add(o.corridorService[i] as Histogram);
     });
     this.e2e.add(o.e2e);
     this.service.add(o.service);
@@ -111,11 +125,12 @@ export class PeriodStats {
     this.dispatch.reset();
     this.sched.reset();
     for (const h of this.corridorE2e) h.reset();
+    for (const h of this.corridorService) h.reset();
   }
 
   /** One timeseries line. Histograms carry their `hdr` so periods can be merged exactly. */
   toRecord(
-    base: Pick<TimeseriesRecord, 't' | 's' | 'stage' | 'offeredRate' | 'inFlight' | 'engine'>,
+    base: Pick<TimeseriesRecord, 't' | 's' | 'stage' | 'offeredRate' | 'inFlight' | 'engine' | 'host'>,
     corridorNames: readonly string[],
   ): TimeseriesRecord {
     const corridors: Record<string, CorridorSecond> = {};
@@ -156,6 +171,7 @@ export class PeriodStats {
       corridors,
     };
     if (base.engine) record.engine = base.engine;
+    if (base.host) record.host = base.host;
     return record;
   }
 }

@@ -1,20 +1,14 @@
 import { ENGINE_METRICS } from '@mlperf/core';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { type Counts, outcomeOf } from './period.js';
-
-/** Seconds; includes the seed's 300 ms and 500 ms thresholds as bucket bounds. */
-const DURATION_BUCKETS = [
-  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30,
-];
-
-interface Observer {
-  observe(value: number): void;
-}
+import type { Histogram } from 'hdr-histogram-js';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { type Counts, outcomeOf, type PeriodStats } from './period.js';
+import { PromHistogram, PromSeries } from './prom-histogram.js';
 
 /**
- * The engine's /metrics (prom-client, own registry, names from `ENGINE_METRICS`). Counters are
- * advanced once per second from the period counts; only the latency histograms are observed per
- * transfer, through children bound to their corridor once.
+ * The engine's /metrics (prom-client registry for counters and gauges, names from
+ * `ENGINE_METRICS`). Everything advances once per settled second from that second's period:
+ * counters from its counts, the latency histograms from its HDR histograms. Nothing is observed
+ * per transfer.
  */
 export class EngineMetrics {
   readonly registry = new Registry();
@@ -24,9 +18,9 @@ export class EngineMetrics {
   private readonly dropped: Counter;
   private readonly targetRate: Gauge;
   private readonly schedulingLag: Gauge;
-  readonly e2e: Observer[];
-  readonly service: Observer[];
-  readonly ack: Observer;
+  private readonly e2e: PromHistogram;
+  private readonly service: PromHistogram;
+  private readonly ack: PromHistogram;
 
   constructor(corridorNames: readonly string[], inFlight: () => number) {
     const registers = [this.registry];
@@ -53,24 +47,20 @@ export class EngineMetrics {
       help: 'Arrivals that could not start (in-flight cap)',
       registers,
     });
-    const durations = (name: string, help: string) =>
-      new Histogram({ name, help, labelNames: ['corridor'], buckets: DURATION_BUCKETS, registers });
-    const e2e = durations(
+    const byCorridor = () => corridorNames.map((c) => new PromSeries(`corridor=${JSON.stringify(c)}`));
+    this.e2e = new PromHistogram(
       ENGINE_METRICS.transferDuration,
       'Intended start of the prepare to the payer COMMITTED callback',
+      byCorridor(),
     );
-    const service = durations(
+    this.service = new PromHistogram(
       ENGINE_METRICS.serviceDuration,
       'Actual send of the prepare to the payer COMMITTED callback',
+      byCorridor(),
     );
-    this.e2e = corridorNames.map((c) => e2e.labels(c));
-    this.service = corridorNames.map((c) => service.labels(c));
-    this.ack = new Histogram({
-      name: ENGINE_METRICS.prepareAck,
-      help: 'POST /transfers to its HTTP 202',
-      buckets: DURATION_BUCKETS,
-      registers,
-    });
+    this.ack = new PromHistogram(ENGINE_METRICS.prepareAck, 'POST /transfers to its HTTP 202', [
+      new PromSeries(''),
+    ]);
     new Gauge({
       name: ENGINE_METRICS.inFlight,
       help: 'Transfers in flight',
@@ -91,14 +81,19 @@ export class EngineMetrics {
     });
   }
 
-  /** Advances the counters by one period. */
-  addSecond(
-    all: Counts,
-    corridors: readonly Counts[],
-    corridorNames: readonly string[],
-    targetRate: number,
-    lagP99Ms: number,
-  ): void {
+  /** Advances counters and histograms by one settled second. */
+  addSecond(sec: PeriodStats, corridorNames: readonly string[], targetRate: number, lagP99Ms: number): void {
+    this.addCounts(sec.all, sec.corridors, corridorNames);
+    for (let i = 0; i < sec.corridorE2e.length; i++) {
+      this.e2e.series[i]?.add(sec.corridorE2e[i] as Histogram);
+      this.service.series[i]?.add(sec.corridorService[i] as Histogram);
+    }
+    this.ack.series[0]?.add(sec.ack);
+    this.targetRate.set(targetRate);
+    this.schedulingLag.set(lagP99Ms / 1000);
+  }
+
+  private addCounts(all: Counts, corridors: readonly Counts[], corridorNames: readonly string[]): void {
     if (all.offered) this.offered.inc(all.offered);
     if (all.dropped) this.dropped.inc(all.dropped);
     corridors.forEach((c, i) => {
@@ -109,12 +104,11 @@ export class EngineMetrics {
         this.transfers.inc({ outcome: outcomeOf(errorType), error_type: errorType, corridor }, n);
       }
     });
-    this.targetRate.set(targetRate);
-    this.schedulingLag.set(lagP99Ms / 1000);
   }
 
   async text(): Promise<string> {
-    return this.registry.metrics();
+    const base = await this.registry.metrics();
+    return `${base}${this.e2e.text()}${this.service.text()}${this.ack.text()}`;
   }
 
   get contentType(): string {

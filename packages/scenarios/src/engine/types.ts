@@ -44,6 +44,8 @@ export interface LoadEngineOptions {
   callbackHost: string;
   callbackPort: number;
   maxSockets: number;
+  /** Per corridor: this engine starts that corridor's arrivals (an engine worker's share); default all. */
+  share?: readonly boolean[];
   log: (line: string) => void;
   onSecond: (
     record: TimeseriesRecord,

@@ -36,7 +36,8 @@ export function ilpTemplate(destination: string, amountMinor: bigint, data: Buff
   };
 }
 
-function ilpTime(iso: string): string {
+/** The ILP timestamp (17 digits) of an ISO 8601 UTC time. */
+export function ilpTime(iso: string): string {
   // 2026-11-27T08:35:12.345Z -> 20261127083512345
   return (
     iso.slice(0, 4) +
@@ -51,6 +52,11 @@ function ilpTime(iso: string): string {
 
 /** One ILP Prepare packet, base64url; `expiresAt` is the prepare's ISO 8601 UTC expiration. */
 export function ilpPrepare(t: IlpCorridorTemplate, expiresAt: string, condition: Buffer): string {
+  return ilpPrepareAt(t, ilpTime(expiresAt), condition);
+}
+
+/** As `ilpPrepare`, with the expiry already as the 17-digit ILP timestamp (`ilpTime`). */
+export function ilpPrepareAt(t: IlpCorridorTemplate, expiresAtIlp: string, condition: Buffer): string {
   const contentLength = 8 + 17 + 32 + t.tail.length;
   const len = oerLength(contentLength);
   const buf = Buffer.allocUnsafe(1 + len.length + contentLength);
@@ -59,7 +65,7 @@ export function ilpPrepare(t: IlpCorridorTemplate, expiresAt: string, condition:
   o += len.copy(buf, o);
   buf.writeBigUInt64BE(t.amount, o);
   o += 8;
-  o += buf.write(ilpTime(expiresAt), o, 'ascii');
+  o += buf.write(expiresAtIlp, o, 'ascii');
   o += condition.copy(buf, o);
   t.tail.copy(buf, o);
   return buf.toString('base64url');

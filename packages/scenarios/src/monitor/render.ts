@@ -32,6 +32,7 @@ export function renderMonitorFrame(s: MonitorSnapshot, options: { dir?: string }
     const r = s.run;
     const pct = r.plannedS > 0 ? ` (${Math.min(100, Math.round((r.elapsedS / r.plannedS) * 100))}%)` : '';
     lines.push(`Test ${r.name}: ${r.status}, ${r.elapsedS} s of ${r.plannedS} s${pct}`);
+    if (r.verdict) lines.push(`  verdict: ${r.verdict.toUpperCase()}${r.headline ? ` - ${r.headline}` : ''}`);
     if (r.stage || r.offeredRate !== undefined) {
       lines.push(
         `  stage: ${r.stage ?? '?'}${r.offeredRate !== undefined ? `, offered ${Math.round(r.offeredRate)} TPS` : ''}`,
@@ -67,7 +68,9 @@ export function renderMonitorLine(s: MonitorSnapshot): string {
       `suite ${s.suite.done}/${s.suite.total} ${s.suite.status}${s.suite.status === 'running' ? ` ~${duration(s.suite.remainingMs)} left` : ''}`,
     );
   if (s.run) {
-    parts.push(`${s.run.testId} ${s.run.status} ${s.run.elapsedS}/${s.run.plannedS}s`);
+    parts.push(
+      `${s.run.testId} ${s.run.status} ${s.run.elapsedS}/${s.run.plannedS}s${s.run.verdict ? ` ${s.run.verdict.toUpperCase()}` : ''}`,
+    );
     for (const m of s.metrics)
       if (m.value !== undefined) parts.push(`${short(m)}=${value(m)}${m.band ? `(${m.band})` : ''}`);
     const e = errors(s.errors);

@@ -50,6 +50,9 @@ export interface MonitorSnapshot {
     plannedS: number;
     stage?: string;
     offeredRate?: number;
+    /** Once the run has ended: the verdict of the one criteria engine (`MonitorSources.judge`). */
+    verdict?: string;
+    headline?: string;
   };
   metrics: KeyMetricValue[];
   /** Failed transfers of the last 5 minutes by error type. */
@@ -64,6 +67,11 @@ export interface MonitorSnapshot {
 export interface MonitorSources {
   prometheusUrl?: string;
   health?: { service: string; url: string }[];
+  /**
+   * Judges a finished run (the CLI injects @mlperf/analysis, the one criteria engine); called once
+   * per run directory after its run.json says it ended.
+   */
+  judge?: (runDir: string) => { verdict: string; headline: string };
 }
 
 const WINDOW_S = 10;
@@ -158,11 +166,27 @@ export class MonitorState {
         ...(last ? { offeredRate: last.offeredRate } : {}),
       };
       if (!snap.suite) snap.finished = manifest.status !== 'running';
+      if (manifest.status !== 'running') Object.assign(snap.run, this.judged(runDir));
       this.keyMetrics(snap, manifest);
     }
     snap.issues = suiteIssues ?? this.ownIssues;
     await this.external(snap);
     return snap;
+  }
+
+  private verdicts = new Map<string, { verdict?: string; headline?: string }>();
+
+  private judged(runDir: string): { verdict?: string; headline?: string } {
+    const known = this.verdicts.get(runDir);
+    if (known || !this.sources.judge) return known ?? {};
+    let v: { verdict?: string; headline?: string };
+    try {
+      v = this.sources.judge(runDir);
+    } catch (err) {
+      v = { headline: `could not judge: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    this.verdicts.set(runDir, v);
+    return v;
   }
 
   private follow(runDir: string): void {

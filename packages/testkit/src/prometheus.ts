@@ -1,4 +1,4 @@
-// Parses the Prometheus text format into samples (enough for the hub's own /metrics).
+// Parses the Prometheus text format into samples (enough for the hub's and the engine's /metrics).
 export interface Sample {
   name: string;
   labels: Record<string, string>;

@@ -1,0 +1,4 @@
+export { FspiopSpec } from './fspiop-spec.js';
+export type { HttpMessage } from './fspiop-spec.js';
+export { parseMetrics, scrape, sum } from './prometheus.js';
+export type { Sample } from './prometheus.js';
