@@ -91,7 +91,7 @@ describe.skipIf(!present)(`mlperf against the real switch (${SCRIPTS})`, () => {
     expect(r.stdout, r.stderr).toMatch(
       /✅ First test completed successfully: \d+ of \d+ transfers committed end to end/,
     );
-    expect(r.stdout).toMatch(/ml-api-adapter/);
+    expect(r.stdout).toMatch(/✅ All services healthy/);
   });
 
   it('reset and positions: limits and funds back to the plan, positions read from central-ledger', async () => {
