@@ -166,9 +166,12 @@ describe.skipIf(!present)(`mlperf against the real switch (${SCRIPTS})`, () => {
 
   it('suite run (compressed): every test against the switch, with a suite report', async () => {
     const base = join(out, 'suite');
+    // --force: a real hub's positions only go back to zero through settlement, so the check's
+    // test-data item fails after the first run (it says so); the suite runs anyway
     const r = await cli([
       'suite',
       'run',
+      '--force',
       ...target,
       '--profile',
       'quick',
