@@ -23,7 +23,7 @@ const QUERIES: ExportableQuery[] = [
   ...catalogueFor({ window: WINDOW, families: ['resources', 'saturation'] }),
   {
     name: 'db_pool_wait',
-    promql: `histogram_quantile(0.95, sum by (le) (rate(moja_db_pool_wait_seconds_bucket[${WINDOW}])))`,
+    promql: `histogram_quantile(0.95, sum by (le) (rate(moja_cl_db_pool_wait_seconds_bucket[${WINDOW}])))`,
   },
   { name: 'mysql_global_status_threads_connected', promql: 'mysql_global_status_threads_connected' },
   { name: 'mysql_global_variables_max_connections', promql: 'mysql_global_variables_max_connections' },

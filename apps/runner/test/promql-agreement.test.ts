@@ -89,13 +89,13 @@ it('hub + engine + private Prometheus: Prometheus-measured TPS and success rate 
         0.05,
       );
 
-    const hubCommitted = await last('moja_transfers_total{outcome="committed"}');
+    const hubCommitted = await last('moja_cl_transfers_total{outcome="committed"}');
     within5(hubCommitted / durationS, engineSucceeded / durationS, 'TPS');
 
     const engineSuccessRate = engineSucceeded / (engineSucceeded + engineFailed);
     expect(engineSuccessRate).toBeGreaterThan(0.85);
     expect(engineSuccessRate).toBeLessThan(0.95);
-    const hubAborted = await last('moja_transfers_total{outcome="aborted"}');
+    const hubAborted = await last('moja_cl_transfers_total{outcome="aborted"}');
     within5(hubCommitted / (hubCommitted + hubAborted), engineSuccessRate, 'success rate (hub metrics)');
     const promSucceeded = await last('mlperf_transfers_total{outcome="success"}');
     within5(

@@ -8,6 +8,7 @@ import type {
 } from '@mlperf/core';
 import { ANALYSIS_SCHEMA_VERSION } from '@mlperf/core';
 import { classify } from './bands.js';
+import { coldStartRule } from './bottlenecks/cold-start.js';
 import { findBottlenecks } from './bottlenecks/index.js';
 import type { Draft } from './bottlenecks/fixes.js';
 import { evaluateCriterion, SEED_TARGET_CRITERIA, stressCriteria } from './criteria.js';
@@ -83,6 +84,7 @@ export function analyzeData(data: RunData, opts: AnalyzeOptions = {}): AnalysisR
     endurance = out.endurance;
     extra.push(...out.findings);
   }
+  extra.push(...coldStartRule(records, data.metrics));
   let stressResult: AnalysisResult['stress'];
   if (stress && records.length)
     stressResult = analyzeStress(data, extractSignals(data.metrics), {

@@ -18,11 +18,21 @@ export interface ExportMatcher {
 }
 
 function mentions(query: string, metric: string): boolean {
-  const i = query.indexOf(metric);
-  if (i < 0) return false;
-  const before = i === 0 ? '' : query[i - 1];
-  const after = query[i + metric.length] ?? '';
-  return !/[A-Za-z0-9_:]/.test(before ?? '') && !/[A-Za-z0-9_:]/.test(after);
+  return occurs(query, metric, (head) => !/[A-Za-z0-9_:]$/.test(head)) || mojaPrefixed(query, metric);
+}
+
+/** The metric under any Mojaloop service prefix (`moja_cl_db_pool_pending` for `moja_db_pool_pending`). */
+function mojaPrefixed(query: string, metric: string): boolean {
+  const bare = metric.replace(/^moja_/, '');
+  return occurs(query, bare, (head) => /(?:^|[^A-Za-z0-9_:])moja_(?:[a-z]+_)?$/.test(head));
+}
+
+function occurs(query: string, name: string, headOk: (head: string) => boolean): boolean {
+  for (let i = query.indexOf(name); i >= 0; i = query.indexOf(name, i + 1)) {
+    if (/[A-Za-z0-9_:]/.test(query[i + name.length] ?? '')) continue;
+    if (headOk(query.slice(0, i))) return true;
+  }
+  return false;
 }
 
 /** Exports that carry a signal, matched by their catalogue name or by the metric names in their PromQL. */

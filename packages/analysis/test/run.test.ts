@@ -183,7 +183,7 @@ describe('analyzeRun: DB pool units and sizing', () => {
       // The catalogue's export is in ms.
       {
         name: 'db_pool_wait_p95_ms',
-        query: 'histogram_quantile(0.95, sum by (le) (rate(moja_db_pool_wait_seconds_bucket[1m]))) * 1000',
+        query: 'histogram_quantile(0.95, sum by (le) (rate(moja_cl_db_pool_wait_seconds_bucket[1m]))) * 1000',
         series: [{ labels: {}, value: () => waitMs }],
       },
     );

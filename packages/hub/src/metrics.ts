@@ -21,11 +21,11 @@ export interface MetricSources {
 }
 
 const HANDLER_HISTOGRAMS: Record<HubStage, [string, string]> = {
-  prepare: ['moja_transfer_prepare_handler', 'central-ledger prepare handler: one message (seconds)'],
-  position: ['moja_transfer_position_handler', 'central-ledger position handler: one message (seconds)'],
-  fulfil: ['moja_transfer_fulfil_handler', 'central-ledger fulfil handler: one message (seconds)'],
+  prepare: ['moja_cl_transfer_prepare_handler', 'central-ledger prepare handler: one message (seconds)'],
+  position: ['moja_cl_transfer_position_batch', 'central-ledger position handler: one message (seconds)'],
+  fulfil: ['moja_cl_transfer_fulfil_handler', 'central-ledger fulfil handler: one message (seconds)'],
   notification: [
-    'moja_notification_event_handler',
+    'moja_ml_notification_event_delivery',
     'ml-api-adapter notification handler: one callback (seconds)',
   ],
 };
@@ -53,24 +53,25 @@ export class HubMetrics {
     const hist = (name: string, help: string, labelNames: string[] = [], buckets = LATENCY_BUCKETS) =>
       new Histogram({ name, help, labelNames, buckets, registers: [r] });
     this.prepareHist = hist(
-      'moja_transfer_prepare',
+      'moja_cl_transfer_prepare',
       'Prepare path: POST received to prepare forwarded to the payee (success) or refused (seconds)',
       ['success'],
     ) as Histogram<'success'>;
     this.fulfilHist = hist(
-      'moja_transfer_fulfil',
+      'moja_cl_transfer_fulfil',
       'Fulfil path: PUT received to commit (success), or a reserved transfer aborted (seconds)',
       ['success'],
     ) as Histogram<'success'>;
     this.prepareObs = [this.prepareHist.labels('true'), this.prepareHist.labels('false')];
     this.fulfilObs = [this.fulfilHist.labels('true'), this.fulfilHist.labels('false')];
     this.txTransfer = hist(
-      'moja_tx_transfer',
+      'moja_ml_tx_transfer',
       'End to end: prepare received to commit notification sent (seconds)',
+      ['success'],
     );
     this.transferDuration = hist(
       'mojaloop_transfer_duration',
-      'Same as moja_tx_transfer, under the seed name',
+      'Same as moja_ml_tx_transfer, under the seed name',
     );
     this.handlers = Object.fromEntries(
       (Object.keys(HANDLER_HISTOGRAMS) as HubStage[]).map((s) => {
@@ -80,7 +81,7 @@ export class HubMetrics {
       }),
     ) as HubMetrics['handlers'];
     this.transfers = new Counter({
-      name: 'moja_transfers_total',
+      name: 'moja_cl_transfers_total',
       help: 'Transfers reaching a final state, by outcome (committed, aborted) and FSPIOP error code',
       labelNames: ['outcome', 'error_code'],
       registers: [r],
@@ -102,13 +103,13 @@ export class HubMetrics {
       registers: [r],
     });
     this.poolWait = hist(
-      'moja_db_pool_wait_seconds',
+      'moja_cl_db_pool_wait_seconds',
       'Time a query waited for a pool connection',
       [],
       STAGE_BUCKETS,
     );
     this.callbacks = new Counter({
-      name: 'moja_callbacks_total',
+      name: 'moja_ml_callbacks_total',
       help: 'DFSP callbacks by outcome (delivered, failed after retries)',
       labelNames: ['dfsp', 'type', 'outcome'],
       registers: [r],
@@ -124,7 +125,7 @@ export class HubMetrics {
         },
       });
     ledgerGauge(
-      'moja_transfers_in_flight',
+      'moja_cl_transfers_in_flight',
       'Transfers prepared and not yet final',
       () => src.ledger().active.size,
     );
@@ -143,11 +144,11 @@ export class HubMetrics {
       'Pool size (emulated)',
       () => src.knobs().dbPool.size,
     );
-    ledgerGauge('moja_db_pool_pending', 'Queries waiting for a connection', () => src.pool.waiting);
-    ledgerGauge('moja_callbacks_failed', 'Callbacks that failed after every retry', src.failedCallbacks);
+    ledgerGauge('moja_cl_db_pool_pending', 'Queries waiting for a connection', () => src.pool.waiting);
+    ledgerGauge('moja_ml_callbacks_failed', 'Callbacks that failed after every retry', src.failedCallbacks);
 
     new Gauge({
-      name: 'moja_participant_position',
+      name: 'moja_cl_participant_position',
       help: 'Net position per DFSP incl. reservations (major units)',
       labelNames: ['dfsp', 'currency'],
       registers: [r],
@@ -290,7 +291,7 @@ export class HubMetrics {
 
   /** The payer got its commit notification: the end-to-end time of a transfer. */
   observeDelivered(seconds: number): void {
-    this.txTransfer.observe(seconds);
+    this.txTransfer.observe({ success: 'true' }, seconds);
     this.transferDuration.observe(seconds);
   }
 }

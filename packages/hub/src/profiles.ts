@@ -54,14 +54,14 @@ interface ProfileSpec {
 const SPECS: Record<HubProfileName, ProfileSpec> = {
   healthy: {
     description: 'Every stage has headroom; the hub clears well above 1000 transfers/s.',
-    evidence: 'sum(rate(moja_transfers_total{outcome="committed"}[1m])) tracks the offered rate',
+    evidence: 'sum(rate(moja_cl_transfers_total{outcome="committed"}[1m])) tracks the offered rate',
     patch: {},
   },
   'db-pool-exhausted': {
     description:
       'A 5-connection pool with 5 ms queries (4 queries per transfer): about 250 transfers/s, then queries queue for a connection.',
     evidence:
-      'mysql_global_status_threads_connected / mysql_global_variables_max_connections = 1 and histogram_quantile(0.95, rate(moja_db_pool_wait_seconds_bucket[1m])) rising',
+      'mysql_global_status_threads_connected / mysql_global_variables_max_connections = 1 and histogram_quantile(0.95, rate(moja_cl_db_pool_wait_seconds_bucket[1m])) rising',
     patch: { dbPool: { size: 5, queryTimeMs: 5 } },
   },
   'kafka-lag': {
@@ -94,7 +94,7 @@ const SPECS: Record<HubProfileName, ProfileSpec> = {
   flaky: {
     description:
       '2% of prepares fail with 2001, 10% of position messages take up to 40 ms longer, and central-ledger stalls 300 ms every 10 s.',
-    evidence: 'sum by (error_code) (rate(moja_transfers_total{outcome="aborted"}[1m])) shows 2001',
+    evidence: 'sum by (error_code) (rate(moja_cl_transfers_total{outcome="aborted"}[1m])) shows 2001',
     patch: {
       faults: {
         errorRate: 0.02,

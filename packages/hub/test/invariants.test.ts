@@ -119,7 +119,7 @@ describe('ledger invariants after concurrent load with injected faults', () => {
     expect(logs.some((x) => x.includes('perffsp-8') && x.includes('failed'))).toBe(true);
     const metrics = await (await fetch(hub.metricsUrl)).text();
     expect(metrics).toMatch(
-      /moja_callbacks_total\{dfsp="perffsp-8",type="FSPIOP_CALLBACK_URL_TRANSFER_POST",outcome="failed"\} [1-9]/,
+      /moja_ml_callbacks_total\{dfsp="perffsp-8",type="FSPIOP_CALLBACK_URL_TRANSFER_POST",outcome="failed"\} [1-9]/,
     );
     expect(metrics).toMatch(
       /kube_pod_container_status_restarts_total\{container="ml-api-adapter"[^}]*\} [1-9]/,

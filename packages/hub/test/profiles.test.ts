@@ -52,9 +52,9 @@ describe('named profiles show their cause in the metric their README names', () 
   it(`healthy: ${HUB_PROFILES.healthy.evidence}`, async () => {
     const r = await burst('healthy', 300);
     expect(r.outcomes.every((o) => o.state === 'COMMITTED')).toBe(true);
-    expect(sum(r.after, 'moja_transfers_total', { outcome: 'committed' })).toBe(300);
+    expect(sum(r.after, 'moja_cl_transfers_total', { outcome: 'committed' })).toBe(300);
     expect(sum(r.after, 'mojaloop_transfer_success')).toBe(300);
-    expect(sum(r.after, 'moja_tx_transfer_count')).toBe(300);
+    expect(sum(r.after, 'moja_ml_tx_transfer_count')).toBe(300);
     expect(sum(r.after, 'kafka_consumergroup_lag')).toBe(0);
     expect(sum(r.after, 'mysql_global_status_threads_connected')).toBeLessThan(
       sum(r.after, 'mysql_global_variables_max_connections'),
@@ -76,14 +76,14 @@ describe('named profiles show their cause in the metric their README names', () 
           // All 5 connections busy and queries queued for one, in the same scrape.
           const s = await scrapeNow();
           expect(sum(s, 'mysql_global_status_threads_connected')).toBe(5);
-          expect(sum(s, 'moja_db_pool_pending')).toBeGreaterThan(0);
+          expect(sum(s, 'moja_cl_db_pool_pending')).toBeGreaterThan(0);
         }, WAIT),
       knobs,
     );
     expect(sum(r.after, 'mysql_global_variables_max_connections')).toBe(5);
     // The wait histogram's p95 is above the 50 ms query time: more than 5% of queries waited longer.
-    const waits = sum(r.after, 'moja_db_pool_wait_seconds_count');
-    const shortWaits = sum(r.after, 'moja_db_pool_wait_seconds_bucket', { le: '0.05' });
+    const waits = sum(r.after, 'moja_cl_db_pool_wait_seconds_count');
+    const shortWaits = sum(r.after, 'moja_cl_db_pool_wait_seconds_bucket', { le: '0.05' });
     expect((waits - shortWaits) / waits).toBeGreaterThan(0.05);
     expect(r.outcomes.filter((o) => o.state === 'COMMITTED').length).toBe(100);
   });
@@ -129,7 +129,7 @@ describe('named profiles show their cause in the metric their README names', () 
 
   it(`flaky: ${HUB_PROFILES.flaky.evidence}`, async () => {
     const r = await burst('flaky', 400);
-    const failed = sum(r.after, 'moja_transfers_total', { outcome: 'aborted', error_code: '2001' });
+    const failed = sum(r.after, 'moja_cl_transfers_total', { outcome: 'aborted', error_code: '2001' });
     expect(failed).toBeGreaterThan(0);
     expect(failed).toBe(r.outcomes.filter((o) => o.errorCode === '2001').length);
     expect(sum(r.after, 'mojaloop_transfer_error', { error_type: '2001' })).toBe(failed);

@@ -79,16 +79,38 @@ export class HubAdmin {
     return text ? JSON.parse(text) : undefined;
   }
 
-  /** Points every DFSP's transfer callbacks at `callbackBase/<dfsp>/transfers...`. */
-  async registerCallbacks(dfsps: readonly string[], callbackBase: (dfsp: string) => string): Promise<void> {
+  /**
+   * Points every DFSP's transfer callbacks at `callbackBase/<dfsp>/transfers...`. Returns the
+   * endpoints this replaced (`<dfsp> <type>: <old url>`): ml-api-adapter may keep calling those
+   * until its endpoint cache expires.
+   */
+  async registerCallbacks(
+    dfsps: readonly string[],
+    callbackBase: (dfsp: string) => string,
+  ): Promise<{ replaced: string[] }> {
+    const replaced: string[] = [];
     for (const dfsp of dfsps) {
+      const name = encodeURIComponent(dfsp);
+      const before = await this.endpoints(dfsp);
       for (const [type, suffix] of Object.entries(TRANSFER_ENDPOINT_TYPES)) {
-        await this.call('POST', `/participants/${encodeURIComponent(dfsp)}/endpoints`, {
-          type,
-          value: `${callbackBase(dfsp)}${suffix}`,
-        });
+        const value = `${callbackBase(dfsp)}${suffix}`;
+        const old = before.get(type);
+        if (old === value) continue;
+        if (old !== undefined) replaced.push(`${dfsp} ${type}: ${old}`);
+        await this.call('POST', `/participants/${name}/endpoints`, { type, value });
       }
     }
+    return { replaced };
+  }
+
+  /** A DFSP's registered endpoints by type (empty when the hub lists none). */
+  async endpoints(dfsp: string): Promise<Map<string, string>> {
+    const list = (await this.call('GET', `/participants/${encodeURIComponent(dfsp)}/endpoints`)) as
+      | { type?: string; value?: string }[]
+      | undefined;
+    const out = new Map<string, string>();
+    for (const e of Array.isArray(list) ? list : []) if (e.type && e.value) out.set(e.type, e.value);
+    return out;
   }
 
   async positions(dfsps: readonly DfspDefinition[]): Promise<DfspPosition[]> {

@@ -7,6 +7,7 @@ export type { StopEvent } from './engine/load-engine.js';
 export { parseThresholds, SUMMARY_METRICS } from './engine/thresholds.js';
 export { decodeSnapshot } from './engine/histograms.js';
 export { checkTarget } from './target.js';
+export { DEFAULT_CALLBACK_PORT } from './callback-probe.js';
 export { HubAdmin, formatMoney, TRANSFER_ENDPOINT_TYPES } from './hub-admin.js';
 export type { DfspPosition } from './hub-admin.js';
 

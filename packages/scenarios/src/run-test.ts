@@ -33,6 +33,7 @@ import {
 import { parseThresholds, type ThresholdResult } from './engine/thresholds.js';
 import type { IdKind } from './fspiop/ids.js';
 import { canonicalAmount } from './fspiop/messages.js';
+import { type CallbackProbeResult, probeCallbacks } from './callback-probe.js';
 import { HubAdmin } from './hub-admin.js';
 import { checkTarget } from './target.js';
 
@@ -69,6 +70,15 @@ export interface RunTestOptions {
   callback?: { host?: string; port?: number; publicUrl?: string };
   /** Register the DFSPs' transfer callback endpoints through the admin API (default: when adminUrl is set). */
   registerEndpoints?: boolean;
+  /**
+   * Before any load, prove with a probe transfer that the hub calls this process (the runner asks
+   * for it against every real hub). `waitMs` bounds the wait for the hub's endpoint cache
+   * (default 240 s); after it the run stops with exit 3. The probe is rejected by the payee, so
+   * no position moves.
+   */
+  callbackProbe?: { waitMs?: number };
+  /** Lines for the user about the run's preparation (the callback probe's waits). */
+  onNote?: (line: string) => void;
   maxInFlight?: number;
   /**
    * Engine worker threads (default: half the cores, at least 1). More than one needs the DFSPs'
@@ -237,6 +247,8 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
     : undefined;
 
   await checkTarget(options.target.url);
+  const dfspIds = [...new Set(corridors.flatMap((c) => [c.payer, c.payee]))];
+  const probe = await proveCallbacks(options, corridors, dfspIds);
   const secret = options.secret ?? randomBytes(32).toString('hex');
   let writer: ResultsWriter | undefined;
   let log: ReturnType<typeof openLog> | undefined;
@@ -257,7 +269,7 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
     steady: { fromMs: warmupMs, toMs: Number.isFinite(plannedMs) ? plannedMs - cooldownMs : Infinity },
     abortOnTargetDown: options.abortOnTargetDown ?? false,
     callbackHost: options.callback?.host ?? '127.0.0.1',
-    callbackPort: options.callback?.port ?? 0,
+    callbackPort: probe?.port ?? options.callback?.port ?? 0,
     maxSockets: options.maxSockets ?? 256,
     log: (line) => log?.write(line),
     onSecond: (record, e) => {
@@ -286,10 +298,11 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
   try {
     const bound = await engine.listen();
     const callbackUrl = (options.callback?.publicUrl ?? bound).replace(/\/$/, '');
-    const dfspIds = [...new Set(corridors.flatMap((c) => [c.payer, c.payee]))];
     const baseFor = (d: string) =>
       engine instanceof EngineWorkers ? engine.callbackBaseFor(d) : callbackUrl;
-    if (options.target.adminUrl && options.registerEndpoints !== false) {
+    // the probe registered this port already; workers each need their own DFSPs' endpoints
+    const registered = probe !== undefined && !(engine instanceof EngineWorkers);
+    if (!registered && options.target.adminUrl && options.registerEndpoints !== false) {
       await new HubAdmin(options.target.adminUrl).registerCallbacks(
         dfspIds,
         (d) => `${baseFor(d)}/${encodeURIComponent(d)}`,
@@ -351,6 +364,11 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
     log.write(
       `${new Date().toISOString()} run ${test.id} against ${options.target.url}: callbacks at ${callbackUrl}, in-flight cap ${maxInFlight}`,
     );
+    if (probe) {
+      log.write(
+        `callback probe: the hub called ${callbackUrl} after ${probe.waitedMs} ms (probe transfers ${probe.transferIds.join(', ')}, rejected by the payee: no position moved)`,
+      );
+    }
     options.onStart?.({
       dir: writer.dir,
       callbackUrl,
@@ -369,6 +387,50 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
     log?.close();
     await engine.close();
   }
+}
+
+/**
+ * Against a real hub: register the callback endpoints on the callback port and prove with a probe
+ * transfer that the hub calls this process before any load. Returns the port to listen on.
+ */
+async function proveCallbacks(
+  options: RunTestOptions,
+  corridors: EngineCorridor[],
+  dfspIds: string[],
+): Promise<CallbackProbeResult | undefined> {
+  if (!options.callbackProbe) return undefined;
+  const host = options.callback?.host ?? '127.0.0.1';
+  const first = corridors[0] as EngineCorridor;
+  const { adminUrl } = options.target;
+  return probeCallbacks({
+    hubUrl: options.target.url,
+    host,
+    port: options.callback?.port ?? 0,
+    register: async (port) => {
+      const callbackUrl = (options.callback?.publicUrl ?? `http://${urlHost(host)}:${port}`).replace(
+        /\/$/,
+        '',
+      );
+      if (!adminUrl || options.registerEndpoints === false) return { callbackUrl, replaced: [] };
+      const { replaced } = await new HubAdmin(adminUrl).registerCallbacks(
+        dfspIds,
+        (d) => `${callbackUrl}/${encodeURIComponent(d)}`,
+      );
+      return { callbackUrl, replaced };
+    },
+    payer: first.payer,
+    payee: first.payee,
+    amount: first.amount,
+    currency: first.currency,
+    ...(options.callbackProbe.waitMs !== undefined ? { waitMs: options.callbackProbe.waitMs } : {}),
+    ...(options.onNote ? { note: options.onNote } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function finishRun(

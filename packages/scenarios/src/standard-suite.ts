@@ -129,6 +129,8 @@ export function standardSuite(): SuiteDefinition {
             name: 'onwards until failure',
           },
         ],
+        // the first minute of the ramp warms the hub up: its stop rule and breaking point ignore it
+        warmup: '1m',
         stopRule: { maxErrorRate: 0.05, maxP95Ms: 2000, minAchievedRatio: 0.8, window: '30s' },
         recovery: { rate: 100, duration: '5m' },
         criteria: [],

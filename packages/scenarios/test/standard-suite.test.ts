@@ -8,6 +8,10 @@ const transfersOf = (stages: Parameters<typeof timeStages>[0]) =>
 describe('the standard Phase-07 suite', () => {
   const suite = standardSuite();
 
+  it('warms the hub up before every measured stage', () => {
+    for (const t of standardSuite().tests) expect(t.warmup, t.id).toMatch(/^\d+[sm]$/);
+  });
+
   it('has the seed five tests with their planned volumes', () => {
     const volumes = Object.fromEntries(
       suite.tests.filter((t) => t.kind !== 'stress').map((t) => [t.id, transfersOf(t.stages)]),

@@ -74,6 +74,8 @@ export async function runWithK6Executor(
     hubUrl: string;
     adminUrl?: string;
     embedded: boolean;
+    /** Port of the DFSP simulator (against a real hub: the stable callback port). */
+    callbackPort?: number;
   },
 ): Promise<number> {
   const prometheus = flags['prometheus-url']
@@ -118,6 +120,7 @@ export async function runWithK6Executor(
       outDir: o.out,
       hubUrl: o.hubUrl,
       ...(o.adminUrl ? { adminUrl: o.adminUrl } : {}),
+      ...(o.callbackPort !== undefined ? { dfspSimPort: o.callbackPort } : {}),
       ...(flags.k6 ? { k6Path: flags.k6 } : {}),
       ...(flags['prometheus-rw']
         ? {

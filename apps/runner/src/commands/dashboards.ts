@@ -1,14 +1,33 @@
 import { ExitCode, MlperfError } from '@mlperf/core';
-import { captureDashboards, DEFAULT_DASHBOARDS, exportDashboards, GRAFANA_KEY_ENV } from '@mlperf/report';
+import { parseMetricPrefix } from '@mlperf/core/promql';
+import {
+  captureDashboards,
+  DEFAULT_DASHBOARDS,
+  exportDashboards,
+  GRAFANA_KEY_ENV,
+  seedDashboards,
+} from '@mlperf/report';
 import { defineCommand } from 'citty';
 
 const MOMENTS = ['start', 'peak', 'end', 'errors'] as const;
 
 const exportCommand = defineCommand({
   meta: { name: 'export', description: 'Write the Grafana dashboards (JSON) and a provisioning file' },
-  args: { out: { type: 'string', default: 'dashboards', description: 'directory to write into' } },
+  args: {
+    out: { type: 'string', default: 'dashboards', description: 'directory to write into' },
+    'metric-prefix': {
+      type: 'string',
+      description:
+        "Mojaloop metric prefix: one for both services (moja_) or central-ledger=moja_cl_,ml-api-adapter=moja_ml_ (default: the services' own defaults)",
+      valueHint: 'prefix',
+    },
+  },
   run({ args }) {
-    const r = exportDashboards(args.out);
+    const prefix = args['metric-prefix'];
+    const r = exportDashboards(
+      args.out,
+      prefix === undefined ? DEFAULT_DASHBOARDS : seedDashboards({ prefixes: parseMetricPrefix(prefix) }),
+    );
     for (const f of r.files) console.log(f);
     console.log(r.provisioning);
     return ExitCode.ok;

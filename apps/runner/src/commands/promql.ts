@@ -8,6 +8,8 @@ import {
   type Diagnostic,
   PrometheusClient,
   catalogueFor,
+  type MetricPrefixes,
+  parseMetricPrefix,
   formatDiagnostic,
   parsePromDuration,
   ruleFileYaml,
@@ -83,13 +85,24 @@ function failIfErrors(errors: number, queries: number): void {
   }
 }
 
+/** `--prefix` / `--metric-prefix` as catalogue options (the services' defaults when absent). */
+function prefixOption(value: string | undefined): { prefixes?: MetricPrefixes } {
+  return value === undefined ? {} : { prefixes: parseMetricPrefix(value, '--prefix') };
+}
+
 const common = {
   'prometheus-url': {
     type: 'string',
     description: 'Prometheus base URL (else MLPERF_PROMETHEUS_URL)',
     valueHint: 'url',
   },
-  prefix: { type: 'string', description: 'Prefix of the Mojaloop metrics', default: 'moja_' },
+  prefix: {
+    type: 'string',
+    alias: 'metric-prefix',
+    description:
+      "Mojaloop metric prefix: one for both services (moja_) or central-ledger=moja_cl_,ml-api-adapter=moja_ml_ (default: the services' own defaults moja_cl_ / moja_ml_)",
+    valueHint: 'prefix',
+  },
 } as const;
 
 const LINT_VALUE_FLAGS = new Set(['--scrape-interval', '--prometheus-url', '--prometheus-version', '--file']);
@@ -230,7 +243,7 @@ const query = defineCommand({
     ...common,
   },
   async run({ args }) {
-    const entry = catalogueFor({ prefix: args.prefix, window: args.window }).find(
+    const entry = catalogueFor({ ...prefixOption(args.prefix), window: args.window }).find(
       (q) => q.name === args.query,
     );
     const promql = entry?.promql ?? args.query;
@@ -305,7 +318,7 @@ const catalogue = defineCommand({
       );
     }
     const list = catalogueFor({
-      prefix: args.prefix,
+      ...prefixOption(args.prefix),
       window: args.window,
       ...(family ? { families: [family] } : {}),
     });
@@ -333,7 +346,10 @@ const rules = defineCommand({
   },
   async run({ args }) {
     const yaml = ruleFileYaml(
-      seedRecordingRules({ prefix: args.prefix, ...(args.interval ? { interval: args.interval } : {}) }),
+      seedRecordingRules({
+        ...prefixOption(args.prefix),
+        ...(args.interval ? { interval: args.interval } : {}),
+      }),
     );
     if (!args.out) return void process.stdout.write(yaml);
     try {

@@ -7,10 +7,12 @@ import { defineCommand } from 'citty';
 import { LiveProgress } from '../live/progress.js';
 import { watchKeyQueries } from '../live/prometheus.js';
 import { grafanaArgs, runDashboards } from '../suite/dashboards.js';
+import { formatPrefixes } from '../suite/metric-names.js';
 import { watchHub } from '../suite/hub-watch.js';
 import { exportRunMetrics, noPrometheusLines, noteNoPrometheus } from '../suite/metrics.js';
 import { hubVersions } from '../suite/versions.js';
 import { openTarget, targetArgs } from '../suite/target.js';
+import { probeOptions } from '../suite/wire.js';
 import { runSummary } from '../live/summary.js';
 import { executorArgs, runWithK6Executor } from './_executors.js';
 import { judgeRun } from './_verdict.js';
@@ -59,11 +61,10 @@ export const runCommand = defineCommand({
       description: 'Interface the DFSP callback server binds (default 127.0.0.1)',
       valueHint: 'host',
     },
-    'callback-port': {
-      type: 'string',
-      description: 'Port of the callback server (default: a free one)',
-      valueHint: 'port',
-    },
+    'callback-port': targetArgs['callback-port'],
+    'callback-wait': targetArgs['callback-wait'],
+    'metric-prefix': targetArgs['metric-prefix'],
+    metrics: targetArgs.metrics,
     'callback-url': {
       type: 'string',
       description: 'Address the hub uses to reach the callback server, when it differs from the bound one',
@@ -112,7 +113,6 @@ export const runCommand = defineCommand({
     }
     const maxInFlight = numberFlag('--max-in-flight', args['max-in-flight'], { integer: true });
     const engineWorkers = numberFlag('--engine-workers', args['engine-workers'], { integer: true, min: 1 });
-    const callbackPort = numberFlag('--callback-port', args['callback-port'], { integer: true, min: 0 });
     if (args.executor === 'k8s' && embedded)
       return runWithK6Executor(args, { suite, testId: args.test, out: args.out, hubUrl: '', embedded });
     const hubLog: string[] = [];
@@ -124,13 +124,16 @@ export const runCommand = defineCommand({
         ...(args['admin-url'] ? { 'admin-url': args['admin-url'] } : {}),
         ...(hubProfile ? { 'hub-profile': hubProfile } : {}),
         ...(args.prometheus ? { prometheus: args.prometheus } : {}),
+        ...(args['callback-port'] !== undefined ? { 'callback-port': args['callback-port'] } : {}),
+        ...(args['callback-wait'] !== undefined ? { 'callback-wait': args['callback-wait'] } : {}),
+        ...(args['metric-prefix'] !== undefined ? { 'metric-prefix': args['metric-prefix'] } : {}),
+        ...(args.metrics !== undefined ? { metrics: args.metrics } : {}),
         'no-private-prometheus': args['no-private-prometheus'] === true || k6,
       },
       {
         hubLog: (line) => {
           if (hubLog.length < MAX_HUB_LOG_LINES) hubLog.push(line);
         },
-        ...(callbackPort ? { enginePort: callbackPort } : {}),
       },
     );
     if (target.hub) await target.hub.reset();
@@ -143,6 +146,7 @@ export const runCommand = defineCommand({
           hubUrl: target.url,
           embedded,
           ...(target.adminUrl ? { adminUrl: target.adminUrl } : {}),
+          ...(!embedded && target.enginePort !== undefined ? { callbackPort: target.enginePort } : {}),
         });
       } finally {
         await target.close();
@@ -159,6 +163,11 @@ export const runCommand = defineCommand({
     if (target.prometheusNote) {
       const test = suite.tests.filter((t) => t.id === args.test);
       for (const line of noPrometheusLines(target.prometheusNote, test)) console.error(line);
+    }
+    if (!embedded) {
+      console.error(
+        `note: Mojaloop metric names: ${formatPrefixes(target.metricPrefixes.prefixes)}, ${target.metricPrefixes.source}`,
+      );
     }
     const watch = target.prometheus
       ? watchKeyQueries(target.prometheus, (v) => progress.prometheus(v))
@@ -182,6 +191,7 @@ export const runCommand = defineCommand({
           ...(target.enginePort !== undefined ? { port: target.enginePort } : {}),
           ...(args['callback-url'] ? { publicUrl: args['callback-url'] } : {}),
         },
+        ...probeOptions(target),
         ...(maxInFlight !== undefined ? { maxInFlight } : {}),
         ...(engineWorkers !== undefined ? { engineWorkers } : {}),
         abortOnTargetDown: args['abort-on-target-down'] === true,
@@ -200,7 +210,8 @@ export const runCommand = defineCommand({
       hubGone.dispose();
       if (hubGone.signal.aborted) console.error(`HUB_EXITED: ${errorMessage(hubGone.signal.reason)}`);
       for (const line of runSummary(args.test, result)) console.log(line);
-      if (target.prometheus) await exportRunMetrics(target.prometheus, result.dir);
+      if (target.prometheus)
+        await exportRunMetrics(target.prometheus, result.dir, target.metricPrefixes.prefixes);
       else if (target.prometheusNote) noteNoPrometheus(result.dir, target.prometheusNote);
       await runDashboards(result.dir, args['grafana-url']);
       const verdict = judgeRun(result.dir);

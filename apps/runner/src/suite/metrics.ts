@@ -8,18 +8,21 @@ import {
   type TestDefinition,
   writeFileAtomic,
 } from '@mlperf/core';
-import { CATALOGUE, exportQueries, type PrometheusClient } from '@mlperf/core/promql';
+import { catalogueFor, exportQueries, type MetricPrefixes, type PrometheusClient } from '@mlperf/core/promql';
 
-/** The catalogue queries exported after each run (k6 remote-write ones need k6). */
-export const RUN_QUERIES = CATALOGUE.filter((q) => q.family !== 'k6').map((q) => ({
-  name: q.name,
-  promql: q.promql,
-  description: q.description,
-  unit: q.unit,
-}));
+/** The catalogue queries exported after each run (k6 remote-write ones need k6), for the target's metric names. */
+export function runQueries(prefixes?: MetricPrefixes) {
+  return catalogueFor(prefixes ? { prefixes } : {})
+    .filter((q) => q.family !== 'k6')
+    .map((q) => ({ name: q.name, promql: q.promql, description: q.description, unit: q.unit }));
+}
 
 /** Exports the validation queries over the run's window into `<runDir>/metrics/` and notes them in run.json. */
-export async function exportRunMetrics(client: PrometheusClient, runDir: string): Promise<void> {
+export async function exportRunMetrics(
+  client: PrometheusClient,
+  runDir: string,
+  prefixes?: MetricPrefixes,
+): Promise<void> {
   const path = join(runDir, 'run.json');
   const manifest = JSON.parse(readFileSync(path, 'utf8')) as RunManifest;
   const start = Date.parse(manifest.startedAt) / 1000;
@@ -28,7 +31,7 @@ export async function exportRunMetrics(client: PrometheusClient, runDir: string)
   try {
     const r = await exportQueries({
       client,
-      queries: RUN_QUERIES,
+      queries: runQueries(prefixes),
       start,
       end: Math.max(end, start + 1),
       dir: runDir,
@@ -72,10 +75,18 @@ export async function exportLive(
   client: PrometheusClient,
   startS: number,
   endS: number,
+  prefixes?: MetricPrefixes,
 ): Promise<Record<string, MetricsExport>> {
   const dir = mkdtempSync(join(tmpdir(), 'mlperf-live-'));
   try {
-    await exportQueries({ client, queries: RUN_QUERIES, start: startS, end: endS, dir, scrapeIntervalS: 1 });
+    await exportQueries({
+      client,
+      queries: runQueries(prefixes),
+      start: startS,
+      end: endS,
+      dir,
+      scrapeIntervalS: 1,
+    });
     const out: Record<string, MetricsExport> = {};
     for (const f of readdirSync(join(dir, 'metrics'))) {
       if (!f.endsWith('.json')) continue;

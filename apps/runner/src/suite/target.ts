@@ -5,13 +5,24 @@ import {
   type PrivatePrometheus,
   PROMETHEUS_ENV,
   PrometheusClient,
+  DEFAULT_METRIC_PREFIXES,
+  parseMetricPrefix,
   safeUrl,
+  seedRecordingRules,
   startPrivatePrometheus,
 } from '@mlperf/core/promql';
 import { HUB_PROFILE_NAMES, HUB_SERVICES, type HubHandle, type HubProfileName, startHub } from '@mlperf/hub';
-import { type CheckTarget, type KubeAccess, loadKubeAccess, type ServiceEndpoint } from '@mlperf/scenarios';
+import {
+  type CheckTarget,
+  DEFAULT_CALLBACK_PORT,
+  type KubeAccess,
+  loadKubeAccess,
+  type ServiceEndpoint,
+} from '@mlperf/scenarios';
 import type { ArgsDef } from 'citty';
+import { numberFlag } from '../commands/_suite-source.js';
 import { parseServiceUrls } from '../commands/monitor.js';
+import { type MetricsEndpoint, type ResolvedPrefixes, resolveMetricPrefixes } from './metric-names.js';
 
 /** The flags of every command that talks to a hub (`check`, `suite run`). */
 export const targetArgs = {
@@ -59,6 +70,23 @@ export const targetArgs = {
     description: 'kubeconfig context (default: the current one)',
     valueHint: 'name',
   },
+  'callback-port': {
+    type: 'string',
+    description: `Port of the DFSP callback server (default ${DEFAULT_CALLBACK_PORT} against a real hub, whose ml-api-adapter caches callback endpoints; a free one for the embedded hub; 0: a free one)`,
+    valueHint: 'port',
+  },
+  'metric-prefix': {
+    type: 'string',
+    description:
+      "Mojaloop metric prefix: one for both services (moja_) or central-ledger=moja_cl_,ml-api-adapter=moja_ml_ (default: discovered from the services' /metrics or Prometheus)",
+    valueHint: 'prefix',
+  },
+  'callback-wait': {
+    type: 'string',
+    description:
+      "Real hub: how long to wait (seconds, default 240) for the hub to call this run's callback address (its endpoint cache) before giving up with exit 3",
+    valueHint: 's',
+  },
 } satisfies ArgsDef;
 
 export interface TargetFlags {
@@ -72,6 +100,9 @@ export interface TargetFlags {
   alertmanager?: string;
   kubeconfig?: string;
   context?: string;
+  'callback-port'?: string;
+  'callback-wait'?: string;
+  'metric-prefix'?: string;
 }
 
 /** A hub to test (embedded or real) and the Prometheus watching it; `close()` stops what was started. */
@@ -87,6 +118,10 @@ export interface OpenTarget {
   prometheusNote?: string;
   /** Port the engine's callback server (and its /metrics) uses, so Prometheus can scrape it. */
   enginePort?: number;
+  /** Real hub: bound on the wait for its endpoint cache before load (`--callback-wait`). */
+  callbackWaitMs?: number;
+  /** The Mojaloop metric prefixes the catalogue queries use, and where they came from. */
+  metricPrefixes: ResolvedPrefixes;
   close(): Promise<void>;
 }
 
@@ -109,10 +144,19 @@ export async function openTarget(
     prometheus?: boolean;
     /** Lines the embedded hub logs (failed callbacks, crashes). */
     hubLog?: (line: string) => void;
-    /** Port for the engine's callback server (and its /metrics); a free one when omitted. */
+    /** Port for the engine's callback server (and its /metrics); default from `--callback-port`. */
     enginePort?: number;
   } = {},
 ): Promise<OpenTarget> {
+  const flagPort = numberFlag('--callback-port', flags['callback-port'], { integer: true, min: 0 });
+  if (flagPort !== undefined && flagPort > 65_535) {
+    throw new MlperfError('USAGE', `--callback-port: ${flagPort} is not a port`, {
+      hint: `use 1-65535, or 0 for a free one (default ${DEFAULT_CALLBACK_PORT} against a real hub)`,
+      exitCode: ExitCode.badInput,
+    });
+  }
+  const callbackPort = opts.enginePort ?? flagPort;
+  const waitS = numberFlag('--callback-wait', flags['callback-wait'], { min: 0 });
   const alertmanagerRaw = url(
     '--alertmanager',
     flags.alertmanager ?? process.env[PROMETHEUS_ENV.alertmanagerUrl],
@@ -145,9 +189,35 @@ export async function openTarget(
           { service: 'ml-api-adapter', url: `${targetUrl}/health` },
           ...(adminUrl ? [{ service: 'central-ledger', url: `${adminUrl}/health` }] : []),
         ];
-    const client = prometheusRaw ? PrometheusClient.fromEnv({ url: prometheusRaw }) : undefined;
+    const metricsEndpoints: MetricsEndpoint[] = flags.metrics
+      ? parseServiceUrls('--metrics', flags.metrics)
+      : [
+          { service: 'ml-api-adapter', url: `${targetUrl}/metrics` },
+          ...(adminUrl ? [{ service: 'central-ledger', url: `${adminUrl}/metrics` }] : []),
+        ];
+    const external = prometheusRaw ? PrometheusClient.fromEnv({ url: prometheusRaw }) : undefined;
+    const metricPrefixes = await resolveMetricPrefixes({
+      ...(flags['metric-prefix'] !== undefined ? { flag: flags['metric-prefix'] } : {}),
+      endpoints: metricsEndpoints,
+      ...(external ? { prometheus: external } : {}),
+    });
+    const enginePort = callbackPort ?? DEFAULT_CALLBACK_PORT;
+    const prom =
+      !external && opts.prometheus !== false && !flags['no-private-prometheus']
+        ? await startPrivatePrometheus({
+            scrapeTargets: [
+              ...metricsEndpoints.map((e) => ({ job: e.service, url: e.url })),
+              { job: 'mlperf-engine', url: `http://127.0.0.1:${enginePort || 1}/metrics` },
+            ],
+            recordingRules: seedRecordingRules({ prefixes: metricPrefixes.prefixes, interval: '1s' }),
+            waitForFirstScrape: false,
+          })
+        : undefined;
+    if (prom?.running) prometheusUrl = prom.url;
+    const client = prom?.running ? prom.client : external;
     return {
       kind: 'url',
+      metricPrefixes,
       url: targetUrl,
       ...(adminUrl ? { adminUrl } : {}),
       check: {
@@ -160,8 +230,16 @@ export async function openTarget(
       },
       ...(client
         ? { prometheus: client }
-        : { prometheusNote: 'no --prometheus given: CPU, memory and bottleneck causes cannot be judged' }),
-      close: async () => {},
+        : {
+            prometheusNote: prom
+              ? `no private Prometheus: ${prom.running ? '' : `${prom.reason} (${prom.install})`}`
+              : 'no --prometheus given: CPU, memory and bottleneck causes cannot be judged',
+          }),
+      enginePort,
+      ...(waitS !== undefined ? { callbackWaitMs: waitS * 1000 } : {}),
+      close: async () => {
+        await prom?.stop();
+      },
     };
   }
   const profile = flags['hub-profile'] ?? 'healthy';
@@ -180,7 +258,7 @@ export async function openTarget(
   let enginePort: number | undefined;
   try {
     if (!prometheusUrl && opts.prometheus !== false && !flags['no-private-prometheus']) {
-      enginePort = opts.enginePort || (await freePort());
+      enginePort = callbackPort || (await freePort());
       prom = await startPrivatePrometheus({
         scrapeTargets: [
           { job: 'hub', url: hub.metricsUrl },
@@ -201,6 +279,9 @@ export async function openTarget(
       : undefined;
   return {
     kind: 'embedded',
+    metricPrefixes: flags['metric-prefix']
+      ? { prefixes: parseMetricPrefix(flags['metric-prefix']), source: '--metric-prefix' }
+      : { prefixes: { ...DEFAULT_METRIC_PREFIXES }, source: "the embedded hub (the services' defaults)" },
     url: hub.url,
     adminUrl: hub.adminUrl,
     hubProfile: profile,
@@ -215,7 +296,7 @@ export async function openTarget(
     },
     ...(client ? { prometheus: client } : {}),
     ...(client ? {} : { prometheusNote: embeddedNoPrometheus(prom) }),
-    ...(enginePort !== undefined ? { enginePort } : {}),
+    ...(enginePort !== undefined ? { enginePort } : callbackPort ? { enginePort: callbackPort } : {}),
     close: async () => {
       await prom?.stop();
       await hub.stop();

@@ -21,6 +21,7 @@ import {
   readSuiteManifest,
   runChecks,
   runTest,
+  type RunTestOptions,
   type SuiteRunDeps,
 } from '@mlperf/scenarios';
 import { runDashboards } from './dashboards.js';
@@ -118,6 +119,7 @@ async function firstTransfer(suite: SuiteDefinition, target: OpenTarget) {
       out: dir,
       minFreeBytes: 0,
       ...(target.enginePort !== undefined ? { callback: { port: target.enginePort } } : {}),
+      ...probeOptions(target),
     });
     const failed = Object.entries(r.totals.failed);
     const ok = r.totals.started > 0 && r.totals.succeeded === r.totals.started;
@@ -135,6 +137,15 @@ async function firstTransfer(suite: SuiteDefinition, target: OpenTarget) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The callback probe's bound and its notes (printed on stderr: stdout may be JSON). */
+export function probeOptions(target: OpenTarget): Pick<RunTestOptions, 'callbackProbe' | 'onNote'> {
+  if (target.kind === 'embedded') return {};
+  return {
+    callbackProbe: target.callbackWaitMs !== undefined ? { waitMs: target.callbackWaitMs } : {},
+    onNote: (line) => console.error(`note: ${line}`),
+  };
 }
 
 export interface WireOptions {
@@ -188,10 +199,11 @@ export function wireSuite(options: WireOptions): SuiteRunDeps {
         signal,
         versions: await targetVersions(),
         ...(target.enginePort !== undefined ? { callback: { port: target.enginePort } } : {}),
+        ...probeOptions(target),
         onStart: (info) => onStart(info.dir),
         ...(options.onSecond ? { onSecond: (live: LiveSecond) => options.onSecond?.(test.id, live) } : {}),
       });
-      if (client) await exportRunMetrics(client, r.dir);
+      if (client) await exportRunMetrics(client, r.dir, target.metricPrefixes.prefixes);
       else noteNoPrometheus(r.dir, target.prometheusNote ?? 'no Prometheus watched this run');
       await runDashboards(r.dir, options.grafanaUrl);
       return { runDir: r.dir, status: r.status, ...(r.reason ? { reason: r.reason } : {}) };
@@ -209,7 +221,12 @@ export function wireSuite(options: WireOptions): SuiteRunDeps {
       const data = runDataOf(readResults(runDir));
       if (client) {
         const end = Date.now() / 1000;
-        data.metrics = await exportLive(client, Math.max(data.startMs / 1000, end - 300), end);
+        data.metrics = await exportLive(
+          client,
+          Math.max(data.startMs / 1000, end - 300),
+          end,
+          target.metricPrefixes.prefixes,
+        );
       }
       const a = analyzeData(data);
       return a.findings

@@ -40,7 +40,9 @@ export function findBottlenecks(
     ...extra,
   ];
   const ranked = rankFindings(demoteExplained(causes));
-  const plateau = plateauFinding(ctx, ranked, hasMetrics);
+  // a cold start explains the shortfall: it is named instead of a plateau
+  const cold = ranked.some((f) => f.kind === 'cold-start');
+  const plateau = cold ? undefined : plateauFinding(ctx, ranked, hasMetrics);
   if (!plateau) return ranked;
   // a plateau the generator or the host explains is not the hub's: info, below the hub's findings
   const starved = ranked[0] !== undefined && LIMIT_KINDS.has(ranked[0].kind);

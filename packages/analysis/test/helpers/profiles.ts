@@ -113,7 +113,7 @@ export function exportsOf(profile: Profile, seconds: number, seed = 2): ExportSp
     },
     {
       name: 'db_pool_wait',
-      query: 'histogram_quantile(0.95, sum by (le) (rate(moja_db_pool_wait_seconds_bucket[1m])))',
+      query: 'histogram_quantile(0.95, sum by (le) (rate(moja_cl_db_pool_wait_seconds_bucket[1m])))',
       series: [{ labels: {}, value: (t) => (profile === 'db-pool-exhausted' ? 0.2 + 0.001 * t : 0.0005) }],
     },
     {

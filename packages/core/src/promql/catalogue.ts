@@ -3,6 +3,7 @@ import type { BandMetric } from '../model/types.js';
 import { toSeconds } from './duration.js';
 import { engineMetricNames } from './engine-metrics.js';
 import { quote } from './builders.js';
+import { anyPrefixSelector, DEFAULT_METRIC_PREFIXES, type MetricPrefixes } from './metric-prefixes.js';
 
 export type CatalogueFamily = 'seed' | 'mojaloop' | 'engine' | 'k6' | 'resources' | 'saturation';
 
@@ -44,8 +45,10 @@ export interface CatalogueQuery {
 }
 
 export interface CatalogueOptions {
-  /** Prefix of the real Mojaloop metrics (`moja_`). */
+  /** One prefix for both services' metrics (`moja_`); `prefixes` sets them one by one. */
   prefix?: string;
+  /** Per-service prefixes (default `moja_cl_` / `moja_ml_`, the services' own defaults). */
+  prefixes?: Partial<MetricPrefixes>;
   /** Prefix of mlperf's engine metrics (`mlperf_`). */
   enginePrefix?: string;
   /** Prefix of k6 remote-write metrics (`k6_`). */
@@ -60,8 +63,18 @@ export interface CatalogueOptions {
 
 const NAME_RE = /^[a-z_][a-z0-9_]*$/;
 
+/** The per-service prefixes a catalogue option set stands for. */
+export function resolvePrefixes(options: Pick<CatalogueOptions, 'prefix' | 'prefixes'>): MetricPrefixes {
+  const both = options.prefix;
+  return {
+    ...DEFAULT_METRIC_PREFIXES,
+    ...(both !== undefined ? { ledger: both, adapter: both } : {}),
+    ...options.prefixes,
+  };
+}
+
 function checkPrefix(value: string, option: string): string {
-  if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(value)) {
+  if (value !== '' && !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(value)) {
     throw new MlperfError(
       'PROMQL_BAD_PREFIX',
       `catalogue option ${option} is not a metric-name prefix: ${JSON.stringify(value)}`,
@@ -75,7 +88,10 @@ function checkPrefix(value: string, option: string): string {
 
 /** The validation-query catalogue for a deployment's metric names. */
 export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
-  const p = checkPrefix(options.prefix ?? 'moja_', 'prefix');
+  const np = resolvePrefixes(options);
+  const cl = checkPrefix(np.ledger, 'prefixes.ledger');
+  const ml = checkPrefix(np.adapter, 'prefixes.adapter');
+  const any = (name: string, matchers = '') => anyPrefixSelector(np, name, matchers);
   const k = checkPrefix(options.k6Prefix ?? 'k6_', 'k6Prefix');
   const e = engineMetricNames(checkPrefix(options.enginePrefix ?? 'mlperf_', 'enginePrefix'));
   const windowText = options.window ?? '1m';
@@ -131,7 +147,7 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       unit: 'tps',
       band: 'tps',
       live: true,
-      promql: `sum(rate(${p}transfer_fulfil_count{success="true"}${w}))`,
+      promql: `sum(rate(${cl}transfer_fulfil_count{success="true"}${w}))`,
       description: 'Transfers the hub fulfilled successfully per second.',
     },
     {
@@ -139,7 +155,7 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       name: 'mojaloop_prepare_tps',
       title: 'Hub prepares per second',
       unit: 'tps',
-      promql: `sum(rate(${p}transfer_prepare_count${w}))`,
+      promql: `sum(rate(${cl}transfer_prepare_count${w}))`,
       description: 'Prepare requests the hub processed per second, successful or not.',
     },
     {
@@ -149,7 +165,7 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       unit: 'ratio',
       band: 'success-rate',
       live: true,
-      promql: `sum(rate(${p}transfer_fulfil_count{success="true"}${w})) / sum(rate(${p}transfer_prepare_count${w}))`,
+      promql: `sum(rate(${cl}transfer_fulfil_count{success="true"}${w})) / sum(rate(${cl}transfer_prepare_count${w}))`,
       description: 'Successful fulfils over prepares.',
     },
     {
@@ -158,7 +174,7 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       title: 'Hub error rate',
       unit: 'ratio',
       band: 'error-rate',
-      promql: `clamp_min(1 - sum(rate(${p}transfer_fulfil_count{success="true"}${w})) / sum(rate(${p}transfer_prepare_count${w})), 0)`,
+      promql: `clamp_min(1 - sum(rate(${cl}transfer_fulfil_count{success="true"}${w})) / sum(rate(${cl}transfer_prepare_count${w})), 0)`,
       description:
         'Prepares that did not end in a successful fulfil (1 - success rate): ingress, position (4001, 4200) and payee failures alike.',
     },
@@ -169,15 +185,15 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       unit: 'ms',
       band: 'p95-latency',
       live: true,
-      promql: `histogram_quantile(0.95, sum by (le) (rate(${p}tx_transfer_bucket${w}))) * 1000`,
-      description: 'P95 of the hub-side transfer duration (moja_tx_transfer), in ms.',
+      promql: `histogram_quantile(0.95, sum by (le) (rate(${ml}tx_transfer_bucket${w}))) * 1000`,
+      description: `P95 of the hub-side transfer duration (ml-api-adapter's ${ml}tx_transfer), in ms.`,
     },
     {
       family: 'mojaloop',
       name: 'mojaloop_p99_ms',
       title: 'Hub P99 transfer latency',
       unit: 'ms',
-      promql: `histogram_quantile(0.99, sum by (le) (rate(${p}tx_transfer_bucket${w}))) * 1000`,
+      promql: `histogram_quantile(0.99, sum by (le) (rate(${ml}tx_transfer_bucket${w}))) * 1000`,
       description: 'P99 of the hub-side transfer duration, in ms.',
     },
     {
@@ -185,7 +201,7 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       name: 'mojaloop_prepare_p95_ms',
       title: 'Prepare handler P95',
       unit: 'ms',
-      promql: `histogram_quantile(0.95, sum by (le) (rate(${p}transfer_prepare_bucket${w}))) * 1000`,
+      promql: `histogram_quantile(0.95, sum by (le) (rate(${cl}transfer_prepare_bucket${w}))) * 1000`,
       description: 'P95 time to process a prepare, in ms.',
     },
     {
@@ -193,15 +209,41 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       name: 'mojaloop_fulfil_p95_ms',
       title: 'Fulfil handler P95',
       unit: 'ms',
-      promql: `histogram_quantile(0.95, sum by (le) (rate(${p}transfer_fulfil_bucket${w}))) * 1000`,
+      promql: `histogram_quantile(0.95, sum by (le) (rate(${cl}transfer_fulfil_bucket${w}))) * 1000`,
       description: 'P95 time to process a fulfil, in ms.',
+    },
+    {
+      family: 'mojaloop',
+      name: 'mojaloop_prepare_leg_p95_ms',
+      title: 'Prepare leg P95 (ml-api-adapter)',
+      unit: 'ms',
+      promql: `histogram_quantile(0.95, sum by (le) (rate(${ml}tx_transfer_prepare_bucket${w}))) * 1000`,
+      description:
+        'P95 from the prepare reaching ml-api-adapter to its delivery to the payee, in ms (ml-api-adapter tx_transfer_prepare).',
+    },
+    {
+      family: 'mojaloop',
+      name: 'mojaloop_fulfil_leg_p95_ms',
+      title: 'Fulfil leg P95 (ml-api-adapter)',
+      unit: 'ms',
+      promql: `histogram_quantile(0.95, sum by (le) (rate(${ml}tx_transfer_fulfil_bucket${w}))) * 1000`,
+      description:
+        'P95 from the fulfil reaching ml-api-adapter to the commit notification, in ms (ml-api-adapter tx_transfer_fulfil).',
+    },
+    {
+      family: 'mojaloop',
+      name: 'mojaloop_callback_delivery_p95_ms',
+      title: 'Callback delivery P95',
+      unit: 'ms',
+      promql: `histogram_quantile(0.95, sum by (le) (rate(${ml}notification_event_delivery_bucket${w}))) * 1000`,
+      description: 'P95 time ml-api-adapter takes to deliver one callback to a DFSP, in ms.',
     },
     {
       family: 'mojaloop',
       name: 'mojaloop_aborted_by_error_code',
       title: 'Aborted transfers per second by FSPIOP error',
       unit: 'tps',
-      promql: `sum by (error_code) (rate(${p}transfers_total{outcome="aborted"}${w}))`,
+      promql: `sum by (error_code) (rate(${cl}transfers_total{outcome="aborted"}${w}))`,
       description:
         'Transfers the hub aborted per second, by FSPIOP error code (4001 liquidity, 4200 NDC, 3303 expired ...; embedded hub counter).',
     },
@@ -210,7 +252,7 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       name: 'mojaloop_fulfil_prepare_ratio',
       title: 'Fulfil/prepare rate ratio',
       unit: 'ratio',
-      promql: `sum(rate(${p}transfer_fulfil_count${w})) / sum(rate(${p}transfer_prepare_count${w}))`,
+      promql: `sum(rate(${cl}transfer_fulfil_count${w})) / sum(rate(${cl}transfer_prepare_count${w}))`,
       description:
         'Fulfils over prepares per second; a run keeps up when this stays within 0.98-1.02 (Mojaloop perf whitepaper validity rule).',
     },
@@ -468,7 +510,12 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       name: 'process_cpu_cores',
       title: 'Process CPU (cores)',
       unit: 'cores',
-      promql: `sum by (job, instance) (rate(process_cpu_seconds_total${w}))`,
+      promql: `sum by (job, instance) (rate(${any('process_cpu_seconds_total')}${w}))`,
+      counters: [
+        `${cl}process_cpu_seconds_total`,
+        `${ml}process_cpu_seconds_total`,
+        'process_cpu_seconds_total',
+      ],
       description: 'CPU of each Node.js service process (prom-client), in cores.',
     },
     {
@@ -476,8 +523,17 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       name: 'process_resident_memory_bytes',
       title: 'Process resident memory',
       unit: 'bytes',
-      promql: 'sum by (job, instance) (process_resident_memory_bytes)',
+      promql: `sum by (job, instance) (${any('process_resident_memory_bytes')})`,
       description: 'Resident memory of each service process (prom-client).',
+    },
+    {
+      family: 'resources',
+      name: 'process_start_time',
+      title: 'Service process start time',
+      unit: 'seconds',
+      promql: `max by (job, instance) (${any('process_start_time_seconds')})`,
+      description:
+        'When each service process started (unix seconds, prom-client): a service started just before a run is cold.',
     },
     {
       family: 'resources',
@@ -545,7 +601,7 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       name: 'event_loop_lag_seconds',
       title: 'Event-loop lag (p99)',
       unit: 'seconds',
-      promql: 'max by (job, instance) (nodejs_eventloop_lag_p99_seconds)',
+      promql: `max by (job, instance) (${any('nodejs_eventloop_lag_p99_seconds')})`,
       description:
         'p99 event-loop lag of each Node.js service (prom-client); above ~0.1 s the service is CPU-bound.',
     },
@@ -554,7 +610,7 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       name: 'db_pool_wait_p95_ms',
       title: 'DB pool wait P95',
       unit: 'ms',
-      promql: `histogram_quantile(0.95, sum by (le) (rate(${p}db_pool_wait_seconds_bucket${w}))) * 1000`,
+      promql: `histogram_quantile(0.95, sum by (le) (rate(${cl}db_pool_wait_seconds_bucket${w}))) * 1000`,
       description:
         'P95 time a query waits for a pool connection, in ms (the embedded hub exposes it; central-ledger does not).',
     },
@@ -563,7 +619,7 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
       name: 'db_pool_pending',
       title: 'Queries waiting for a DB connection',
       unit: 'count',
-      promql: `sum(${p}db_pool_pending)`,
+      promql: `sum(${cl}db_pool_pending)`,
       description: 'Queries queued for a pool connection (embedded hub).',
     },
   ];
@@ -574,7 +630,7 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
   return families ? all.filter((q) => families.includes(q.family)) : all;
 }
 
-/** The catalogue with the default names (`moja_`, `mlperf_`, `k6_`, 1m windows). */
+/** The catalogue with the default names (`moja_cl_` / `moja_ml_`, `mlperf_`, `k6_`, 1m windows). */
 export const CATALOGUE: readonly CatalogueQuery[] = catalogueFor();
 
 /** A catalogue query by name, or a clear error listing the names. */

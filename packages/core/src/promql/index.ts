@@ -50,7 +50,16 @@ export {
   vector,
 } from './builders.js';
 export type { Matching, MatcherValue, Operand } from './builders.js';
-export { CATALOGUE, CATALOGUE_FAMILIES, catalogueFor, catalogueQuery } from './catalogue.js';
+export { CATALOGUE, CATALOGUE_FAMILIES, catalogueFor, catalogueQuery, resolvePrefixes } from './catalogue.js';
+export {
+  anyPrefixSelector,
+  DEFAULT_METRIC_PREFIXES,
+  metricNamesOf,
+  parseMetricPrefix,
+  prefixesFromNames,
+  processPrefixOf,
+} from './metric-prefixes.js';
+export type { MetricPrefixes } from './metric-prefixes.js';
 export type { CatalogueFamily, CatalogueOptions, CatalogueQuery, QueryUnit } from './catalogue.js';
 export { engineMetricNames } from './engine-metrics.js';
 export { SEED_METRICS, SEED_RECORDED_COUNTERS } from './seed-names.js';

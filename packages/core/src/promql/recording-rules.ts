@@ -1,7 +1,9 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { MlperfError } from '../errors.js';
+import { resolvePrefixes } from './catalogue.js';
 import { toSeconds } from './duration.js';
+import type { MetricPrefixes } from './metric-prefixes.js';
 import { SEED_METRICS } from './seed-names.js';
 import { validateQuery } from './validate.js';
 
@@ -19,8 +21,10 @@ export interface RuleGroup {
 }
 
 export interface SeedRulesOptions {
-  /** Prefix of the real Mojaloop metrics (`moja_`). */
+  /** One prefix for both services' metrics (`moja_`). */
   prefix?: string;
+  /** Per-service prefixes (default `moja_cl_` / `moja_ml_`). */
+  prefixes?: Partial<MetricPrefixes>;
   interval?: string;
 }
 
@@ -34,32 +38,34 @@ export interface SeedRulesOptions {
  * sum rates instead, are exact and are what the analyzer uses.
  */
 export function seedRecordingRules(options: SeedRulesOptions = {}): RuleGroup[] {
-  const p = options.prefix ?? 'moja_';
-  if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(p)) {
-    throw new MlperfError(
-      'PROMQL_BAD_PREFIX',
-      `recording-rule prefix is not a metric-name prefix: ${JSON.stringify(p)}`,
-      {
-        hint: 'use letters, digits, _ and :, e.g. moja_',
-      },
-    );
+  const { ledger: cl, adapter: ml } = resolvePrefixes(options);
+  for (const p of [cl, ml]) {
+    if (p !== '' && !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(p)) {
+      throw new MlperfError(
+        'PROMQL_BAD_PREFIX',
+        `recording-rule prefix is not a metric-name prefix: ${JSON.stringify(p)}`,
+        {
+          hint: 'use letters, digits, _ and :, e.g. moja_cl_',
+        },
+      );
+    }
   }
   const rules: RecordingRule[] = [
-    { record: SEED_METRICS.total, expr: `sum(${p}transfer_prepare_count)` },
-    { record: SEED_METRICS.success, expr: `sum(${p}transfer_fulfil_count{success="true"})` },
+    { record: SEED_METRICS.total, expr: `sum(${cl}transfer_prepare_count)` },
+    { record: SEED_METRICS.success, expr: `sum(${cl}transfer_fulfil_count{success="true"})` },
     {
       record: SEED_METRICS.error,
-      expr: `sum(${p}transfer_prepare_count{success="false"})`,
+      expr: `sum(${cl}transfer_prepare_count{success="false"})`,
       labels: { error_type: 'prepare' },
     },
     {
       record: SEED_METRICS.error,
-      expr: `sum(${p}transfer_fulfil_count{success="false"})`,
+      expr: `sum(${cl}transfer_fulfil_count{success="false"})`,
       labels: { error_type: 'fulfil' },
     },
-    { record: `${SEED_METRICS.duration}_bucket`, expr: `sum by (le) (${p}tx_transfer_bucket)` },
-    { record: `${SEED_METRICS.duration}_count`, expr: `sum(${p}tx_transfer_count)` },
-    { record: `${SEED_METRICS.duration}_sum`, expr: `sum(${p}tx_transfer_sum)` },
+    { record: `${SEED_METRICS.duration}_bucket`, expr: `sum by (le) (${ml}tx_transfer_bucket)` },
+    { record: `${SEED_METRICS.duration}_count`, expr: `sum(${ml}tx_transfer_count)` },
+    { record: `${SEED_METRICS.duration}_sum`, expr: `sum(${ml}tx_transfer_sum)` },
   ];
   // A target that already exposes the seed names (mlperf's embedded hub does) wins: the rules then
   // record nothing, so the seed's queries never see two series.

@@ -95,7 +95,8 @@ export async function openPrometheusSession(options: PrometheusSessionOptions): 
     scrapeInterval: options.scrapeInterval ?? '1s',
     restartOnCrash: true,
     recordingRules: seedRecordingRules({
-      prefix: options.catalogue?.prefix ?? 'moja_',
+      ...(options.catalogue?.prefix !== undefined ? { prefix: options.catalogue.prefix } : {}),
+      ...(options.catalogue?.prefixes ? { prefixes: options.catalogue.prefixes } : {}),
       interval: options.scrapeInterval ?? '1s',
     }),
     ...(options.binary ? { binary: options.binary } : {}),

@@ -29,9 +29,9 @@ evaluation_interval: 15s
 tests:
   - interval: 15s
     input_series:
-      - { series: 'moja_transfer_prepare_count{job="ml-api-adapter",success="true"}', values: '0+15x40' }
-      - { series: 'moja_transfer_fulfil_count{job="central-ledger",success="true"}', values: '0+13.5x40' }
-      - { series: 'moja_transfer_fulfil_count{job="central-ledger",success="false"}', values: '0+1.5x40' }
+      - { series: 'moja_cl_transfer_prepare_count{job="ml-api-adapter",success="true"}', values: '0+15x40' }
+      - { series: 'moja_cl_transfer_fulfil_count{job="central-ledger",success="true"}', values: '0+13.5x40' }
+      - { series: 'moja_cl_transfer_fulfil_count{job="central-ledger",success="false"}', values: '0+1.5x40' }
     promql_expr_test:
       - expr: rate(mojaloop_transfer_success[1m])
         eval_time: 5m
@@ -44,7 +44,7 @@ tests:
         exp_samples: [{ labels: '{error_type="fulfil"}', value: 0.1 }]
   - interval: 15s
     input_series:
-      - { series: 'moja_transfer_prepare_count{job="hub",success="true"}', values: '0+15x40' }
+      - { series: 'moja_cl_transfer_prepare_count{job="hub",success="true"}', values: '0+15x40' }
       - { series: 'mojaloop_transfer_total{job="hub",instance="h:1"}', values: '0+15x40' }
     promql_expr_test:
       - expr: rate(mojaloop_transfer_total[1m])
@@ -147,7 +147,10 @@ describe('private Prometheus (real Debian binary) scraping a /metrics server the
   it("answers the seed's validation queries verbatim through the recording rules", async () => {
     // Less than a minute of data: [1m] rates are low for both, but must agree.
     const tpsSeed = await scalarOf(prom.client, catalogueQuery('seed_actual_tps').promql);
-    const tpsRaw = await scalarOf(prom.client, 'sum(rate(moja_transfer_fulfil_count{success="true"}[1m]))');
+    const tpsRaw = await scalarOf(
+      prom.client,
+      'sum(rate(moja_cl_transfer_fulfil_count{success="true"}[1m]))',
+    );
     expect(tpsSeed).toBeGreaterThan(0);
     expect(Math.abs((tpsSeed as number) / (tpsRaw as number) - 1)).toBeLessThan(0.15);
     const rate = await scalarOf(prom.client, catalogueQuery('seed_success_rate').promql);

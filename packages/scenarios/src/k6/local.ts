@@ -32,6 +32,8 @@ export interface K6LocalRunOptions extends K6RunReporting {
   adminUrl?: string;
   /** The DFSP simulator, started for the run and closed after it; default one in this process. */
   startDfspSim?: () => Promise<DfspSimHandle>;
+  /** Port of the in-process simulator (a real hub: the stable callback port its endpoint cache knows). */
+  dfspSimPort?: number;
   /** k6 binary; default $MLPERF_K6 or `k6` on PATH. */
   k6Path?: string;
   /** Extra environment for k6 (e.g. K6_PROMETHEUS_RW_SERVER_URL); never written to results. */
@@ -56,9 +58,14 @@ export async function inProcessDfspSim(o: {
   adminUrl?: string;
   suite: SuiteDefinition;
   env?: Record<string, string>;
+  dfspSimPort?: number;
 }): Promise<DfspSimHandle> {
   const secret = o.env?.MLPERF_FULFILMENT_SECRET;
-  const sim = await startDfspSim({ hubUrl: o.hubUrl, ...(secret ? { secret } : {}) });
+  const sim = await startDfspSim({
+    hubUrl: o.hubUrl,
+    ...(secret ? { secret } : {}),
+    ...(o.dfspSimPort !== undefined ? { port: o.dfspSimPort } : {}),
+  });
   try {
     if (o.adminUrl) {
       const dfsps = o.suite.dfsps.map((d) => d.id);
