@@ -18,6 +18,7 @@ import { extractSignals } from './signals.js';
 import { mergeLatency } from './stats/latency.js';
 import { steadyState } from './steady-state.js';
 import { analyzeStress } from './stress.js';
+import { k6Criteria } from './k6/criteria.js';
 
 export interface AnalyzeOptions {
   /** Planned rate when the run does not say (k6 input) or to judge against another target. */
@@ -68,14 +69,7 @@ export function analyzeData(data: RunData, opts: AnalyzeOptions = {}): AnalysisR
       ...(plannedTps ? { plannedTps } : {}),
     }),
   );
-  for (const t of data.k6Thresholds ?? []) {
-    criteria.push({
-      id: `k6-threshold:${t.metric}:${t.expression}`,
-      label: `k6 threshold ${t.metric} ${t.expression}`,
-      status: t.ok ? 'pass' : 'fail',
-      detail: 'as evaluated by k6',
-    });
-  }
+  criteria.push(...k6Criteria(data));
 
   const extra: Draft[] = [];
   let endurance: AnalysisResult['endurance'];
@@ -160,7 +154,7 @@ function summaryAggregate(data: RunData): WindowAggregate | undefined {
     achievedTps: s.achievedTps,
     offeredTps: s.durationS ? (s.started + s.dropped) / s.durationS : 0,
   };
-  if (finished > 0) {
+  if (finished > 0 && !s.outcomesUnknown) {
     agg.successRate = s.succeeded / finished;
     agg.errorRate = s.failed / finished;
   }
@@ -187,7 +181,7 @@ function totalsOf(data: RunData, agg: WindowAggregate | undefined): AnalysisResu
       succeeded: all.succeeded,
       failed: all.failed,
       dropped: all.dropped,
-      durationS: all.seconds,
+      durationS: data.durationS ?? all.seconds,
     };
   }
   return {

@@ -51,11 +51,15 @@ export function evaluateCriterion(c: TestCriterion, ctx: CriteriaContext): Crite
     case 'achieved-rate': {
       const planned = ctx.plannedTps;
       const label = `Achieved ${planned ?? '?'}+ TPS (>= ${pct(c.minRatio)} of planned) for the duration`;
-      if (!planned || !agg || agg.seconds === 0)
+      if (!planned || !agg || agg.seconds === 0 || Number.isNaN(agg.achievedTps))
         return unknown(
           'achieved-rate',
           label,
-          planned ? 'no steady-state seconds to measure' : 'the planned rate is unknown',
+          !planned
+            ? 'the planned rate is unknown'
+            : agg && Number.isNaN(agg.achievedTps)
+              ? 'the input has no transfer outcomes'
+              : 'no steady-state seconds to measure',
         );
       const threshold = c.minRatio * planned;
       const held = ctx.steady ? ctx.steady.seconds / Math.max(1, ctx.steady.plannedSeconds) : 1;
@@ -126,7 +130,12 @@ export function evaluateCriterion(c: TestCriterion, ctx: CriteriaContext): Crite
       const lat = agg?.latency;
       const key = `p${c.percentile}` as 'p50' | 'p90' | 'p95' | 'p99';
       const v = lat?.[key];
-      if (v === undefined) return unknown(id, label, 'no latency recorded in the window');
+      if (v === undefined || Number.isNaN(v))
+        return unknown(
+          id,
+          label,
+          v === undefined ? 'no latency recorded in the window' : `the input has no p${c.percentile}`,
+        );
       return result(
         {
           id,

@@ -36,8 +36,6 @@ export type { K6ScriptOptions } from './k6/script.js';
 export { extractSummaries, toSummaryExport } from './k6/summary.js';
 export type { K6HandleSummary, K6SummaryExport } from './k6/summary.js';
 export { mergeSummaries } from './k6/summary-merge.js';
-export { K6TimeseriesBuilder, k6NdjsonToTimeseries, latencySnapshot } from './k6/ndjson.js';
-export type { K6TimeseriesOptions } from './k6/ndjson.js';
 export { DEFAULT_K6_IMAGE, MANAGED_BY, SCRIPT_FILE, k8sName, renderTestRun } from './k8s/manifests.js';
 export type { K8sManifestOptions, RenderedTestRun, TestRunResource } from './k8s/manifests.js';
 export { DFSP_SIM_DEFAULTS, dfspSimServiceUrl, renderDfspSimManifests } from './k8s/dfsp-sim-manifests.js';

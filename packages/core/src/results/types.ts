@@ -162,6 +162,8 @@ export interface TimeseriesRecord {
     eventLoopLagP99Ms: number;
     schedulingLagP99Ms: number;
   };
+  /** k6 runs: the runner's own limits in this second (dropped_iterations, active and allocated VUs). */
+  k6?: { droppedIterations: number; vus: number; vusMax: number };
 }
 
 /** A Prometheus range query written at the end of a run: metrics/<name>.json. */

@@ -1,5 +1,5 @@
 import type { LatencySnapshot } from '@mlperf/core';
-import { latencySnapshot } from '../k6/ndjson.js';
+import { latencySnapshot } from '@mlperf/core/k6';
 
 /** What the simulator saw end in one wall-clock second (by callback arrival). */
 export interface SimSecond {

@@ -10,7 +10,8 @@ import { HubAdmin } from '../hub-admin.js';
 import { requireK6, k6Version } from './binary.js';
 import { testContext } from './context.js';
 import { type K6RunReporting, prometheusExporter } from './prometheus.js';
-import { k6NdjsonToTimeseries } from './ndjson.js';
+import { importK6Ndjson } from '@mlperf/core/k6';
+import { onPlan } from './timeline.js';
 import { baseManifest, plannedStageWindows, thresholdsPassed } from './run-manifest.js';
 import { renderK6Script } from './script.js';
 import { type K6HandleSummary, toSummaryExport } from './summary.js';
@@ -138,12 +139,10 @@ export async function runTestWithK6(options: K6LocalRunOptions): Promise<K6Local
     const endedAt = new Date();
     const aborted = options.signal?.aborted === true || code.signalled;
     if (existsSync(pointsPath)) {
-      const w = writer;
-      const { late } = await k6NdjsonToTimeseries(pointsPath, (r) => w.appendSecond(r), {
-        startMs: Math.floor(startedAt.getTime() / 1000) * 1000,
-        test: ctx.test,
-      });
-      if (late) note(`${late} k6 points arrived too late for their second and were not counted`);
+      const imp = await importK6Ndjson(pointsPath);
+      for (const r of onPlan(imp, ctx.test)) writer.appendSecond(r);
+      if (imp.records.length) writer.updateManifest({ startedAt: new Date(imp.startMs).toISOString() });
+      for (const d of imp.damage) note(`k6 output: ${d}`);
     }
     let summary: K6HandleSummary | undefined;
     if (existsSync(summaryPath)) {
