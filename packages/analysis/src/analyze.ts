@@ -19,6 +19,7 @@ import { mergeLatency } from './stats/latency.js';
 import { steadyState } from './steady-state.js';
 import { analyzeStress } from './stress.js';
 import { k6Criteria } from './k6/criteria.js';
+import { k6Saturation } from './k6/saturation.js';
 
 export interface AnalyzeOptions {
   /** Planned rate when the run does not say (k6 input) or to judge against another target. */
@@ -107,9 +108,24 @@ export function analyzeData(data: RunData, opts: AnalyzeOptions = {}): AnalysisR
       )
     : [];
 
+  // The k6 runner as the limit ranks first and leaves the hub undecided (never a fail).
+  const k6Sat = window && !stress ? k6Saturation(steadyRecords, plannedTps, window) : undefined;
+  if (k6Sat) {
+    findings.unshift(k6Sat);
+    findings.forEach((f, i) => {
+      f.rank = i + 1;
+    });
+  }
   const failed = criteria.some((c) => c.status === 'fail');
   const unknownCount = criteria.filter((c) => c.status === 'unknown').length;
-  const verdict = failed ? 'fail' : unknownCount > 0 || criteria.length === 0 ? 'unknown' : 'pass';
+  const verdict =
+    k6Sat !== undefined
+      ? 'unknown'
+      : failed
+        ? 'fail'
+        : unknownCount > 0 || criteria.length === 0
+          ? 'unknown'
+          : 'pass';
   const totals = totalsOf(data, agg);
   const result: AnalysisResult = {
     schemaVersion: ANALYSIS_SCHEMA_VERSION,
@@ -271,7 +287,7 @@ function headline(
   stress: AnalysisResult['stress'],
   data: RunData,
 ): string {
-  const gen = findings.find((f) => f.kind === 'generator-saturated');
+  const gen = findings.find((f) => f.kind === 'generator-saturated' || f.kind === 'k6-saturated');
   if (gen) return `Inconclusive for the hub: the load generator was the limit (${gen.summary})`;
   if (stress) {
     if (stress.breakingPointTps === undefined)

@@ -58,6 +58,7 @@ export type FindingKind =
   | 'memory-near-limit'
   | 'event-loop-lag'
   | 'generator-saturated'
+  | 'k6-saturated'
   | 'tps-plateau'
   | 'error-spike'
   | 'memory-leak'
