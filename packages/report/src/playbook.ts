@@ -48,6 +48,11 @@ const DEFAULT_FIX: Record<FindingKind, { action: string; seedScript?: string; ph
     action: 'Give the load generator more CPU (or k6 parallelism) and run again: the hub was not the limit',
     phase: PHASE_RETEST,
   },
+  'k6-saturated': {
+    action:
+      'Give k6 the VUs and runner parallelism the finding names and run again: the k6 runner, not the hub, was the limit',
+    phase: PHASE_RETEST,
+  },
   'tps-plateau': {
     action: 'Find the bottleneck: database pool, Kafka lag, CPU throttling, in that order',
     seedScript: './find-bottleneck.sh',

@@ -49,7 +49,7 @@ export async function* lineChunks(source: ChunkSource): AsyncGenerator<Buffer> {
       code === 'Z_BUF_ERROR'
         ? 'the gzip stream ends early (truncated file: the writer was killed?)'
         : `the gzip stream is corrupt (${(err as Error).message})`;
-    if (carry && carry.length) source.damage += '; its last, incomplete line was dropped';
+    if (carry?.length) source.damage += '; its last, incomplete line was dropped';
     return;
   } finally {
     input.destroy();

@@ -1,5 +1,5 @@
 import type { LatencySnapshot } from '@mlperf/core';
-import { addToSnapshot, latencySnapshot } from '@mlperf/core/k6';
+import { addToSnapshot } from '@mlperf/core/k6';
 
 /** The outcomes of the transfers that started in one second (k6's start, read from the transfer id). */
 export interface SimSecond {
