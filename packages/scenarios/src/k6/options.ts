@@ -52,7 +52,8 @@ export function expectedLatencyMs(_test: TestDefinition, override?: number): num
 /** VUs for a peak rate: in flight = rate x latency (Little's law), 1.5x headroom; the cap allows 4x latency. */
 export function vuPools(peakRate: number, latencyMs: number, maxInFlight?: number) {
   const busyS = latencyMs / 1000;
-  const preAllocatedVUs = Math.max(1, Math.ceil(peakRate * busyS * 1.5));
+  // At least 10: a VU started mid-run costs k6 a script initialisation, late on a busy machine.
+  const preAllocatedVUs = Math.max(10, Math.ceil(peakRate * busyS * 1.5));
   const cap = maxInFlight ?? Math.ceil(peakRate * Math.max(4 * busyS, 1));
   return { preAllocatedVUs: Math.min(preAllocatedVUs, Math.max(1, cap)), maxVUs: Math.max(1, cap) };
 }
