@@ -42,7 +42,7 @@ export { DFSP_SIM_DEFAULTS, dfspSimServiceUrl, renderDfspSimManifests } from './
 export type { DfspSimManifestOptions } from './k8s/dfsp-sim-manifests.js';
 export { renderSuiteManifests, toYamlDocuments, writeSuiteManifests } from './k8s/suite-manifests.js';
 export type { ManifestObject, SuiteManifestOptions, TestManifestFile } from './k8s/suite-manifests.js';
-export { K6_ERROR_TYPES, totalsFromSummary } from './k6/totals.js';
+export { K6_ERROR_TYPES, k8sTotals } from './k6/totals.js';
 export { baseManifest, plannedStageWindows, thresholdsPassed } from './k6/run-manifest.js';
 export { Cluster } from './k8s/cluster.js';
 export type { ClusterOptions } from './k8s/cluster.js';

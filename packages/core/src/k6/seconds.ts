@@ -201,11 +201,23 @@ export class SecondsAccumulator {
     const last = Math.max(first, ...[...this.done.keys()].filter((s) => s >= first));
     const out: TimeseriesRecord[] = [];
     let vus = 0;
+    let vusMax = 0;
+    // The gauges k6 sampled before the first iteration (start-up, setup()) seed the first seconds.
+    for (const sec of [...this.done.keys()].filter((x) => x < first).sort((a, b) => a - b)) {
+      const k = this.done.get(sec)?.k6;
+      if (k && k.vus >= 0) vus = k.vus;
+      if (k && k.vusMax >= 0) vusMax = k.vusMax;
+    }
     for (let sec = first; sec <= last; sec++) {
       const r = this.done.get(sec) ?? this.toRecord(sec, newBucket());
       r.s = sec - first;
+      // k6 samples its VU gauges about once a second: a second without a sample keeps the last value.
       if (r.k6 && r.k6.vus < 0) r.k6.vus = vus;
-      if (r.k6) vus = r.k6.vus;
+      if (r.k6 && r.k6.vusMax < 0) r.k6.vusMax = vusMax;
+      if (r.k6) {
+        vus = r.k6.vus;
+        vusMax = r.k6.vusMax;
+      }
       r.inFlight = r.k6?.vus ?? vus;
       out.push(r);
     }
@@ -252,8 +264,7 @@ export class SecondsAccumulator {
       latency,
       corridors,
     };
-    if (f.k6Gauges || b.dropped > 0)
-      r.k6 = { droppedIterations: b.dropped, vus: b.vus, vusMax: Math.max(0, b.vusMax) };
+    if (f.k6Gauges || b.dropped > 0) r.k6 = { droppedIterations: b.dropped, vus: b.vus, vusMax: b.vusMax };
     return r;
   }
 }

@@ -16,8 +16,8 @@ describe('k6 executors for the suite orchestration', () => {
   it('size the cluster need of a suite by its biggest test (the stress test)', () => {
     expect(k6ClusterNeed(standardSuite())).toEqual({
       cpuCores: 50,
-      memoryBytes: 25 * 3328 * 2 ** 20,
-      source: 'stress-test: 25 k6 runners x 2000m CPU / 3328Mi',
+      memoryBytes: 25 * 1728 * 2 ** 20,
+      source: 'stress-test: 25 k6 runners x 2000m CPU / 1728Mi',
     });
     expect(k6ClusterNeed(standardSuite(), { parallelism: 2 }).cpuCores).toBe(4);
   });
