@@ -7,6 +7,7 @@ const src = (p: string) => `${root}${p}`;
 /** Workspace packages resolve to their sources in tests, so no build is needed first. */
 export const workspaceAliases = [
   { find: /^@mlperf\/core\/promql$/, replacement: src('packages/core/src/promql/index.ts') },
+  { find: /^@mlperf\/core\/k6$/, replacement: src('packages/core/src/k6/index.ts') },
   { find: /^@mlperf\/core$/, replacement: src('packages/core/src/index.ts') },
   { find: /^@mlperf\/scenarios$/, replacement: src('packages/scenarios/src/index.ts') },
   { find: /^@mlperf\/hub$/, replacement: src('packages/hub/src/index.ts') },

@@ -19,6 +19,8 @@ import { extractSignals } from './signals.js';
 import { mergeLatency } from './stats/latency.js';
 import { steadyState } from './steady-state.js';
 import { analyzeStress } from './stress.js';
+import { k6Criteria } from './k6/criteria.js';
+import { k6Saturation } from './k6/saturation.js';
 import { judge, LIMIT_KINDS, missingSignals } from './verdict.js';
 
 export interface AnalyzeOptions {
@@ -70,6 +72,8 @@ export function analyzeData(data: RunData, opts: AnalyzeOptions = {}): AnalysisR
       ...(plannedTps ? { plannedTps } : {}),
     }),
   );
+  criteria.push(...k6Criteria(data));
+
   const extra: Draft[] = [];
   let endurance: AnalysisResult['endurance'];
   if (!stress && steady && (data.test?.kind === 'endurance' || steady.seconds >= 1800)) {
@@ -107,6 +111,14 @@ export function analyzeData(data: RunData, opts: AnalyzeOptions = {}): AnalysisR
       )
     : [];
 
+  // The k6 runner as the limit ranks first; as a limit kind it leaves the hub undecided (never a fail).
+  const k6Sat = window && !stress ? k6Saturation(steadyRecords, plannedTps, window) : undefined;
+  if (k6Sat) {
+    findings.unshift(k6Sat);
+    findings.forEach((f, i) => {
+      f.rank = i + 1;
+    });
+  }
   if (stressResult && criteriaDefs.length === 0) criteria.push(...stressCriteria(stressResult));
   const judged = judge(criteria, findings, missingSignals(signals, steadyRecords));
   const verdict = judged.verdict;
@@ -155,8 +167,11 @@ function summaryAggregate(data: RunData): WindowAggregate | undefined {
     achievedTps: s.achievedTps,
     offeredTps: s.durationS ? (s.started + s.dropped) / s.durationS : 0,
   };
-  if (agg.offered > 0) agg.successRate = s.succeeded / offeredOf(agg);
-  if (finished > 0) agg.errorRate = s.failed / finished;
+  if (s.outcomesUnknown) agg.outcomesUnknown = true;
+  else {
+    if (agg.offered > 0) agg.successRate = s.succeeded / offeredOf(agg);
+    if (finished > 0) agg.errorRate = s.failed / finished;
+  }
   const l = s.latency;
   if (l?.p95 !== undefined)
     agg.latency = {
@@ -180,7 +195,7 @@ function totalsOf(data: RunData, agg: WindowAggregate | undefined): AnalysisResu
       succeeded: all.succeeded,
       failed: all.failed,
       dropped: all.dropped,
-      durationS: all.seconds,
+      durationS: data.durationS ?? all.seconds,
     };
   }
   return {

@@ -9,11 +9,15 @@ export function achievedRate(minRatio: number, ctx: CriteriaContext, win: Win): 
   const planned = ctx.plannedTps;
   const agg = ctx.agg;
   const label = `Achieved ${planned ?? '?'}+ TPS (>= ${pct(minRatio)} of planned) for the duration`;
-  if (!planned || !agg || agg.seconds === 0)
+  if (!planned || !agg || agg.seconds === 0 || agg.outcomesUnknown || Number.isNaN(agg.achievedTps))
     return inconclusive(
       'achieved-rate',
       label,
-      planned ? 'no steady-state seconds to measure' : 'the planned rate is unknown',
+      !planned
+        ? 'the planned rate is unknown'
+        : agg?.outcomesUnknown || Number.isNaN(agg?.achievedTps)
+          ? 'the input has no transfer outcomes (a k6 summary without http_req_failed)'
+          : 'no steady-state seconds to measure',
     );
   const threshold = minRatio * planned;
   const held = ctx.steady ? ctx.steady.seconds / Math.max(1, ctx.steady.plannedSeconds) : 1;
@@ -48,6 +52,8 @@ export function successRate(min: number, ctx: CriteriaContext, win: Win): Criter
   const agg = ctx.agg;
   const offered = agg ? offeredOf(agg) : 0;
   if (!agg || offered === 0) return inconclusive('success-rate', label, 'no arrivals offered in the window');
+  if (agg.outcomesUnknown)
+    return inconclusive('success-rate', label, 'the input has no transfer outcomes (a k6 summary without http_req_failed)');
   const rate = agg.succeeded / offered;
   return result(
     {
@@ -75,6 +81,8 @@ export function errorRate(max: number, ctx: CriteriaContext, win: Win): Criterio
   const agg = ctx.agg;
   const finished = agg ? agg.succeeded + agg.failed : 0;
   if (!agg || finished === 0) return inconclusive('error-rate', label, 'no finished transfers in the window');
+  if (agg.outcomesUnknown)
+    return inconclusive('error-rate', label, 'the input has no transfer outcomes (a k6 summary without http_req_failed)');
   const rate = agg.failed / finished;
   const worst = (agg.failed + agg.dropped) / (finished + agg.dropped);
   const status = rate >= max ? 'fail' : worst >= max ? 'inconclusive' : 'pass';
@@ -111,7 +119,11 @@ export function latency(percentile: number, maxMs: number, ctx: CriteriaContext,
   const key = `p${percentile}` as 'p50' | 'p90' | 'p95' | 'p99';
   const v = lat?.[key];
   if (!agg || v === undefined || !Number.isFinite(v))
-    return inconclusive(id, label, 'no latency recorded in the window');
+    return inconclusive(
+      id,
+      label,
+      v === undefined ? 'no latency recorded in the window' : `the input has no p${percentile} (k6 summaryTrendStats)`,
+    );
   const offered = offeredOf(agg);
   const droppedShare = offered > 0 ? agg.dropped / offered : 0;
   const unsure = v < maxMs && droppedShare > 1 - percentile / 100;

@@ -40,8 +40,22 @@ export interface RunData {
   summary?: SummaryAggregates;
   /** Planned rate when the definition is unknown (k6). */
   plannedTps?: number;
-  /** Thresholds k6 itself evaluated (name -> passed). */
-  k6Thresholds?: { metric: string; expression: string; ok: boolean }[];
+  /** k6 thresholds: as k6 evaluated them (summary) or re-evaluated from the points (NDJSON); ok undefined = could not judge. */
+  k6Thresholds?: {
+    metric: string;
+    expression: string;
+    ok: boolean | undefined;
+    value?: number;
+    reason?: string;
+  }[];
+  /** k6's `checks` metric over the run. */
+  k6Checks?: { passes: number; fails: number };
+  /** What the latency figures measure (k6 input: from the send, not the intended start). */
+  latencySource?: string;
+  /** Exact run duration when the input knows it (k6), seconds. */
+  durationS?: number;
+  /** What could not be read (damaged input): the verdict cannot be pass. */
+  inputDamage?: string[];
   problems: string[];
 }
 
@@ -51,7 +65,10 @@ export interface SummaryAggregates {
   succeeded: number;
   failed: number;
   dropped: number;
+  /** NaN when the outcomes are unknown. */
   achievedTps: number;
+  /** The input had no outcome metric: success and achieved rate cannot be judged. */
+  outcomesUnknown?: boolean;
   latency?: { p50?: number; p90?: number; p95?: number; p99?: number; max?: number; source: string };
   errorsByType: Record<string, number>;
 }

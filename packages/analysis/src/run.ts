@@ -3,6 +3,7 @@ import type { AnalysisResult, ResultsDirectory } from '@mlperf/core';
 import { readResults, writeFileAtomic } from '@mlperf/core';
 import { type AnalyzeOptions, analyzeData } from './analyze.js';
 import type { RunData } from './model.js';
+import { addK6Evidence } from './k6/run-extras.js';
 
 export interface AnalyzeRunOptions extends AnalyzeOptions {
   /** Write analysis.json into the directory (default true). */
@@ -34,6 +35,7 @@ export function runDataOf(r: ResultsDirectory): RunData {
   if (m.definition?.bands) data.bands = m.definition.bands;
   if (m.totals) data.totals = m.totals;
   if (m.stopped) data.stopped = m.stopped;
+  addK6Evidence(data, r);
   for (const s of m.metrics?.skipped ?? [])
     data.problems.push(`metrics/${s.name}: not exported (${s.reason})`);
   return data;

@@ -28,6 +28,8 @@ export interface WindowAggregate {
   successRate?: number;
   /** Failed among finished transfers (the target's errors). */
   errorRate?: number;
+  /** The input says how many transfers ran but not how they ended (a k6 summary without http_req_failed). */
+  outcomesUnknown?: boolean;
   latency?: MergedLatency;
 }
 

@@ -69,15 +69,16 @@ describe('k6 --out json NDJSON', () => {
     expect(types).toEqual({ 'http:500': 51 });
     expect(d.timeseries.length).toBeGreaterThanOrEqual(18);
     expect(d.timeseries.length).toBeLessThanOrEqual(20);
-    expect(d.corridors.map((c) => c.name).sort()).toEqual([
+    expect(d.corridors).toEqual([]);
+    expect(Object.keys(d.timeseries[5]?.corridors ?? {}).sort()).toEqual([
       'perffsp-1->perffsp-5',
       'perffsp-2->perffsp-6',
       'perffsp-3->perffsp-7',
       'perffsp-4->perffsp-8',
     ]);
-    expect(d.problems.join('\n')).toContain(
-      'latency from transfer_e2e_duration, success from transfer_success',
-    );
+    expect(d.problems.join('\n')).toContain('outcomes from transfer_success');
+    expect(d.latencySource).toContain('not corrected for coordinated omission');
+    expect(d.k6Checks).toEqual({ passes: 4948, fails: 51 });
   });
 
   it('analyzes NDJSON with a steady state, exact HDR percentiles and corridors', async () => {
@@ -99,7 +100,8 @@ describe('k6 --out json NDJSON', () => {
     expect(detectK6Input(path)).toBe('ndjson');
     const d = await k6NdjsonData(path);
     expect(d.timeseries.reduce((a, r) => a + r.succeeded, 0)).toBe(4948);
-    expect(d.problems.join('\n')).toMatch(/not valid JSON \(truncated\?\)/);
+    expect(d.problems.join('\n')).toMatch(/input damaged.*last line is incomplete/);
+    expect(d.inputDamage).toHaveLength(1);
     copyFileSync(fx('out.ndjson.gz'), join(dir, 'copy.ndjson.gz'));
     expect((await k6NdjsonData(join(dir, 'copy.ndjson.gz'))).timeseries.length).toBe(d.timeseries.length);
   });
@@ -116,7 +118,7 @@ describe('k6 --out json NDJSON', () => {
       ...Array.from(
         { length: 30 },
         (_, i) =>
-          `{"type":"Point","data":{"value":${i % 10 === 0 ? 1 : 0},"time":"2026-11-27T08:00:${String(i % 3).padStart(2, '0')}.5Z","tags":{}},"metric":"http_req_failed"}`,
+          `{"type":"Point","data":{"value":${i % 10 === 0 ? 1 : 0},"time":"2026-11-27T08:00:${String(i % 3).padStart(2, '0')}.5Z","tags":{"status":"${i % 10 === 0 ? 503 : 202}"}},"metric":"http_req_failed"}`,
       ),
       ...Array.from(
         { length: 30 },
@@ -132,6 +134,50 @@ describe('k6 --out json NDJSON', () => {
       [1, 9, { 'http:503': 1 }],
       [2, 9, { 'http:503': 1 }],
     ]);
-    expect(d.problems.join('\n')).toContain('latency from http_req_duration, success from http_req_failed');
+    expect(d.problems.join('\n')).toContain('latency from k6 http_req_duration');
+    expect(d.problems.join('\n')).toContain('outcomes from http_req_failed');
+  });
+});
+
+describe('k6 input: what cannot be judged is inconclusive, what k6 failed is a fail', () => {
+  it('NDJSON thresholds k6 failed (exit 99) make the verdict fail', async () => {
+    const r = await analyzeK6(fx('out.ndjson.gz'), { targetTps: 400 });
+    expect(r.verdict).toBe('fail');
+    const th = r.criteria.filter((c) => c.id.startsWith('k6-threshold:'));
+    expect(th.map((c) => [c.label, c.status])).toEqual([
+      ['k6 threshold http_req_failed rate<0.005', 'fail'],
+      ['k6 threshold transfer_success rate>0.995', 'fail'],
+      ['k6 threshold transfer_e2e_duration p(95)<300', 'pass'],
+    ]);
+  });
+
+  it('a summary without p(99) or outcomes leaves those criteria undecided, not failed', async () => {
+    const dir = tempDir();
+    const json = JSON.parse(readFileSync(fx('summary-export.json'), 'utf8'));
+    delete json.metrics.transfer_e2e_duration['p(99)'];
+    delete json.metrics.transfer_success;
+    delete json.metrics.http_req_failed;
+    for (const m of Object.values(json.metrics) as { thresholds?: unknown }[]) delete m.thresholds;
+    const path = join(dir, 'summary.json');
+    writeFileSync(path, JSON.stringify(json));
+    const r = await analyzeK6(path, { targetTps: 250 });
+    const status = Object.fromEntries(r.criteria.map((c) => [c.id, c.status]));
+    expect(status['latency-p99']).toBe('unknown');
+    expect(status['latency-p95']).toBe('pass');
+    expect(status['success-rate']).toBe('unknown');
+    expect(status['achieved-rate']).toBe('unknown');
+    expect(r.verdict).not.toBe('pass');
+    expect(r.verdict).not.toBe('fail');
+  });
+
+  it('a damaged gzip is analysed as far as it goes and cannot pass', async () => {
+    const dir = tempDir();
+    const gz = readFileSync(fx('out.ndjson.gz'));
+    const path = join(dir, 'killed.ndjson.gz');
+    writeFileSync(path, gz.subarray(0, Math.floor(gz.length * 0.6)));
+    const r = await analyzeK6(path, { targetTps: 400 });
+    expect(r.criteria.find((c) => c.id === 'k6-input-complete')?.detail).toMatch(/gzip stream ends early/);
+    expect(r.verdict).not.toBe('pass');
+    expect(r.totals.started).toBeGreaterThan(1000);
   });
 });

@@ -54,7 +54,8 @@ const DEFAULT_FIX: Record<FindingKind, { action: string; seedScript?: string; ph
     phase: PHASE_RETEST,
   },
   'k6-saturated': {
-    action: 'Raise k6 VUs (preAllocatedVUs/maxVUs) or parallelism and run again: k6 was the limit',
+    action:
+      'Give k6 the VUs and runner parallelism the finding names and run again: the k6 runner, not the hub, was the limit',
     phase: PHASE_RETEST,
   },
   'cold-start': {

@@ -53,7 +53,11 @@ function manifestOf(run: ImportedRun): RunManifest {
     executor: run.executor,
     versions: run.executor.version ? { [run.executor.kind]: run.executor.version } : {},
     host: { hostname: '(not recorded)', platform: '—', cpus: 0, memoryBytes: 0 },
-    startedAt: new Date(run.startMs).toISOString(),
+    // A k6 summary has no start time: say so rather than show the epoch.
+    startedAt:
+      run.startMs > 0
+        ? new Date(run.startMs).toISOString()
+        : 'unknown (k6 summary: whole-run aggregates only)',
     ...(last ? { endedAt: new Date(last.t + 1000).toISOString() } : {}),
     status: run.status,
     stages: [],

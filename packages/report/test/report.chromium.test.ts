@@ -162,7 +162,7 @@ describe('analysis-report.html in real Chromium', () => {
   });
 
   it.skipIf(!existsSync(`${K6_FIXTURES}/out.ndjson.gz`))('real k6 output import renders', async () => {
-    const dir = importK6(base);
+    const dir = await importK6(base);
     const { page } = await check(dir, 'k6-import');
     expect(page.verdict).toBe('inconclusive');
     expect(page.charts).toEqual(['tps', 'latency', 'rates', 'errors', 'corridors']);
@@ -173,7 +173,7 @@ describe('analysis-report.html in real Chromium', () => {
   it.skipIf(!existsSync(`${K6_FIXTURES}/out.ndjson.gz`))(
     'an imported run without a results directory renders beside its source',
     async () => {
-      const timeseries = readResults(importK6(join(base, 'k6-src'))).timeseries;
+      const timeseries = readResults(await importK6(join(base, 'k6-src'))).timeseries;
       const src = join(base, 'k6-file');
       mkdirSync(src);
       const r = renderImportedReport(

@@ -2,19 +2,10 @@
 // POST /transfers to the embedded hub (its own process) plus its long-poll of the outcome.
 //   pnpm bench dfsp-sim
 // Env: BENCH_RATES (default "250,500,1000"), BENCH_STEP_S (seconds per rate, default 5).
-// Also: how fast k6 --out json NDJSON is turned into timeseries (the real k6 v0.45 fixture).
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { startHub } from '@mlperf/hub';
 import { Agent, fetch as ufetch } from 'undici';
-import {
-  HubAdmin,
-  k6NdjsonToTimeseries,
-  renderK6Script,
-  standardSuite,
-  startDfspSim,
-  testContext,
-} from '@mlperf/scenarios';
+import { HubAdmin, renderK6Script, standardSuite, startDfspSim, testContext } from '@mlperf/scenarios';
 import { type ShimRequest, loadK6Script } from '../test/k6/k6-in-node.js';
 
 const rates = (process.env.BENCH_RATES ?? '250,500,1000').split(',').map(Number);
@@ -101,12 +92,3 @@ for (const rate of rates) {
 await sim.close();
 await hub.stop();
 await dispatcher.close();
-
-const fixture = fileURLToPath(new URL('../../../fixtures/k6/out.ndjson.gz', import.meta.url));
-const t1 = performance.now();
-let seconds = 0;
-await k6NdjsonToTimeseries(fixture, () => seconds++);
-const s1 = (performance.now() - t1) / 1000;
-console.log(
-  `k6 NDJSON -> timeseries: 85,038 lines (${seconds} s of data) in ${s1.toFixed(2)} s = ${(85_038 / s1).toFixed(0)} lines/s`,
-);

@@ -37,6 +37,7 @@ const CAUSES = new Set([
   'memory-near-limit',
   'event-loop-lag',
   'generator-saturated',
+  'k6-saturated',
   'resource-exhaustion',
   'memory-leak',
 ]);

@@ -2,35 +2,38 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { AnalysisResult } from '@mlperf/core';
 import { ExitCode, MlperfError } from '@mlperf/core';
+import { importK6Ndjson, readK6Summary } from '@mlperf/core/k6';
 import { type AnalyzeOptions, analyzeData } from '../analyze.js';
 import type { RunData } from '../model.js';
-import { readK6Ndjson } from './ndjson.js';
-import { summaryAggregates } from './summary.js';
+import { summaryData } from './summary-data.js';
 
 export type K6InputKind = 'summary' | 'ndjson';
 
+function notFound(path: string): MlperfError {
+  return new MlperfError('K6_INPUT_NOT_FOUND', `${path}: no such file`, {
+    hint: 'pass a k6 --summary-export JSON, a handleSummary JSON or a --out json NDJSON(.gz) file',
+    exitCode: ExitCode.badInput,
+  });
+}
+
 /** Tells a k6 summary (one JSON object) from `--out json` NDJSON (plain or .gz). */
 export function detectK6Input(path: string): K6InputKind {
-  if (!existsSync(path) || !statSync(path).isFile()) {
-    throw new MlperfError('K6_INPUT_NOT_FOUND', `${path}: no such file`, {
-      hint: 'pass a k6 --summary-export JSON, a handleSummary JSON or a --out json NDJSON(.gz) file',
-      exitCode: ExitCode.badInput,
-    });
-  }
-  if (path.endsWith('.gz') || path.endsWith('.ndjson') || path.endsWith('.jsonl')) return 'ndjson';
-  const fd = readFileSync(path, { encoding: 'utf8', flag: 'r' }).slice(0, 4096);
-  const firstLine = fd.split('\n', 1)[0] ?? '';
+  if (!existsSync(path) || !statSync(path).isFile()) throw notFound(path);
+  if (/\.(gz|ndjson|jsonl)$/.test(path)) return 'ndjson';
+  const head = readFileSync(path, { encoding: 'latin1', flag: 'r' }).slice(0, 4096);
+  if (head.charCodeAt(0) === 0x1f && head.charCodeAt(1) === 0x8b) return 'ndjson';
+  const firstLine = head.split('\n', 1)[0] ?? '';
   return /^\{"(type|metric)":/.test(firstLine) && firstLine.endsWith('}') ? 'ndjson' : 'summary';
 }
 
-function baseData(path: string, source: RunData['source']): RunData {
-  const name = basename(path).replace(/\.(gz|json|ndjson|jsonl)$/g, '');
+export function baseData(origin: string, source: RunData['source']): RunData {
+  const name = basename(origin).replace(/\.(gz|json|ndjson|jsonl)$/g, '');
   return {
     source,
-    origin: path,
+    origin,
     runId: name,
     testId: 'k6',
-    testName: `k6 run (${basename(path)})`,
+    testName: `k6 run (${basename(origin)})`,
     status: 'completed',
     dfsps: [],
     corridors: [],
@@ -53,47 +56,60 @@ export function k6SummaryData(path: string, opts: { targetTps?: number } = {}): 
       exitCode: ExitCode.badInput,
     });
   }
-  const { agg, thresholds, shape, notes } = summaryAggregates(json, path);
-  const data = baseData(path, 'k6-summary');
-  data.summary = agg;
-  data.k6Thresholds = thresholds;
-  if (opts.targetTps) data.plannedTps = opts.targetTps;
-  data.problems.push(
-    `k6 ${shape}: whole-run aggregates only, so no steady-state window, trends or per-corridor figures (use --out json for those)`,
-    ...notes,
-  );
-  return data;
+  return summaryData(readK6Summary(json, path), baseData(path, 'k6-summary'), opts);
 }
 
-/** The internal model of k6 `--out json` NDJSON, streamed in bounded memory into per-second records. */
-export async function k6NdjsonData(path: string, opts: { targetTps?: number } = {}): Promise<RunData> {
-  const reader = await readK6Ndjson(path);
-  const records = reader.finish();
-  const data = baseData(path, 'k6-ndjson');
-  data.timeseries = records;
-  data.startMs = records[0]?.t ?? 0;
-  if (opts.targetTps) data.plannedTps = opts.targetTps;
-  if (records.length === 0) {
-    throw new MlperfError('K6_NDJSON_EMPTY', `${path}: no k6 data points found in ${reader.lines} lines`, {
-      hint: 'pass the file written by `k6 run --out json=<file>`',
-      exitCode: ExitCode.badInput,
-    });
+/**
+ * The internal model of k6 `--out json` NDJSON: one file, or the files of parallel runners merged
+ * by time; per second of transfer start; damaged gzip read up to the damage (said in `problems`).
+ */
+export async function k6NdjsonData(
+  paths: string | string[],
+  opts: { targetTps?: number } = {},
+): Promise<RunData> {
+  const list = Array.isArray(paths) ? paths : [paths];
+  const imp = await importK6Ndjson(list);
+  const data = baseData(list.join(', '), 'k6-ndjson');
+  if (imp.records.length === 0) {
+    throw new MlperfError(
+      'K6_NDJSON_EMPTY',
+      `${data.origin}: no k6 iterations or transfer points in ${imp.lines} lines`,
+      {
+        hint: imp.damage.length
+          ? `the file is damaged: ${imp.damage.join('; ')}`
+          : 'pass the file written by `k6 run --out json=<file>`',
+        exitCode: ExitCode.badInput,
+      },
+    );
   }
+  data.timeseries = imp.records;
+  data.startMs = imp.startMs;
+  data.durationS = imp.durationS;
+  if (opts.targetTps) data.plannedTps = opts.targetTps;
+  data.k6Thresholds = imp.thresholds;
+  data.k6Checks = imp.checks;
+  data.latencySource = imp.latencySource;
+  if (imp.damage.length) data.inputDamage = imp.damage;
   data.problems.push(
-    ...reader.problems,
-    `k6 NDJSON: latency from ${reader.latencyMetric}, success from ${reader.successSource}; offered rate estimated as started + dropped iterations per second`,
+    ...imp.damage.map((d) => `input damaged, analysed what could be read: ${d}`),
+    ...imp.problems,
+    `k6 NDJSON: transfers counted in the second they started; latency from ${imp.latencySource}; outcomes from ${imp.outcomeSource ?? 'nothing (unknown)'}; offered rate estimated as started + dropped iterations per second`,
   );
-  const corridorNames = new Set(records.flatMap((r) => Object.keys(r.corridors)));
-  data.corridors = [...corridorNames].map((name) => {
-    const [payer = name, payee = name] = name.split('->');
-    return { payer, payee, weight: 0, name };
-  });
+  // Corridors come from the points' tags; their planned weights are unknown, so none are claimed.
   return data;
 }
 
 /** Analyzes real k6 output the same way as an mlperf run. */
-export async function analyzeK6(path: string, opts: AnalyzeOptions = {}): Promise<AnalysisResult> {
-  const kind = detectK6Input(path);
-  const data = kind === 'ndjson' ? await k6NdjsonData(path, opts) : k6SummaryData(path, opts);
+export async function analyzeK6(
+  paths: string | string[],
+  opts: AnalyzeOptions = {},
+): Promise<AnalysisResult> {
+  const list = Array.isArray(paths) ? paths : [paths];
+  const kinds = list.map(detectK6Input);
+  const first = list[0];
+  if (first === undefined) throw notFound('(no file)');
+  const data = kinds.every((k) => k === 'ndjson')
+    ? await k6NdjsonData(list, opts)
+    : k6SummaryData(first, opts);
   return analyzeData(data, opts);
 }

@@ -201,10 +201,12 @@ export interface AnalysisResult {
   /** What could not be analysed and why (missing files, no Prometheus exports...). */
   missing: string[];
   /**
-   * k6-style thresholds as k6 computes them (over the whole run, warm-up included): shown for k6
-   * compatibility, never part of the verdict (the criteria on the steady state are).
+   * k6 thresholds of imported k6 output (or of an `--executor k6` run), as k6 judges them over the
+   * whole run: each is also a criterion (`k6-threshold:<metric>:<expression>`), so a run k6 failed
+   * (exit 99) fails. `ok` is absent when the input cannot tell. The thresholds of the built-in
+   * engine's own runs are information only (k6-summary.json), never part of the verdict.
    */
-  k6Thresholds?: { metric: string; expression: string; ok: boolean }[];
+  k6Thresholds?: { metric: string; expression: string; ok?: boolean; value?: number; reason?: string }[];
 }
 
 /** analysis.json of a suite directory. */

@@ -175,6 +175,8 @@ export interface TimeseriesRecord {
    * busy (user+nice+system+irq+softirq+steal), iowait and steal. Absent where /proc/stat is not.
    */
   host?: { cores: number; busy: number; iowait: number; steal: number };
+  /** k6 runs: the runner's own limits in this second (dropped_iterations, active and allocated VUs). */
+  k6?: { droppedIterations: number; vus: number; vusMax: number };
 }
 
 /** A Prometheus range query written at the end of a run: metrics/<name>.json. */

@@ -120,7 +120,13 @@ export function buildTestView(
   const startMs = results.timeseries[0]?.t ?? Date.parse(m.startedAt);
   const charts: Chart[] = [
     tpsChart(series, analysis?.plannedTps),
-    latencyChart(series, criteria),
+    m.executor.kind === 'local'
+      ? latencyChart(series, criteria)
+      : latencyChart(
+          series,
+          criteria,
+          'k6: from the start of each k6 iteration (on the arrival-rate schedule while VUs are free; not coordinated-omission corrected) to the outcome',
+        ),
     ratesChart(series),
     errorsChart(errorsByType),
     corridorChart(corridors),

@@ -53,6 +53,8 @@ export class OutcomeBook {
   readonly prepares: Counter<'payee'>;
   readonly anomalies: Counter<'kind'>;
   private waiting = 0;
+  /** Outcomes received since the start. */
+  resolved = 0;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly retentionMs = 120_000) {
@@ -104,19 +106,21 @@ export class OutcomeBook {
     return e;
   }
 
-  /** The payer's callback arrived. */
+  /** The payer's callback arrived: counted in the second the transfer started (from its id). */
   resolve(id: string, corridor: string, state: Outcome['state'], errorType?: string): void {
     const e = this.entry(id, corridor);
     if (e.outcome) return;
     e.outcome = { state, at: Date.now(), ...(errorType ? { errorType } : {}) };
     e.touched = e.outcome.at;
+    e.sentAt ??= startOfTransferId(id, e.outcome.at);
+    this.resolved++;
     this.transfers.inc({
       outcome: state === 'COMMITTED' ? 'success' : 'fspiop-error',
       error_type: errorType ?? '',
       corridor: e.corridor,
     });
     this.seconds.outcome(
-      e.outcome.at,
+      e.sentAt ?? e.outcome.at,
       e.corridor,
       state === 'COMMITTED' ? undefined : (errorType ?? 'aborted'),
     );
@@ -173,7 +177,7 @@ export class OutcomeBook {
     e.observed = true;
     const ms = Math.max(0, e.outcome.at - e.sentAt);
     this.duration.observe({ corridor: e.corridor }, ms / 1000);
-    this.seconds.latency(e.outcome.at, e.corridor, ms);
+    this.seconds.latency(e.sentAt, e.corridor, ms);
   }
 
   /** Forgets entries untouched for `retentionMs` (their waiters, if any, were answered PENDING). */
@@ -192,4 +196,14 @@ export class OutcomeBook {
     clearInterval(this.sweeper);
     for (const [id, e] of this.entries) for (const w of e.waiters.splice(0)) this.answer(id, e, w);
   }
+}
+
+/**
+ * The start (unix ms) a rendered k6 script wrote into the first 48 bits of a transfer id, when it
+ * is plausible (within a day before `now`); undefined for other ids.
+ */
+export function startOfTransferId(id: string, now = Date.now()): number | undefined {
+  if (id.length !== 36 || id[8] !== '-') return undefined;
+  const ms = Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+  return Number.isFinite(ms) && ms <= now + 1000 && ms > now - 86_400_000 ? ms : undefined;
 }

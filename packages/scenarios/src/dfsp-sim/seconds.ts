@@ -1,7 +1,7 @@
 import type { LatencySnapshot } from '@mlperf/core';
-import { latencySnapshot } from '../k6/ndjson.js';
+import { addToSnapshot } from '@mlperf/core/k6';
 
-/** What the simulator saw end in one wall-clock second (by callback arrival). */
+/** The outcomes of the transfers that started in one second (k6's start, read from the transfer id). */
 export interface SimSecond {
   /** Unix ms at the start of the second. */
   t: number;
@@ -32,7 +32,7 @@ export class SecondsLog {
 
   constructor(
     private readonly retentionS = 4 * 3600,
-    private readonly lagS = 40,
+    private readonly lagS = 60,
   ) {}
 
   private at(ms: number): Open {
@@ -54,8 +54,8 @@ export class SecondsLog {
     return c;
   }
 
-  outcome(atMs: number, corridor: string, errorType: string | undefined): void {
-    const o = this.at(atMs);
+  outcome(startMs: number, corridor: string, errorType: string | undefined): void {
+    const o = this.at(startMs);
     const c = this.corridor(o, corridor);
     if (errorType === undefined) {
       o.succeeded++;
@@ -66,20 +66,33 @@ export class SecondsLog {
     }
   }
 
-  /** An end-to-end time, counted in the second its outcome arrived. */
-  latency(outcomeAtMs: number, corridor: string, ms: number): void {
-    const o = this.at(outcomeAtMs);
+  /** An end-to-end time, counted in the second its transfer started. */
+  latency(startMs: number, corridor: string, ms: number): void {
+    const o = this.at(startMs);
     o.e2e.push(ms);
     this.corridor(o, corridor).e2e.push(ms);
   }
 
-  private reduce(t: number, o: Open): SimSecond {
-    const s: SimSecond = { t, succeeded: o.succeeded, failed: o.failed, corridors: {} };
-    const e2e = latencySnapshot(o.e2e);
+  /** The second's record; `before` is what was already closed for it (a very late outcome). */
+  private reduce(t: number, o: Open, before?: SimSecond): SimSecond {
+    const s: SimSecond = {
+      t,
+      succeeded: o.succeeded + (before?.succeeded ?? 0),
+      failed: addCounts(before?.failed, o.failed),
+      corridors: {},
+    };
+    const e2e = addToSnapshot(before?.e2e, o.e2e);
     if (e2e) s.e2e = e2e;
-    for (const [name, c] of o.corridors) {
-      const snap = latencySnapshot(c.e2e);
-      s.corridors[name] = { succeeded: c.succeeded, failed: c.failed, ...(snap ? { e2e: snap } : {}) };
+    const names = new Set([...o.corridors.keys(), ...Object.keys(before?.corridors ?? {})]);
+    for (const name of names) {
+      const c = o.corridors.get(name);
+      const b = before?.corridors[name];
+      const snap = addToSnapshot(b?.e2e, c?.e2e ?? []);
+      s.corridors[name] = {
+        succeeded: (c?.succeeded ?? 0) + (b?.succeeded ?? 0),
+        failed: addCounts(b?.failed, c?.failed ?? {}),
+        ...(snap ? { e2e: snap } : {}),
+      };
     }
     return s;
   }
@@ -88,7 +101,7 @@ export class SecondsLog {
   tick(now = Date.now()): void {
     for (const [t, o] of this.open) {
       if (t < now - this.lagS * 1000) {
-        this.closed.set(t, this.reduce(t, o));
+        this.closed.set(t, this.reduce(t, o, this.closed.get(t)));
         this.open.delete(t);
       }
     }
@@ -101,8 +114,15 @@ export class SecondsLog {
   /** The seconds in [fromMs, toMs), oldest first; open ones reduced on the fly. */
   range(fromMs: number, toMs: number): SimSecond[] {
     const out: SimSecond[] = [];
-    for (const [t, s] of this.closed) if (t >= fromMs && t < toMs) out.push(s);
-    for (const [t, o] of this.open) if (t >= fromMs && t < toMs) out.push(this.reduce(t, o));
+    for (const [t, s] of this.closed) if (t >= fromMs && t < toMs && !this.open.has(t)) out.push(s);
+    for (const [t, o] of this.open)
+      if (t >= fromMs && t < toMs) out.push(this.reduce(t, o, this.closed.get(t)));
     return out.sort((a, b) => a.t - b.t);
   }
+}
+
+function addCounts(a: Record<string, number> | undefined, b: Record<string, number>): Record<string, number> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
+  return out;
 }

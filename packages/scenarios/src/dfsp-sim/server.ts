@@ -43,10 +43,11 @@ interface Route {
 
 /**
  * The DFSP roles of the engine as a standalone server for any number of DFSPs: the payee answers
- * every forwarded prepare, the payer receives the callbacks, and k6 long-polls
- * `GET /outcomes/{transferId}?waitMs=&sentAt=` for a transfer's end (COMMITTED, ABORTED with its
- * error type, or PENDING when the wait runs out). /metrics has its end-to-end latency histogram;
- * `GET /seconds/<fromMs>/<toMs>` the outcomes and latency of each second (timeseries of k8s runs).
+ * every forwarded prepare, the payer receives the callbacks and records each transfer's outcome
+ * and end-to-end time (from the start k6 wrote into the transfer id) where the callback arrives.
+ * `GET /seconds/<fromMs>/<toMs>`: outcomes and latency per second of transfer start;
+ * `GET /status`: outcomes received so far; /metrics: the end-to-end latency histogram.
+ * `GET /outcomes/{transferId}?waitMs=` long-polls one transfer's end (scripts that wait for it).
  */
 export async function startDfspSim(options: DfspSimOptions): Promise<DfspSim> {
   const secret = options.secret ?? DEFAULT_FULFILMENT_SECRET;
@@ -146,6 +147,11 @@ export async function startDfspSim(options: DfspSimOptions): Promise<DfspSim> {
     if (sec) {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(book.seconds.range(Number(sec[1]), Number(sec[2]))));
+      return true;
+    }
+    if (path === '/status') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ resolved: book.resolved, pending: routes.size }));
       return true;
     }
     const m = /^\/outcomes\/([^/]+)$/.exec(path);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SuiteDefinition } from '@mlperf/core';
+import type { RunTotals, SuiteDefinition } from '@mlperf/core';
 import { safeUrl } from '@mlperf/core/promql';
 import { ExitCode, MlperfError, ResultsWriter, isMlperfError, runDirName } from '@mlperf/core';
 import { startDfspSim } from '../dfsp-sim/server.js';
@@ -10,11 +10,12 @@ import { HubAdmin } from '../hub-admin.js';
 import { requireK6, k6Version } from './binary.js';
 import { testContext } from './context.js';
 import { type K6RunReporting, prometheusExporter } from './prometheus.js';
-import { k6NdjsonToTimeseries } from './ndjson.js';
+import { k6Seconds } from './run-seconds.js';
+import { simResolved } from './sim-client.js';
+import { totalsOf } from './timeline.js';
 import { baseManifest, plannedStageWindows, thresholdsPassed } from './run-manifest.js';
 import { renderK6Script } from './script.js';
 import { type K6HandleSummary, toSummaryExport } from './summary.js';
-import { totalsFromSummary } from './totals.js';
 
 /** A DFSP simulator the local k6 run can use: its URL for k6 and how to stop it. */
 export interface DfspSimHandle {
@@ -128,12 +129,17 @@ export async function runTestWithK6(options: K6LocalRunOptions): Promise<K6Local
       '--no-color',
       '--tag',
       `testid=${runId}`,
+      // Fewer system tags: less for k6 to write per point (the importer reads status and corridor).
+      '--system-tags',
+      'status,name,scenario,expected_response,error_code',
       '--out',
       `json=${pointsPath}`,
       ...(options.k6Args ?? []),
       scriptPath,
     ];
     note(`k6 ${args.join(' ')}`);
+    const resolvedBefore = await simResolved(sim.url);
+    let totals: RunTotals | undefined;
     const startedAt = new Date();
     writer.updateManifest({ startedAt: startedAt.toISOString(), stages: plannedStageWindows(ctx.test) });
     const code = await runK6(k6, args, {
@@ -145,12 +151,11 @@ export async function runTestWithK6(options: K6LocalRunOptions): Promise<K6Local
     const endedAt = new Date();
     const aborted = options.signal?.aborted === true || code.signalled;
     if (existsSync(pointsPath)) {
-      const w = writer;
-      const { late } = await k6NdjsonToTimeseries(pointsPath, (r) => w.appendSecond(r), {
-        startMs: Math.floor(startedAt.getTime() / 1000) * 1000,
-        test: ctx.test,
-      });
-      if (late) note(`${late} k6 points arrived too late for their second and were not counted`);
+      const seconds = await k6Seconds(pointsPath, ctx, sim.url, resolvedBefore, options.signal);
+      for (const r of seconds.records) writer.appendSecond(r);
+      totals = totalsOf(seconds.records);
+      if (seconds.startMs) writer.updateManifest({ startedAt: new Date(seconds.startMs).toISOString() });
+      for (const d of seconds.notes) note(d);
     }
     let summary: K6HandleSummary | undefined;
     if (existsSync(summaryPath)) {
@@ -176,7 +181,7 @@ export async function runTestWithK6(options: K6LocalRunOptions): Promise<K6Local
       const metrics = await exportMetrics({ start: startedAt, end: endedAt, dir: writer.dir, runId });
       if (metrics) writer.updateManifest({ metrics });
     }
-    const finish = summary ? { totals: totalsFromSummary(summary) } : {};
+    const finish = totals ? { totals } : {};
     if (aborted) {
       writer.finish('aborted', { ...finish, reason: 'aborted by the user (Ctrl-C)' });
       return { dir: writer.dir, status: 'aborted', thresholdsPassed: false, k6ExitCode: code.exitCode };

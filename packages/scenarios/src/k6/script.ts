@@ -85,10 +85,10 @@ export function renderK6Script(ctx: TestContext, options: K6ScriptOptions): stri
   const thresholds = k6Thresholds(test, options);
   // Always-true thresholds on submetrics make k6 report each corridor and error type in its summary.
   for (const c of config.corridors) {
-    thresholds[`${K6_METRICS.e2e}{corridor:${c.name}}`] ??= ['max>=0'];
-    thresholds[`${K6_METRICS.success}{corridor:${c.name}}`] ??= ['rate>=0'];
+    thresholds[`${K6_METRICS.ack}{corridor:${c.name}}`] ??= ['max>=0'];
+    thresholds[`${K6_METRICS.accepted}{corridor:${c.name}}`] ??= ['rate>=0'];
   }
-  for (const t of K6_ERROR_TYPES) thresholds[`${K6_METRICS.success}{error_type:${t}}`] ??= ['rate>=0'];
+  for (const t of K6_ERROR_TYPES) thresholds[`${K6_METRICS.accepted}{error_type:${t}}`] ??= ['rate>=0'];
   const k6Options = {
     scenarios: k6Scenarios(test, options),
     thresholds,

@@ -1,5 +1,6 @@
-import type { RunTotals } from '@mlperf/core';
+import type { RunTotals, TimeseriesRecord } from '@mlperf/core';
 import { K6_METRICS } from './options.js';
+import { totalsOf } from './timeline.js';
 import type { K6HandleSummary } from './summary.js';
 
 /**
@@ -23,22 +24,31 @@ export const K6_ERROR_TYPES = [
   'sim:404',
 ] as const;
 
-/** Run totals from a (merged) k6 summary: started, dropped, succeeded, failed by error type. */
-export function totalsFromSummary(s: K6HandleSummary): RunTotals {
+/**
+ * Run totals of a k6-operator run: outcomes from the DFSP simulator's seconds (where the callbacks
+ * arrive), transfers started and dropped from the runners' merged summary (k6's own counts).
+ */
+export function k8sTotals(records: TimeseriesRecord[], s: K6HandleSummary): RunTotals {
   const v = (name: string, key: string) => s.metrics[name]?.values[key] ?? 0;
-  const succeeded = v(K6_METRICS.success, 'passes');
-  const failedAll = v(K6_METRICS.success, 'fails');
+  const started = v('iterations', 'count');
   const dropped = v('dropped_iterations', 'count');
-  const failed: Record<string, number> = {};
-  let typed = 0;
-  for (const t of K6_ERROR_TYPES) {
-    const n = v(`${K6_METRICS.success}{error_type:${t}}`, 'fails');
-    if (n > 0) {
-      failed[t] = n;
-      typed += n;
-    }
+  const success = s.metrics[K6_METRICS.success]?.values;
+  if (records.length === 0 && success) {
+    // No simulator seconds, but the script measured outcomes in k6 itself.
+    const fails = success.fails ?? 0;
+    return {
+      offered: started + dropped,
+      started,
+      dropped,
+      succeeded: success.passes ?? 0,
+      failed: fails ? { other: fails } : {},
+      unfinished: 0,
+    };
   }
-  if (failedAll > typed) failed.other = failedAll - typed;
-  const started = succeeded + failedAll;
-  return { offered: started + dropped, started, dropped, succeeded, failed, unfinished: 0 };
+  const t = totalsOf(records);
+  const outcomes = t.succeeded + Object.values(t.failed).reduce((a, b) => a + b, 0);
+  const failed = { ...t.failed };
+  // Prepares k6 sent that reached no outcome at the simulator: refused or expired.
+  if (started > outcomes) failed.unfinished = (failed.unfinished ?? 0) + started - outcomes;
+  return { ...t, offered: started + dropped, started, dropped, failed };
 }

@@ -1,14 +1,14 @@
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { V1Pod } from '@kubernetes/client-node';
-import type { SuiteDefinition, TestDefinition } from '@mlperf/core';
+import type { SuiteDefinition, TestDefinition, TimeseriesRecord } from '@mlperf/core';
 import { safeUrl } from '@mlperf/core/promql';
 import { ExitCode, MlperfError, ResultsWriter, isMlperfError, runDirName } from '@mlperf/core';
 import { testContext } from '../k6/context.js';
 import { type K6RunReporting, prometheusExporter } from '../k6/prometheus.js';
 import { extractSummaries, toSummaryExport, type K6HandleSummary } from '../k6/summary.js';
 import { mergeSummaries } from '../k6/summary-merge.js';
-import { totalsFromSummary } from '../k6/totals.js';
+import { k8sTotals } from '../k6/totals.js';
 import { Cluster, type ClusterOptions } from './cluster.js';
 import type { SimSecond } from '../dfsp-sim/seconds.js';
 import { DFSP_SIM_DEFAULTS, renderDfspSimManifests } from './dfsp-sim-manifests.js';
@@ -228,10 +228,18 @@ export async function runTestOnKubernetes(options: K8sRunOptions): Promise<K8sRu
       });
       if (metrics) writer.updateManifest({ metrics });
     }
-    await importSimSeconds(cluster, writer, mOptions, ctx.test, startedAtMs ?? since, endMs, note);
+    const records = await importSimSeconds(
+      cluster,
+      writer,
+      mOptions,
+      ctx.test,
+      startedAtMs ?? since,
+      endMs,
+      note,
+    );
     const passed = thresholdsPassed(merged);
     writer.finish('completed', {
-      totals: totalsFromSummary(merged),
+      totals: k8sTotals(records, merged),
       ...(summaries.length < seenRunners.size
         ? { reason: `${seenRunners.size - summaries.length} runner(s) printed no summary` }
         : {}),
@@ -285,8 +293,9 @@ async function importSimSeconds(
   startMs: number,
   endMs: number,
   note: (m: string) => void,
-): Promise<void> {
+): Promise<TimeseriesRecord[]> {
   const name = o.dfspSim?.name ?? DFSP_SIM_DEFAULTS.name;
+  let records: TimeseriesRecord[] = [];
   const port = o.dfspSim?.port ?? DFSP_SIM_DEFAULTS.port;
   let source: string;
   try {
@@ -295,7 +304,7 @@ async function importSimSeconds(
       port,
       `seconds-${Math.floor(startMs / 1000) * 1000}-${Math.ceil(endMs) + 1000}`,
     );
-    const records = simSecondsToTimeseries(seconds as SimSecond[], startMs, endMs, test);
+    records = simSecondsToTimeseries(seconds as SimSecond[], startMs, endMs, test);
     for (const r of records) writer.appendSecond(r);
     source = `dfsp-sim (${records.length} s)`;
   } catch (err) {
@@ -306,6 +315,7 @@ async function importSimSeconds(
   writer.updateManifest({
     executor: { ...executor, settings: { ...executor.settings, timeseries: source } },
   });
+  return records;
 }
 
 /** Fails on the first pod problem; a runner that vanished mid-test is one too. */

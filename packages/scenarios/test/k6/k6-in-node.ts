@@ -89,7 +89,7 @@ export function loadK6Script(
   const exportsOf = new Function(
     '__shims',
     '__ENV',
-    `${code}\nreturn { options, CONFIG, setup, handleSummary, iteration: __default, uuid };`,
+    `${code}\nreturn { options, CONFIG, setup, handleSummary, iteration: __default, transferIdAt };`,
   );
   const mod = exportsOf({ http, crypto, encoding, k6, metrics }, env) as {
     options: Record<string, unknown>;
@@ -97,7 +97,7 @@ export function loadK6Script(
     setup: () => unknown;
     handleSummary: (data: object) => Record<string, string>;
     iteration: () => void;
-    uuid: () => string;
+    transferIdAt: (startMs: number) => string;
   };
   return { ...mod, requests, samples };
 }

@@ -41,9 +41,9 @@ describe('k6-operator manifests', () => {
       #   logs:   kubectl logs -f -l k6_cr=k6-target-1000tps,runner=true
       #   rerun:  kubectl delete testrun k6-target-1000tps && kubectl apply -f tests/03-target-1000tps.yaml
       # Scale-out (2 runner pods here):
-      #   - peak 1000 TPS x ~300 ms per transfer: 450 VUs pre-allocated, up to 1200
+      #   - peak 1000 TPS x ~50 ms per transfer: 75 VUs pre-allocated, up to 1000
       #   - 2 runner pods (at most 800 TPS and 3000 VUs each)
-      #   - each runner: 1250m CPU (400 transfers/s per vCPU), 1328Mi memory; 2.50 vCPU in total
+      #   - each runner: 1250m CPU (400 transfers/s per vCPU), 1128Mi memory; 2.50 vCPU in total
       # Needs: k6-operator installed (CRD testruns.k6.io), and the hub sending every DFSP callback
       # to the DFSP simulator (http://mlperf-dfsp-sim.perf.svc:8080); see packages/scenarios/K8S.md."
     `);
@@ -164,7 +164,8 @@ describe('k6 scale advice', () => {
       ...suite.tests[0]!,
       criteria: [{ kind: 'latency' as const, percentile: 95 as const, maxMs: 10_000 }],
     };
-    const a = k6ScaleAdvice(slow);
+    // A script that holds its VU for the whole 10 s transfer.
+    const a = k6ScaleAdvice(slow, { expectedLatencyMs: 10_000 });
     expect(a.maxVUs).toBe(4000);
     expect(a.parallelism).toBe(2);
     expect(a.notes[1]).toContain('sized by VUs');
