@@ -38,7 +38,11 @@ export function judge(
   findings: readonly Finding[],
   missingSignals: readonly string[],
 ): { criteria: CriterionResult[]; verdict: Verdict } {
-  const limit = findings.find((f) => LIMIT_KINDS.has(f.kind));
+  // a hub cause the limit does not explain (kept above info) means the hub failed on its own
+  const hubCause = findings.find(
+    (f) => !LIMIT_KINDS.has(f.kind) && !SYMPTOMS.has(f.kind) && f.severity !== 'info',
+  );
+  const limit = hubCause ? undefined : findings.find((f) => LIMIT_KINDS.has(f.kind));
   const missing = missingSignals.length ? ` Missing signals: ${missingSignals.join('; ')}.` : '';
   const out = criteria.map((c): CriterionResult => {
     if (c.status === 'pass') return c;
