@@ -215,8 +215,6 @@ describe.skipIf(!hasPrometheus || !hasChromium)(
           /export|run with Prometheus|fewer than \d+ samples|no memory series/i,
         );
       }
-      const judged = a.criteria.filter((c) => ['no-service-failures', 'cpu'].includes(c.id));
-      for (const c of judged) expect(c.value, `${c.id}: ${c.detail}`).toBeDefined();
       expect(readdirSync(join(dir, 'dashboards')).filter((f) => f.endsWith('.png'))).toHaveLength(4);
     }, 180_000);
   },
