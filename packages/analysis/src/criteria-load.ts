@@ -53,7 +53,11 @@ export function successRate(min: number, ctx: CriteriaContext, win: Win): Criter
   const offered = agg ? offeredOf(agg) : 0;
   if (!agg || offered === 0) return inconclusive('success-rate', label, 'no arrivals offered in the window');
   if (agg.outcomesUnknown)
-    return inconclusive('success-rate', label, 'the input has no transfer outcomes (a k6 summary without http_req_failed)');
+    return inconclusive(
+      'success-rate',
+      label,
+      'the input has no transfer outcomes (a k6 summary without http_req_failed)',
+    );
   const rate = agg.succeeded / offered;
   return result(
     {
@@ -82,7 +86,11 @@ export function errorRate(max: number, ctx: CriteriaContext, win: Win): Criterio
   const finished = agg ? agg.succeeded + agg.failed : 0;
   if (!agg || finished === 0) return inconclusive('error-rate', label, 'no finished transfers in the window');
   if (agg.outcomesUnknown)
-    return inconclusive('error-rate', label, 'the input has no transfer outcomes (a k6 summary without http_req_failed)');
+    return inconclusive(
+      'error-rate',
+      label,
+      'the input has no transfer outcomes (a k6 summary without http_req_failed)',
+    );
   const rate = agg.failed / finished;
   const worst = (agg.failed + agg.dropped) / (finished + agg.dropped);
   const status = rate >= max ? 'fail' : worst >= max ? 'inconclusive' : 'pass';
@@ -122,7 +130,9 @@ export function latency(percentile: number, maxMs: number, ctx: CriteriaContext,
     return inconclusive(
       id,
       label,
-      v === undefined ? 'no latency recorded in the window' : `the input has no p${percentile} (k6 summaryTrendStats)`,
+      v === undefined
+        ? 'no latency recorded in the window'
+        : `the input has no p${percentile} (k6 summaryTrendStats)`,
     );
   const offered = offeredOf(agg);
   const droppedShare = offered > 0 ? agg.dropped / offered : 0;
