@@ -99,13 +99,15 @@ export async function subCommandNames(cmd: AnyCommand): Promise<string[]> {
 
 /**
  * citty ignores positional arguments beyond those declared; we reject them, naming the first extra
- * one. A positional whose `valueHint` ends in `...` takes any number (`mlperf package <dir...>`).
+ * one. A positional whose `valueHint` ends in `...` takes any number (`mlperf package <dir...>`),
+ * and a free-text one (`valueHint: 'query'`) takes every word (`mlperf promql lint - -5`).
  */
 export async function checkPositionals(resolved: ResolvedCommand): Promise<void> {
   if (Object.keys((await resolve(resolved.cmd.subCommands)) ?? {}).length > 0) return;
   const args = ((await resolve(resolved.cmd.args)) ?? {}) as ArgsDef;
   const declared = Object.entries(args).filter(([, d]) => d.type === 'positional');
-  if (declared.some(([, d]) => 'valueHint' in d && String(d.valueHint ?? '').endsWith('...'))) return;
+  const hint = (d: ArgsDef[string]) => ('valueHint' in d ? String(d.valueHint ?? '') : '');
+  if (declared.some(([, d]) => hint(d).endsWith('...') || hint(d) === 'query')) return;
   const given: string[] = [];
   for (let i = 0; i < resolved.rest.length; i++) {
     const a = resolved.rest[i] ?? '';

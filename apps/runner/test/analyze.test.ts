@@ -88,7 +88,7 @@ describe('mlperf analyze', () => {
     expect(existsSync(out)).toBe(true);
     expect(r.stdout).toMatchInlineSnapshot(`
       "k6 run (summary-export.json) (summary-export, run completed): FAIL
-      FAIL: Success rate > 99.5%; Error rate < 0.5%
+      FAIL: Success rate > 99.5%; Error rate < 0.5%; k6 threshold transfer_success rate>0.995; k6 threshold http_req_failed rate<0.005
 
             criterion                                               value      band
       PASS  Achieved 250+ TPS (>= 99% of planned) for the duration  274.9 TPS  target
@@ -96,15 +96,21 @@ describe('mlperf analyze', () => {
       PASS  P95 latency < 300ms                                     4.0 ms     target
       PASS  P99 latency < 500ms                                     41.0 ms
       FAIL  Error rate < 0.5%                                       1.02%      warning
+      FAIL  k6 threshold transfer_success rate>0.995                -
+      PASS  k6 threshold transfer_e2e_duration p(95)<300            -
+      FAIL  k6 threshold http_req_failed rate<0.005                 -
 
       why:
         Success rate > 99.5%: No cause found: no recorded signal crossed its threshold. Missing signals: database pool (db_connections_ratio, db_pool_wait); Kafka consumer lag; service CPU (cpu_usage_ratio, cpu_throttling_ratio, process_cpu_cores); service memory; event-loop lag.
         Error rate < 0.5%: No cause found: no recorded signal crossed its threshold. Missing signals: database pool (db_connections_ratio, db_pool_wait); Kafka consumer lag; service CPU (cpu_usage_ratio, cpu_throttling_ratio, process_cpu_cores); service memory; event-loop lag.
+        k6 threshold transfer_success rate>0.995: No cause found: no recorded signal crossed its threshold. Missing signals: database pool (db_connections_ratio, db_pool_wait); Kafka consumer lag; service CPU (cpu_usage_ratio, cpu_throttling_ratio, process_cpu_cores); service memory; event-loop lag.
+        k6 threshold http_req_failed rate<0.005: No cause found: no recorded signal crossed its threshold. Missing signals: database pool (db_connections_ratio, db_pool_wait); Kafka consumer lag; service CPU (cpu_usage_ratio, cpu_throttling_ratio, process_cpu_cores); service memory; event-loop lag.
 
       findings: none
 
       not analysed:
         - k6 summary-export: whole-run aggregates only, so no steady-state window, trends or per-corridor figures (use --out json for those)
+        - 51 of 4999 k6 checks failed
         - metrics/: no Prometheus exports, so CPU, memory, service health and bottleneck causes cannot be judged
 
       wrote <tmp>/k6-analysis.json"
