@@ -21,11 +21,12 @@ describe('k6 summary inputs', () => {
     expect(r.criteria.find((c) => c.id === 'latency-p95')?.value).toBe(4);
     expect(r.criteria.find((c) => c.id === 'latency-p99')?.value).toBe(41);
     // imported k6 output: k6's own thresholds are criteria too (a run k6 ended with exit 99 fails)
-    expect(r.criteria.filter((c) => c.id.startsWith('k6-threshold')).map((c) => c.status).sort()).toEqual([
-      'fail',
-      'fail',
-      'pass',
-    ]);
+    expect(
+      r.criteria
+        .filter((c) => c.id.startsWith('k6-threshold'))
+        .map((c) => c.status)
+        .sort(),
+    ).toEqual(['fail', 'fail', 'pass']);
     const k6 = (r.k6Thresholds ?? []).map((t) => `${t.metric} ${t.expression}: ${t.ok ? 'held' : 'crossed'}`);
     expect(k6.sort()).toEqual([
       'http_req_failed rate<0.005: crossed',
