@@ -57,7 +57,6 @@ describe.skipIf(!k6)(
       const dropped = ts.reduce((a, r) => a + (r.k6?.droppedIterations ?? 0), 0);
       if (dropped === 0 && failedRate === 0) {
         expect(Math.abs((analysis.achievedTps ?? 0) - k6Rate) / k6Rate).toBeLessThan(0.01);
-        expect(Math.abs(k6Rate - 100) / 100).toBeLessThan(0.05);
       } else if (dropped > 0) expect(analysis.findings[0]?.kind).toBe('k6-saturated');
     }, 180_000);
 
@@ -71,7 +70,7 @@ describe.skipIf(!k6)(
         expect(analysis.findings[0]?.title).toBe('k6 runner saturated');
         expect(sat?.fix?.action).toMatch(/Give k6 ~\d+ VUs .* across \d+ runners?/);
         expect(analysis.verdict).toBe('inconclusive');
-        expect(analysis.headline).toContain('load generator was the limit');
+        expect(analysis.headline).toContain('INCONCLUSIVE about the hub: k6 runner saturated');
       } else expect(sat).toBeUndefined();
       expect(ts.some((r) => r.latency.e2e && r.latency.ack)).toBe(true);
     }, 240_000);

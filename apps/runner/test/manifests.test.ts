@@ -25,9 +25,9 @@ describe('mlperf manifests', () => {
         file                       peak TPS  runners  CPU/runner  memory/runner
         01-baseline-100tps.yaml         100        1  250m        328Mi
         02-scale-500tps.yaml            500        1  1250m       1128Mi
-        03-target-1000tps.yaml         1000        2  1250m       1328Mi
-        04-endurance-1000tps.yaml      1000        2  1250m       1328Mi
-        05-stress-test.yaml           20000       25  2000m       3328Mi
+        03-target-1000tps.yaml         1000        2  1250m       1128Mi
+        04-endurance-1000tps.yaml      1000        2  1250m       1128Mi
+        05-stress-test.yaml           20000       25  2000m       1728Mi
 
       Run one: kubectl apply -f tests/01-baseline-100tps.yaml
       Needs k6-operator in the cluster and the hub sending DFSP callbacks to the DFSP simulator (see K8S.md)."

@@ -66,8 +66,9 @@ describe('mlperf run', () => {
     );
     expect([0, 1, 4]).toContain(r.code);
     const lines = r.stdout.split('\n');
+    // a hub URL: the metric names are discovered from the services' /metrics and said
     expect(r.stderr).toMatch(
-      /^note: no --prometheus given: CPU, memory and bottleneck causes cannot be judged$/m,
+      /^note: Mojaloop metric names: .*, discovered from http:\/\/127\.0\.0\.1:\d+\/metrics/m,
     );
     expect(lines[0]).toMatch(
       /^baseline-100tps: http:\/\/127\.0\.0\.1:\d+, results in .*baseline-100tps-\d{8}T\d{6}Z, engine metrics at http/,

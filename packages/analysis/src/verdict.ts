@@ -14,8 +14,11 @@ const EXPLAINS: Record<string, FindingKind[]> = {
   'no-service-failures': ['other', 'error-spike'],
 };
 const SYMPTOMS = new Set<FindingKind>(['tps-plateau', 'error-spike', 'latency-drift', 'error-rate-increase']);
-/** What a starved generator or host can explain: the load it could not offer or serve in time. */
-const LOAD_CRITERIA = /^(achieved-rate|success-rate|error-rate|latency-p\d+|transfers)$/;
+/**
+ * What a starved generator or host can explain: the load it could not offer or serve in time,
+ * including k6's own thresholds (k6 measures them from inside the saturated runner).
+ */
+const LOAD_CRITERIA = /^(achieved-rate|success-rate|error-rate|latency-p\d+|transfers|k6-threshold:.*)$/;
 
 function explainer(c: CriterionResult, findings: readonly Finding[]): Finding | undefined {
   for (const kind of EXPLAINS[c.id] ?? []) {

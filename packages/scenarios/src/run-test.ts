@@ -116,7 +116,10 @@ export interface RunTestResult {
    * criteria's, judged by `@mlperf/analysis` on the results directory (`analyzeRun(dir)`).
    */
   thresholds: ThresholdResult[];
-  /** 3 when the target died (with --abort-on-target-down), else 0: the verdict is the analysis'. */
+  /**
+   * 3 when the target died (with --abort-on-target-down), 1 when the run was interrupted (it did not
+   * run its plan, so it cannot pass), else 0: the verdict is the analysis' (`analyzeRun(dir)`).
+   */
   exitCode: ExitCode;
   stop?: StopEvent;
   stages: StageWindow[];
@@ -461,7 +464,11 @@ function finishRun(
   log.write(
     `callbacks: ${a.badJson} bad JSON, ${a.unknownTransfer} unknown transfer, ${a.badFulfilment} bad fulfilment, ${a.unexpected} unexpected`,
   );
-  const exitCode = r.targetDown ? ExitCode.unavailable : ExitCode.ok;
+  const exitCode = r.targetDown
+    ? ExitCode.unavailable
+    : r.status === 'aborted'
+      ? ExitCode.criteriaFailed
+      : ExitCode.ok;
   const out: RunTestResult = {
     dir: writer.dir,
     status: r.status,

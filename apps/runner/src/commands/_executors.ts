@@ -110,7 +110,7 @@ export async function runWithK6Executor(
         onEvent,
       });
       console.log(
-        `${o.testId}: ${r.status} on ${r.runners} runner pod(s); k6 thresholds ${r.thresholdsPassed ? 'held' : 'crossed'} (whole run, information); results in ${r.dir}`,
+        `${o.testId}: ${r.status} on ${r.runners} runner pod(s); k6 thresholds ${r.thresholdsPassed ? 'held' : 'crossed'} (judged by k6 over the whole run, criteria of the verdict); results in ${r.dir}`,
       );
       return judgeRun(r.dir);
     }
@@ -136,7 +136,7 @@ export async function runWithK6Executor(
       onEvent,
     });
     console.log(
-      `${o.testId}: ${r.status} (k6 exit ${r.k6ExitCode}; k6 thresholds ${r.thresholdsPassed ? 'held' : 'crossed'}, whole run, information); results in ${r.dir}`,
+      `${o.testId}: ${r.status} (k6 exit ${r.k6ExitCode}) with k6 thresholds ${r.thresholdsPassed ? 'held' : 'crossed'} (judged by k6 over the whole run, criteria of the verdict); results in ${r.dir}`,
     );
     return judgeRun(r.dir);
   } finally {

@@ -78,6 +78,13 @@ export async function startStubHub(options: StubHubOptions = {}) {
       res.writeHead(201).end();
       return;
     }
+    if (ep && method === 'GET') {
+      const list = [...(endpoints.get(decodeURIComponent(ep[1] as string)) ?? new Map<string, string>())];
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(list.map(([type, value]) => ({ type, value }))));
+      return;
+    }
     if (path === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"OK"}');
       return;
