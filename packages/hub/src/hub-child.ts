@@ -1,5 +1,5 @@
 // The hub's child process: started by startHub({ isolation: 'process' }), driven over IPC.
-import { isMlperfError } from '@mlperf/core';
+import { isMlperfError, errorMessage } from '@mlperf/core';
 import { startHub } from './hub.js';
 import type { ChildReply, ChildRequest } from './isolation.js';
 import type { HubHandle } from './types.js';
@@ -10,7 +10,7 @@ let hub: HubHandle | undefined;
 function errorOf(err: unknown) {
   return isMlperfError(err)
     ? { code: err.code, message: err.message, hint: err.hint, exitCode: err.exitCode }
-    : { code: 'HUB_INTERNAL', message: err instanceof Error ? err.message : String(err), exitCode: 2 };
+    : { code: 'HUB_INTERNAL', message: errorMessage(err), exitCode: 2 };
 }
 
 process.on('disconnect', () => {

@@ -20,6 +20,7 @@ import {
   type TransferTemplate,
   timeStages,
   totalDurationMs,
+  errorMessage,
 } from '@mlperf/core';
 import { EngineWorkers } from './engine/engine-workers.js';
 import { k6Summary } from './engine/k6-summary.js';
@@ -383,7 +384,7 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
     return finishRun(writer, r, corridors, thresholds, log);
   } catch (err) {
     if (writer && writer.current.status === 'running') {
-      writer.finish('failed', { reason: err instanceof Error ? err.message : String(err) });
+      writer.finish('failed', { reason: errorMessage(err) });
     }
     throw err;
   } finally {

@@ -1,4 +1,5 @@
 import { ExitCode, MlperfError } from '../errors.js';
+import { errorMessage } from '../error-message.js';
 
 interface ErrorBody {
   errorType?: string;
@@ -102,7 +103,7 @@ export function transportError(base: string, path: string, err: unknown, timeout
       exitCode: ExitCode.unavailable,
     });
   }
-  const code = e?.cause?.code ?? e?.cause?.message ?? (err instanceof Error ? err.message : String(err));
+  const code = e?.cause?.code ?? e?.cause?.message ?? errorMessage(err);
   return new MlperfError('PROMETHEUS_UNREACHABLE', `cannot reach ${base} (${code})`, {
     hint: 'check --prometheus-url / MLPERF_PROMETHEUS_URL, or leave it out to let mlperf start a private Prometheus',
     exitCode: ExitCode.unavailable,

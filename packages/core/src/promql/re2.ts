@@ -2,6 +2,7 @@
 // as Prometheus compiles them with Go's regexp: anchored, and the pattern alone as well.
 import { RE2JS } from 're2js';
 import type { Grammar } from './grammar.js';
+import { errorMessage } from '../error-message.js';
 
 const cache = new Map<string, RE2JS | string>();
 
@@ -11,7 +12,7 @@ function compile(pattern: string): RE2JS | string {
     try {
       r = RE2JS.compile(pattern);
     } catch (e) {
-      r = e instanceof Error ? e.message : String(e);
+      r = errorMessage(e);
     }
     if (cache.size > 5000) cache.clear();
     cache.set(pattern, r);

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isMlperfError } from '@mlperf/core';
+import { isMlperfError, errorMessage } from '@mlperf/core';
 import Router from 'find-my-way';
 import type { HubCore } from '../core.js';
 import { FspiopError } from '../fspiop/errors.js';
@@ -58,10 +58,7 @@ function sendError(res: ServerResponse, err: unknown): void {
     });
     return;
   }
-  const e =
-    err instanceof FspiopError
-      ? err
-      : new FspiopError('2001', err instanceof Error ? err.message : String(err));
+  const e = err instanceof FspiopError ? err : new FspiopError('2001', errorMessage(err));
   if (!res.headersSent) sendFspiopError(res, e);
 }
 

@@ -5,6 +5,7 @@ import { checkError, checkFulfil, checkHeaders, checkPrepare, isTransferId } fro
 import { hashBody } from '../ledger.js';
 import type { HubCore } from '../core.js';
 import { parseJson, readBody, sendEmpty, sendFspiopError } from './util.js';
+import { errorMessage } from '@mlperf/core';
 
 const TRANSFER_PATH = /^\/transfers\/([^/?]+)(\/error)?\/?(?:\?.*)?$/;
 
@@ -75,10 +76,7 @@ export function fspiopHandler(hub: HubCore) {
         sendEmpty(res, 202);
       }
     } catch (err) {
-      const e =
-        err instanceof FspiopError
-          ? err
-          : new FspiopError('2001', err instanceof Error ? err.message : String(err));
+      const e = err instanceof FspiopError ? err : new FspiopError('2001', errorMessage(err));
       if (!res.headersSent) sendFspiopError(res, e);
       observe(hub, route, start, false);
     }

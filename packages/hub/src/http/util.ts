@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FspiopError } from '../fspiop/errors.js';
+import { errorMessage } from '@mlperf/core';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -28,10 +29,7 @@ export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new FspiopError(
-      '3101',
-      `body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    throw new FspiopError('3101', `body is not valid JSON: ${errorMessage(err)}`);
   }
 }
 

@@ -7,6 +7,7 @@ import {
   MlperfError,
   type RunManifest,
   type TimeseriesRecord,
+  errorMessage,
 } from '@mlperf/core';
 import { httpGet } from '../check/http.js';
 import { promInstant } from '../check/prom-api.js';
@@ -183,7 +184,7 @@ export class MonitorState {
     try {
       v = this.sources.judge(runDir);
     } catch (err) {
-      v = { headline: `could not judge: ${err instanceof Error ? err.message : String(err)}` };
+      v = { headline: `could not judge: ${errorMessage(err)}` };
     }
     this.verdicts.set(runDir, v);
     return v;
