@@ -38,6 +38,15 @@ describe('the secret scrubber', () => {
     expect(out).toBe(expected);
   });
 
+  it('leaves inline data: images alone (their base64 can look like a JWT or a key) and scrubs beside them', () => {
+    const png =
+      'data:image/png;base64,iVBORw0KGgo+/eyJhbGciOiJIUzI1NiJ9AAAA/AKIAABCDEFGHIJKLMNOP+ghp_abcdefghijklmnopqrstuvwxyz==';
+    const html = `<img src="${png}"><p>Authorization: Bearer abc123def456</p><img src='${png}'>`;
+    const r = scrubText('analysis-report.html', html, {});
+    expect(r.text).toBe(`<img src="${png}"><p>Authorization: Bearer [REDACTED]</p><img src='${png}'>`);
+    expect(r.redactions).toBe(1);
+  });
+
   it('leaves ordinary text, counts and directories alone', () => {
     const text = 'a basic understanding; PWD=/home/x "tokenCount": 3 "maxKey": 5 "apiKey": null token bucket';
     expect(scrubText('x', text, {})).toEqual({ text, redactions: 0 });

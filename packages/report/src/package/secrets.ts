@@ -23,16 +23,30 @@ export function isBinary(buf: Buffer): boolean {
   return buf.subarray(0, 8192).includes(0);
 }
 
+/** Inline images and fonts (`data:...;base64,...`): their base64 can look like a token by chance. */
+const DATA_URI = /data:[\w.+-]+\/[\w.+-]+(?:;[\w.+-]+=[\w.+-]+)*;base64,[A-Za-z0-9+/]+=*/g;
+
 /**
  * The one scrubber for text that leaves mlperf (`package`, `collect --logs`): every credential shape
  * in ./secret-patterns.ts, then the values of secret-named environment variables wherever they
- * appear. Returns the text and how many values were redacted.
+ * appear, outside inline `data:` URIs (a report's embedded PNGs are binary, not credentials).
+ * Returns the text and how many values were redacted.
  */
 export function scrubText(
   _path: string,
   text: string,
   env: NodeJS.ProcessEnv = process.env,
 ): { text: string; redactions: number } {
+  const uris = text.match(DATA_URI);
+  if (!uris) return scrubPlain(text, env);
+  const parts = text.split(DATA_URI).map((part) => scrubPlain(part, env));
+  return {
+    text: parts.map((p, i) => p.text + (uris[i] ?? '')).join(''),
+    redactions: parts.reduce((a, p) => a + p.redactions, 0),
+  };
+}
+
+function scrubPlain(text: string, env: NodeJS.ProcessEnv): { text: string; redactions: number } {
   let redactions = 0;
   let out = text;
   for (const [re, rep] of PATTERNS) {
