@@ -54,7 +54,8 @@ export function isAggregation(g: Grammar, word: string): boolean {
   return AGGREGATION_WORDS.has(word) || (g.v3 && (word === 'limitk' || word === 'limit_ratio'));
 }
 
-const AGGREGATION_WORDS = new Set([
+/** Aggregation keywords of every version (the lexer's keywords include them). */
+export const AGGREGATION_WORDS: ReadonlySet<string> = new Set([
   'sum',
   'avg',
   'count',

@@ -1,5 +1,6 @@
 // PromQL lexer, after Prometheus' own (promql/parser/lex.go): the same tokens, the same
 // number/duration/string rules and the same errors, so accept/reject matches the server.
+import { AGGREGATION_WORDS } from './grammar.js';
 
 export type TokenKind =
   | 'EOF'
@@ -39,22 +40,11 @@ export interface LexError {
 
 /** Keywords (case-insensitive). `inf` and `nan` lex as numbers. */
 export const KEYWORDS: ReadonlySet<string> = new Set([
+  ...AGGREGATION_WORDS,
   'and',
   'or',
   'unless',
   'atan2',
-  'sum',
-  'avg',
-  'count',
-  'min',
-  'max',
-  'group',
-  'stddev',
-  'stdvar',
-  'topk',
-  'bottomk',
-  'count_values',
-  'quantile',
   'offset',
   'by',
   'without',
