@@ -41,7 +41,7 @@ describe.skipIf(!k6)(
   `mlperf with the real k6 (${k6 ?? 'skipped: no k6 binary; set MLPERF_K6 or put k6 on PATH'})`,
   () => {
     it('baseline (quick) through --executor k6: second 0 is the first iteration, achieved rate = k6 iteration rate', async () => {
-      const { run, results, analysis } = await runAndAnalyze('baseline-100tps', '--profile', 'quick');
+      const { results, analysis } = await runAndAnalyze('baseline-100tps', '--profile', 'quick');
       const ts = results.timeseries;
       expect(ts[0]?.s).toBe(0);
       expect(ts[0]?.started).toBeGreaterThan(0);

@@ -2,6 +2,9 @@ import type { CriterionResult, TimeWindow } from '@mlperf/core';
 import { type CriteriaContext, inconclusive, pct, r2, result } from './criteria-result.js';
 import { offeredOf, type WindowAggregate } from './series.js';
 
+/** Why a rate criterion cannot be judged on input that counts transfers but not how they ended. */
+const NO_OUTCOMES = 'the input has no transfer outcomes (a k6 summary without http_req_failed)';
+
 type Win = { window?: TimeWindow };
 
 /** Succeeded transfers per second of the window against the planned rate, held for the planned time. */
@@ -16,7 +19,7 @@ export function achievedRate(minRatio: number, ctx: CriteriaContext, win: Win): 
       !planned
         ? 'the planned rate is unknown'
         : agg?.outcomesUnknown || Number.isNaN(agg?.achievedTps)
-          ? 'the input has no transfer outcomes (a k6 summary without http_req_failed)'
+          ? NO_OUTCOMES
           : 'no steady-state seconds to measure',
     );
   const threshold = minRatio * planned;
@@ -52,12 +55,7 @@ export function successRate(min: number, ctx: CriteriaContext, win: Win): Criter
   const agg = ctx.agg;
   const offered = agg ? offeredOf(agg) : 0;
   if (!agg || offered === 0) return inconclusive('success-rate', label, 'no arrivals offered in the window');
-  if (agg.outcomesUnknown)
-    return inconclusive(
-      'success-rate',
-      label,
-      'the input has no transfer outcomes (a k6 summary without http_req_failed)',
-    );
+  if (agg.outcomesUnknown) return inconclusive('success-rate', label, NO_OUTCOMES);
   const rate = agg.succeeded / offered;
   return result(
     {
@@ -85,12 +83,7 @@ export function errorRate(max: number, ctx: CriteriaContext, win: Win): Criterio
   const agg = ctx.agg;
   const finished = agg ? agg.succeeded + agg.failed : 0;
   if (!agg || finished === 0) return inconclusive('error-rate', label, 'no finished transfers in the window');
-  if (agg.outcomesUnknown)
-    return inconclusive(
-      'error-rate',
-      label,
-      'the input has no transfer outcomes (a k6 summary without http_req_failed)',
-    );
+  if (agg.outcomesUnknown) return inconclusive('error-rate', label, NO_OUTCOMES);
   const rate = agg.failed / finished;
   const worst = (agg.failed + agg.dropped) / (finished + agg.dropped);
   const status = rate >= max ? 'fail' : worst >= max ? 'inconclusive' : 'pass';
