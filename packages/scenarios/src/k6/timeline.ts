@@ -22,18 +22,26 @@ function addInto(into: Record<string, number>, from: Record<string, number> | un
   for (const [k, v] of Object.entries(from ?? {})) into[k] = (into[k] ?? 0) + v;
 }
 
-/** k6's side of a second (accepted prepares in `succeeded`, refused ones in `failed`) with the simulator's outcomes. */
+/**
+ * k6's side of a second (accepted prepares in `succeeded`, refused ones in `failed`) with the
+ * simulator's outcomes. k6 stamps a prepare's acceptance when its response arrives, the simulator
+ * files an outcome under the second the transfer started, so a prepare sent late in second N and
+ * acknowledged in N+1 has its outcome in N and its acceptance in N+1. `carry` holds such outcomes
+ * that ran ahead of their acceptance; only what no earlier outcome covers has expired.
+ */
 function joinSecond(
   accepted: number,
   refused: Record<string, number>,
   sim: { succeeded: number; failed: Record<string, number> } | undefined,
+  carry: { ahead: number },
 ): { succeeded: number; failed: Record<string, number> } {
   const failed: Record<string, number> = { ...refused };
   addInto(failed, sim?.failed);
   const outcomes = (sim?.succeeded ?? 0) + sum(sim?.failed ?? {});
+  const missing = accepted - outcomes - carry.ahead;
+  carry.ahead = Math.max(0, -missing);
   // Accepted prepares whose outcome never reached the payer before the run ended: expired.
-  const expired = accepted - outcomes;
-  if (expired > 0) failed.timeout = (failed.timeout ?? 0) + expired;
+  if (missing > 0) failed.timeout = (failed.timeout ?? 0) + missing;
   return { succeeded: sim?.succeeded ?? 0, failed };
 }
 
@@ -44,31 +52,40 @@ function joinSecond(
  */
 export function withSimOutcomes(records: TimeseriesRecord[], seconds: SimSecond[]): TimeseriesRecord[] {
   const byT = new Map(seconds.map((s) => [s.t, s]));
-  return records.map((r) => {
-    const sim = byT.get(r.t);
-    const out: TimeseriesRecord = {
-      ...r,
-      ...joinSecond(r.succeeded, r.failed, sim),
-      latency: {},
-      corridors: {},
-    };
-    if (sim?.e2e) out.latency.e2e = sim.e2e;
-    if (r.latency.ack) out.latency.ack = r.latency.ack;
-    const names = new Set([...Object.keys(r.corridors), ...Object.keys(sim?.corridors ?? {})]);
-    for (const name of names) {
-      const k = r.corridors[name];
-      const s = sim?.corridors[name];
-      const c: CorridorSecond = {
-        offered: k?.offered ?? 0,
-        started: k?.started ?? 0,
-        dropped: 0,
-        ...joinSecond(k?.succeeded ?? 0, k?.failed ?? {}, s),
+  const run = { ahead: 0 };
+  const byCorridor = new Map<string, { ahead: number }>();
+  const carryOf = (name: string) => {
+    let c = byCorridor.get(name);
+    if (!c) byCorridor.set(name, (c = { ahead: 0 }));
+    return c;
+  };
+  return [...records]
+    .sort((a, b) => a.t - b.t)
+    .map((r) => {
+      const sim = byT.get(r.t);
+      const out: TimeseriesRecord = {
+        ...r,
+        ...joinSecond(r.succeeded, r.failed, sim, run),
+        latency: {},
+        corridors: {},
       };
-      if (s?.e2e) c.e2e = s.e2e;
-      out.corridors[name] = c;
-    }
-    return out;
-  });
+      if (sim?.e2e) out.latency.e2e = sim.e2e;
+      if (r.latency.ack) out.latency.ack = r.latency.ack;
+      const names = new Set([...Object.keys(r.corridors), ...Object.keys(sim?.corridors ?? {})]);
+      for (const name of names) {
+        const k = r.corridors[name];
+        const s = sim?.corridors[name];
+        const c: CorridorSecond = {
+          offered: k?.offered ?? 0,
+          started: k?.started ?? 0,
+          dropped: 0,
+          ...joinSecond(k?.succeeded ?? 0, k?.failed ?? {}, s, carryOf(name)),
+        };
+        if (s?.e2e) c.e2e = s.e2e;
+        out.corridors[name] = c;
+      }
+      return out;
+    });
 }
 
 /** Run totals from the per-second records. */
