@@ -152,16 +152,16 @@ describe.skipIf(!prometheusBin)('analyze against the embedded hub (real load, re
         return;
       }
       expect(`${top?.kind} ${top?.subject}`, brief(r)).toBe(`${kind} ${subject}`);
-      if (profile === 'kafka-lag') {
-        // the lagging topic delays transfers but loses none: judged by intended start the rate holds,
-        // and what fails is the latency, explained by the lag
-        const slow = r.criteria.find((c) => c.id.startsWith('latency-p') && c.status === 'fail');
-        expect(slow?.finding, brief(r)).toBe(top?.id);
-      } else
-        expect(
-          r.findings.some((f) => f.kind === 'tps-plateau'),
-          brief(r),
-        ).toBe(true);
+      // Whether the injected cause costs rate (arrivals dropped at the in-flight cap) or only latency
+      // (every arrival waits, then succeeds) depends on how fast this machine drains the backlog. Either
+      // way a load criterion misses and names the injected cause as its explanation, or the busy
+      // host (this machine is shared), and then the verdict is inconclusive rather than a fail.
+      const load = r.criteria.filter(
+        (c) => (c.id === 'achieved-rate' || c.id.startsWith('latency-p')) && c.status !== 'pass',
+      );
+      expect(load.length, brief(r)).toBeGreaterThan(0);
+      const limits = r.findings.filter((f) => LIMITS.has(f.kind)).map((f) => f.id);
+      for (const c of load) expect([top?.id, ...limits], `${c.id}: ${brief(r)}`).toContain(c.finding);
     });
   }
 
