@@ -148,7 +148,7 @@ describe.skipIf(!present)(`mlperf against the real switch (${SCRIPTS})`, () => {
       mojaloop_aborted_by_error_code: 'central-ledger has no per-error-code counter (embedded hub only)',
       mojaloop_p95_ms: 'ml-api-adapter 16.5.3 records tx_transfer only when both legs carry trace timestamps',
       mojaloop_p99_ms: 'as mojaloop_p95_ms',
-      seed_p95_latency_seconds: 'recorded from tx_transfer, as mojaloop_p95_ms',
+      validation_p95_latency_seconds: 'recorded from tx_transfer, as mojaloop_p95_ms',
       engine_errors_by_type: 'no transfer failed',
     };
     for (const name of empty) console.log(`no data: ${name}: ${WHY[name] ?? 'UNEXPECTED'}`);
@@ -159,7 +159,7 @@ describe.skipIf(!present)(`mlperf against the real switch (${SCRIPTS})`, () => {
       'mojaloop_prepare_tps',
       'process_cpu_cores',
       'event_loop_lag_seconds',
-      'seed_actual_tps',
+      'validation_actual_tps',
     ])
       expect(empty, name).not.toContain(name);
   });

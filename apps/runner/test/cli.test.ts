@@ -64,7 +64,7 @@ describe('mlperf', () => {
       OPTIONS
 
                        --suite=<file>    Suite file (.ts, .mts, .js, .mjs, .json, .yaml); the standard Phase-07 suite when omitted
-               --profile=<quick|full>    full: the seed numbers; quick: every duration / 60 (default: full)
+               --profile=<quick|full>    full: the Phase-07 plan's numbers; quick: every duration / 60 (default: full)
                      --time-scale=<n>    Multiply every duration by this (e.g. 0.5 or 1/60)
                      --rate-cap=<tps>    Cap every rate at this many TPS
                   --normalise-weights    Scale corridor weights that do not sum to 1, with a warning

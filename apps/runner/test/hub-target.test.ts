@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 describe('the quick target test against the embedded hub (own process)', () => {
-  it('meets the seed criteria: success > 99.5%, p95 < 300 ms, p99 < 500 ms, achieved within 1% of 1000 TPS', {
+  it('meets the Phase-07 plan criteria: success > 99.5%, p95 < 300 ms, p99 < 500 ms, achieved within 1% of 1000 TPS', {
     retry: 1,
     timeout: 150_000,
   }, async () => {
@@ -45,7 +45,7 @@ describe('the quick target test against the embedded hub (own process)', () => {
     const starved = r.totals.dropped > 0 || r.engine.schedulingLagP99Ms > 100;
     if (starved) {
       console.warn(
-        `machine too busy to judge the hub (load ${loadavg()[0]?.toFixed(1)} on ${cpus().length} CPUs, engine p99 scheduling lag ${r.engine.schedulingLagP99Ms.toFixed(0)} ms, ${r.totals.dropped} late arrivals dropped): seed criteria not asserted`,
+        `machine too busy to judge the hub (load ${loadavg()[0]?.toFixed(1)} on ${cpus().length} CPUs, engine p99 scheduling lag ${r.engine.schedulingLagP99Ms.toFixed(0)} ms, ${r.totals.dropped} late arrivals dropped): Phase-07 criteria not asserted`,
       );
       return;
     }

@@ -15,7 +15,7 @@ const tmp = () => {
 };
 
 describe('mlperf manifests', () => {
-  it('writes the five seed manifests and prints the scale-out advice', async () => {
+  it('writes the five Phase-07 manifests and prints the scale-out advice', async () => {
     const out = join(tmp(), 'tests');
     const r = await cli('manifests', '--out', out, '--namespace', 'perf');
     expect(r.code).toBe(0);

@@ -47,7 +47,7 @@ describe('the live progress of mlperf run', () => {
     `);
   });
 
-  it("redraws one coloured status line on a terminal, by the seed's bands", () => {
+  it("redraws one coloured status line on a terminal, by the Phase-07 plan's bands", () => {
     let screen = '';
     const p = new LiveProgress({
       tty: true,
@@ -83,9 +83,9 @@ describe('the Prometheus key queries on the live line', () => {
     const lines: string[] = [];
     const p = new LiveProgress({ tty: false, plainEveryS: 1, line: (l) => lines.push(l), write: () => {} });
     p.prometheus([
-      value('seed_actual_tps', [600, 398.6]),
-      value('seed_success_rate', [0.9991, 1]),
-      value('seed_p95_latency_seconds', [0.041]),
+      value('validation_actual_tps', [600, 398.6]),
+      value('validation_success_rate', [0.9991, 1]),
+      value('validation_p95_latency_seconds', [0.041]),
       value('cpu_usage_ratio', [0.12, 0.37]),
       value('memory_working_set_ratio', [0.29]),
       { ...value('event_loop_lag_seconds', []), error: 'PROM_UNAVAILABLE: down' },
@@ -99,7 +99,7 @@ describe('the Prometheus key queries on the live line', () => {
   it('shows nothing before Prometheus answers', () => {
     const lines: string[] = [];
     const p = new LiveProgress({ tty: false, plainEveryS: 1, line: (l) => lines.push(l), write: () => {} });
-    p.prometheus([value('seed_actual_tps', [])]);
+    p.prometheus([value('validation_actual_tps', [])]);
     p.second(second(0, 1000, 40));
     expect(lines[0]).not.toContain('prom:');
   });

@@ -112,7 +112,7 @@ it('hub + engine + private Prometheus: Prometheus-measured TPS and success rate 
     for (const [, v] of scraped)
       expect(ownTotals.has(v), `scraped ${v} is not an engine running total`).toBe(true);
 
-    // The seed's query verbatim: the hub exposes the seed names, so the recording rules stay silent.
+    // The Phase-07 plan's query verbatim: the hub exposes the Phase-07 plan names, so the recording rules stay silent.
     const seed = await client.query('rate(mojaloop_transfer_success[1m])', { time: ended });
     expect(seed.data.resultType === 'vector' && seed.data.result.length).toBe(1);
 
@@ -125,7 +125,7 @@ it('hub + engine + private Prometheus: Prometheus-measured TPS and success rate 
       'engine_success_rate',
       'engine_p95_ms',
       'mojaloop_tps',
-      'seed_actual_tps',
+      'validation_actual_tps',
       'cpu_usage_ratio',
       'kafka_consumer_lag',
     ]) {

@@ -73,7 +73,7 @@ describe('mlperf promql lint', () => {
     const file = join(dir, 'queries.promql');
     await writeFile(
       file,
-      "# the seed's queries\nrate(mojaloop_transfer_success[1m])\n\nrate(kafka_consumergroup_lag[5m])\n\nsum(\n  rate(x_total[10s])\n)\n",
+      "# the Phase-07 plan's queries\nrate(mojaloop_transfer_success[1m])\n\nrate(kafka_consumergroup_lag[5m])\n\nsum(\n  rate(x_total[10s])\n)\n",
     );
     const r = await cli('promql', 'lint', '--file', file, '--scrape-interval', '15s');
     expect(r.code).toBe(0);
@@ -150,17 +150,17 @@ describe('mlperf promql lint', () => {
 
 describe('mlperf promql catalogue and rules', () => {
   it('lists the catalogue', async () => {
-    const r = await cli('promql', 'catalogue', '--family', 'seed');
+    const r = await cli('promql', 'catalogue', '--family', 'validation');
     expect(r.code).toBe(0);
     expect(r.out).toMatchInlineSnapshot(`
-      "seed_actual_tps           seed       tps        tps          Actual TPS (seed)
-                                rate(mojaloop_transfer_success[1m])
-      seed_success_rate         seed       ratio      success-rate Success rate (seed)
-                                rate(mojaloop_transfer_success[1m]) / rate(mojaloop_transfer_total[1m])
-      seed_p95_latency_seconds  seed       seconds                 P95 latency (seed)
-                                histogram_quantile(0.95, rate(mojaloop_transfer_duration_bucket[1m]))
-      seed_error_rate_by_type   seed       tps                     Errors per second by type (seed, corrected)
-                                sum by (error_type) (rate(mojaloop_transfer_error[1m]))"
+      "validation_actual_tps           validation tps        tps          Actual TPS (Phase-07 plan)
+                                      rate(mojaloop_transfer_success[1m])
+      validation_success_rate         validation ratio      success-rate Success rate (Phase-07 plan)
+                                      rate(mojaloop_transfer_success[1m]) / rate(mojaloop_transfer_total[1m])
+      validation_p95_latency_seconds  validation seconds                 P95 latency (Phase-07 plan)
+                                      histogram_quantile(0.95, rate(mojaloop_transfer_duration_bucket[1m]))
+      validation_error_rate_by_type   validation tps                     Errors per second by type (Phase-07 plan, corrected)
+                                      sum by (error_type) (rate(mojaloop_transfer_error[1m]))"
     `);
     const json = await cli('promql', 'catalogue', '--json', '--prefix', 'central_');
     const list = JSON.parse(json.out) as { name: string; promql: string }[];
@@ -180,7 +180,7 @@ describe('mlperf promql catalogue and rules', () => {
   });
 
   it('writes the recording rules', async () => {
-    const out = join(dir, 'seed-rules.yml');
+    const out = join(dir, 'validation-rules.yml');
     const r = await cli('promql', 'rules', '--out', out, '--interval', '5s');
     expect(r.code).toBe(0);
     expect(await readFile(out, 'utf8')).toContain('record: "mojaloop_transfer_success"');

@@ -101,7 +101,7 @@ describe('mlperf run --target embedded', () => {
     // a private Prometheus watched the run: the catalogue queries are exported into metrics/
     expect(d.manifest.target.prometheusUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(d.manifest.metrics?.exported).toEqual(
-      expect.arrayContaining(['seed_actual_tps', 'cpu_usage_ratio']),
+      expect.arrayContaining(['validation_actual_tps', 'cpu_usage_ratio']),
     );
     expect(Object.keys(d.metrics).length).toBeGreaterThan(10);
     // and the run ends with its analysis and report
@@ -113,7 +113,7 @@ describe('mlperf run --target embedded', () => {
 });
 
 describe('mlperf positions and reset', () => {
-  it("prints the seed's DFSP Positions after a reset", async () => {
+  it("prints the Phase-07 plan's DFSP Positions after a reset", async () => {
     const reset = await cli('reset', '--admin-url', hub.adminUrl);
     expect(reset.code).toBe(0);
     expect(reset.stdout).toMatchInlineSnapshot(`

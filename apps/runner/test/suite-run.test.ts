@@ -85,7 +85,7 @@ describe.skipIf(!hasPrometheus)(
       expect(m.statusReason).toBe('Heavy load (600 TPS) failed its criteria (gate)');
       expect(m.tests[2]?.reason).toBe('Heavy load (600 TPS) failed its criteria (gate)');
       expect(m.tests[1]?.findings?.map((f) => f.kind)).toContain('db-pool-exhausted');
-      // said live, while the heavy test ran: the seed's "TPS plateaus below target"
+      // said live, while the heavy test ran: the Phase-07 plan's "TPS plateaus below target"
       expect(m.tests[1]?.liveIssues?.map((i) => i.kind)).toContain('tps-plateau');
       expect(r.stdout).toContain('! TPS plateaus below target');
       expect(r.stdout).toContain('./scale-db-connections.sh');

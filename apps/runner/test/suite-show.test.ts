@@ -16,7 +16,7 @@ async function showJson(...flags: string[]): Promise<ShowJson> {
 }
 
 describe('mlperf suite show --json', () => {
-  it('reproduces the seed: 30,000 / 450,000 / 1,800,000 / 7,200,000 transfers', async () => {
+  it('reproduces the Phase-07 plan: 30,000 / 450,000 / 1,800,000 / 7,200,000 transfers', async () => {
     const { plan, profile } = await showJson();
     expect(profile).toEqual({ name: 'full', timeScale: 1 });
     expect(plan.tests.map((t) => [t.testId, t.transfers, t.durationMs / 60_000])).toEqual([
@@ -29,7 +29,7 @@ describe('mlperf suite show --json', () => {
     expect(plan.tests[4]?.upperBound).toBe(true);
   });
 
-  it('reproduces the seed: 400 / 250 / 200 / 150 TPS per corridor at 1000 TPS', async () => {
+  it('reproduces the Phase-07 plan: 400 / 250 / 200 / 150 TPS per corridor at 1000 TPS', async () => {
     const { plan } = await showJson();
     const target = plan.tests.find((t) => t.testId === 'target-1000tps');
     expect(target?.corridors.map((k) => [k.name, k.peakTps])).toEqual([

@@ -11,7 +11,7 @@ import { classify } from './bands.js';
 import { coldStartRule } from './bottlenecks/cold-start.js';
 import { findBottlenecks } from './bottlenecks/index.js';
 import type { Draft } from './bottlenecks/fixes.js';
-import { evaluateCriterion, SEED_TARGET_CRITERIA, stressCriteria } from './criteria.js';
+import { evaluateCriterion, TARGET_TEST_CRITERIA, stressCriteria } from './criteria.js';
 import { analyzeEndurance, memoryTrends } from './endurance.js';
 import type { RunData } from './model.js';
 import { aggregate, inWindow, offeredOf, type WindowAggregate, windowOf } from './series.js';
@@ -52,7 +52,7 @@ export function analyzeData(data: RunData, opts: AnalyzeOptions = {}): AnalysisR
       'metrics/: no Prometheus exports, so CPU, memory, service health and bottleneck causes cannot be judged',
     );
 
-  const criteriaDefs = data.test?.criteria ?? (stress ? [] : SEED_TARGET_CRITERIA);
+  const criteriaDefs = data.test?.criteria ?? (stress ? [] : TARGET_TEST_CRITERIA);
   const leakCriterion = criteriaDefs.find((c) => c.kind === 'no-memory-leak');
   const trends: TrendResult[] = memoryTrends(
     signals,

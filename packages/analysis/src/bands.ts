@@ -1,9 +1,6 @@
 import type { Band, BandMetric, MetricBand } from '@mlperf/core';
 import { classifyMetric, DEFAULT_BANDS } from '@mlperf/core';
 
-/** The seed's Critical Metrics table (core's DEFAULT_BANDS). */
-export const SEED_BANDS: readonly MetricBand[] = DEFAULT_BANDS;
-
 export function bandOf(metric: BandMetric, bands: readonly MetricBand[] | undefined): MetricBand {
   return (bands?.find((b) => b.metric === metric) ??
     DEFAULT_BANDS.find((b) => b.metric === metric)) as MetricBand;

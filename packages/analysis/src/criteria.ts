@@ -126,8 +126,8 @@ export function evaluateCriterion(c: TestCriterion, ctx: CriteriaContext): Crite
   }
 }
 
-/** Criteria used when the definition is unknown (k6 input): the seed's target-test checklist. */
-export const SEED_TARGET_CRITERIA: TestCriterion[] = [
+/** Criteria used when the definition is unknown (k6 input): the Phase-07 plan's target-test checklist. */
+export const TARGET_TEST_CRITERIA: TestCriterion[] = [
   { kind: 'achieved-rate', minRatio: 0.99 },
   { kind: 'success-rate', min: 0.995 },
   { kind: 'latency', percentile: 95, maxMs: 300 },

@@ -209,7 +209,7 @@ export function analyzeEndurance(
           ],
           fix: {
             action: 'Fund the payer (recordFundsIn) or reset positions between tests (./reset-test-data.sh)',
-            seedScript: './reset-test-data.sh',
+            runbookScript: './reset-test-data.sh',
             phase: 'Phase 07: Pre-test preparation',
           },
         }),

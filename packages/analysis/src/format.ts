@@ -33,7 +33,9 @@ function criteriaTable(criteria: readonly CriterionResult[]): string {
 
 function findingsText(findings: readonly Finding[], top: number): string[] {
   return findings.slice(0, top).map((f) => {
-    const fix = f.fix ? `\n     fix: ${f.fix.action}${f.fix.seedScript ? ` (${f.fix.seedScript})` : ''}` : '';
+    const fix = f.fix
+      ? `\n     fix: ${f.fix.action}${f.fix.runbookScript ? ` (${f.fix.runbookScript})` : ''}`
+      : '';
     return `  ${f.rank}. [${f.severity}, confidence ${Math.round(f.confidence * 100)}%] ${f.title}\n     ${f.summary}${fix}`;
   });
 }

@@ -2,7 +2,7 @@ export { analyzeData } from './analyze.js';
 export type { AnalyzeOptions } from './analyze.js';
 export { analyzeRun, runDataOf } from './run.js';
 export type { AnalyzeRunOptions } from './run.js';
-export { analyzeSuite, findRuns, SEED_SUITE_CRITERIA } from './suite.js';
+export { analyzeSuite, findRuns, OVERALL_SUITE_CRITERIA } from './suite.js';
 export type { AnalyzeSuiteOptions } from './suite.js';
 export { analyzeK6, detectK6Input, k6NdjsonData, k6SummaryData } from './k6/index.js';
 export type { K6InputKind } from './k6/index.js';
@@ -11,7 +11,7 @@ export type { CompareOptions, ComparisonResult, MetricComparison } from './compa
 export type { RunData, SummaryAggregates } from './model.js';
 export { DEFAULT_COOLDOWN_S, DEFAULT_WARMUP_S, steadyState } from './steady-state.js';
 export type { SteadyState } from './steady-state.js';
-export { classify, SEED_BANDS } from './bands.js';
+export { classify } from './bands.js';
 export { extractSignals } from './signals.js';
 export type { Signals } from './signals.js';
 export { formatAnalysis, formatComparison, formatSuiteAnalysis } from './format.js';

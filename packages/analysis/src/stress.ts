@@ -43,7 +43,7 @@ export function splitAtPeak(records: readonly TimeseriesRecord[]): {
 }
 
 function curveOf(ramp: readonly TimeseriesRecord[]): CurveBin[] {
-  // about 40 points on the curve: 2 s bins for a quick-profile ramp, 45 s bins for the seed's 30 min
+  // about 40 points on the curve: 2 s bins for a quick-profile ramp, 45 s bins for the Phase-07 plan's 30 min
   const binS = Math.max(2, Math.round(ramp.length / 40));
   return bins(ramp, binS)
     .filter((b) => b.length >= Math.min(binS, 3))

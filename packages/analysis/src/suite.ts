@@ -23,8 +23,8 @@ import { rankFindings } from './bottlenecks/fixes.js';
 import { analyzeRun } from './run.js';
 import { fitUsl, uslNote } from './stats/usl.js';
 
-/** The seed's "Overall Suite" checklist, used when no suite definition is given. */
-export const SEED_SUITE_CRITERIA: SuiteCriterion[] = [
+/** The Phase-07 plan's "Overall Suite" checklist, used when no suite definition is given. */
+export const OVERALL_SUITE_CRITERIA: SuiteCriterion[] = [
   { kind: 'all-tests-completed' },
   { kind: 'linear-scaling', upToRate: 500, minEfficiency: 0.95 },
   { kind: 'sustained', rate: 1000, duration: '2h' },
@@ -33,7 +33,7 @@ export const SEED_SUITE_CRITERIA: SuiteCriterion[] = [
 ];
 
 export interface AnalyzeSuiteOptions {
-  /** The suite as it ran; without it the tests are the runs found and the criteria the seed's. */
+  /** The suite as it ran; without it the tests are the runs found and the criteria the Phase-07 plan's. */
   suite?: SuiteDefinition;
   targetTps?: number;
   write?: boolean;
@@ -217,7 +217,7 @@ export function analyzeSuite(dir: string, opts: AnalyzeSuiteOptions = {}): Suite
     return { dir: d, result, ...(m.definition?.test ? { test: m.definition.test } : {}) };
   });
   const suite = opts.suite;
-  const criteria = (suite?.criteria ?? SEED_SUITE_CRITERIA).map((c) => evalSuite(c, runs, suite));
+  const criteria = (suite?.criteria ?? OVERALL_SUITE_CRITERIA).map((c) => evalSuite(c, runs, suite));
   const defs =
     suite?.tests ??
     runs.map((r) => r.test ?? ({ id: r.result.testId, name: r.result.testName } as TestDefinition));

@@ -88,7 +88,7 @@ describe('analyzeRun: bottleneck profiles name the injected cause first', () => 
       expect(top?.rank).toBe(1);
       expect(top?.evidence.length).toBeGreaterThan(0);
       expect(top?.confidence).toBeGreaterThan(0.5);
-      if (script) expect(top?.fix?.seedScript).toBe(script);
+      if (script) expect(top?.fix?.runbookScript).toBe(script);
       if (profile !== 'generator-saturated') {
         const plateau = r.findings.find((f) => f.kind === 'tps-plateau');
         expect(plateau?.summary).toContain(`Most likely cause: ${top?.title}`);

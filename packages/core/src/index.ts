@@ -5,6 +5,7 @@ export { errorMessage } from './error-message.js';
 export type * from './model/types.js';
 export { formatDuration, parseDuration, tryParseDuration } from './model/duration.js';
 export { QUICK_TIME_SCALE, resolveProfile } from './model/profile.js';
+export { standardDfsps } from './model/dfsps.js';
 export { needsPrometheus, PROMETHEUS_CRITERIA, prometheusCriteria } from './model/evidence.js';
 export type { PrometheusCriterionKind } from './model/evidence.js';
 export type { ProfileOptions } from './model/profile.js';

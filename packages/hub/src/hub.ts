@@ -1,12 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ExitCode, MlperfError } from '@mlperf/core';
+import { ExitCode, MlperfError, standardDfsps } from '@mlperf/core';
 import { HubCore } from './core.js';
 import { adminHandler } from './http/admin-server.js';
 import { fspiopHandler } from './http/fspiop-server.js';
 import { startHubProcess } from './isolation.js';
 import { resolveHubProfile } from './profiles.js';
-import { checkDfsps, seedDfsps } from './topology.js';
+import { checkDfsps } from './topology.js';
 import type { HubHandle, HubOptions } from './types.js';
 
 function listen(server: http.Server, port: number, host: string): Promise<number> {
@@ -45,7 +45,7 @@ function urlHost(host: string): string {
 export async function startHub(options: HubOptions = {}): Promise<HubHandle> {
   if (options.isolation === 'process') return startHubProcess(options);
   const host = options.host ?? '127.0.0.1';
-  const dfsps = checkDfsps(options.dfsps ?? seedDfsps());
+  const dfsps = checkDfsps(options.dfsps ?? standardDfsps());
   const profile = resolveHubProfile(options.profile, options.knobs);
   const core = new HubCore(dfsps, profile, options.log ?? (() => {}), options.hubName ?? 'Hub');
   let adminUrl = '';

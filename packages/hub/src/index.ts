@@ -6,7 +6,7 @@ export {
   parseKnobAssignments,
   resolveHubProfile,
 } from './profiles.js';
-export { seedDfsps, checkDfsps } from './topology.js';
+export { checkDfsps } from './topology.js';
 export { FSPIOP_ERRORS } from './fspiop/errors.js';
 export { HUB_SERVICES, HUB_STAGES } from './types.js';
 export type {

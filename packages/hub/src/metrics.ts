@@ -41,9 +41,9 @@ export class HubMetrics {
   readonly transferDuration: Histogram;
   readonly handlers: Record<HubStage, [ok: Histogram.Internal<string>, failed: Histogram.Internal<string>]>;
   readonly transfers: Counter<'outcome' | 'error_code'>;
-  readonly seedTotal: Counter;
-  readonly seedSuccess: Counter;
-  readonly seedError: Counter<'error_type'>;
+  readonly validationTotal: Counter;
+  readonly validationSuccess: Counter;
+  readonly validationError: Counter<'error_type'>;
   readonly poolWait: Histogram;
   readonly callbacks: Counter<'dfsp' | 'type' | 'outcome'>;
 
@@ -71,7 +71,7 @@ export class HubMetrics {
     );
     this.transferDuration = hist(
       'mojaloop_transfer_duration',
-      'Same as moja_ml_tx_transfer, under the seed name',
+      'Same as moja_ml_tx_transfer, under the Phase-07 plan name',
     );
     this.handlers = Object.fromEntries(
       (Object.keys(HANDLER_HISTOGRAMS) as HubStage[]).map((s) => {
@@ -86,17 +86,17 @@ export class HubMetrics {
       labelNames: ['outcome', 'error_code'],
       registers: [r],
     });
-    this.seedTotal = new Counter({
+    this.validationTotal = new Counter({
       name: 'mojaloop_transfer_total',
       help: 'Final transfers',
       registers: [r],
     });
-    this.seedSuccess = new Counter({
+    this.validationSuccess = new Counter({
       name: 'mojaloop_transfer_success',
       help: 'Committed transfers',
       registers: [r],
     });
-    this.seedError = new Counter({
+    this.validationError = new Counter({
       name: 'mojaloop_transfer_error',
       help: 'Aborted transfers by error type (FSPIOP error code)',
       labelNames: ['error_type'],
@@ -284,9 +284,9 @@ export class HubMetrics {
       outcome: committed ? 'committed' : 'aborted',
       error_code: committed ? '' : errorCode,
     });
-    this.seedTotal.inc();
-    if (committed) this.seedSuccess.inc();
-    else this.seedError.inc({ error_type: errorCode });
+    this.validationTotal.inc();
+    if (committed) this.validationSuccess.inc();
+    else this.validationError.inc({ error_type: errorCode });
   }
 
   /** The payer got its commit notification: the end-to-end time of a transfer. */

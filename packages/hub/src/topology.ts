@@ -1,19 +1,5 @@
 import { type DfspDefinition, MlperfError } from '@mlperf/core';
 
-/** The seed's 8 DFSPs: perffsp-1..4 funded payers (1,000,000 USD, NDC 1,000,000), perffsp-5..8 unfunded payees. */
-export function seedDfsps(): DfspDefinition[] {
-  return Array.from({ length: 8 }, (_, i) => {
-    const funded = i < 4;
-    return {
-      id: `perffsp-${i + 1}`,
-      currency: 'USD',
-      initialPosition: 0,
-      liquidity: funded ? 1_000_000 : 0,
-      netDebitCap: funded ? 1_000_000 : 0,
-    };
-  });
-}
-
 /** Checks participant definitions; throws MlperfError naming the bad entry. */
 export function checkDfsps(dfsps: unknown, where = 'dfsps'): DfspDefinition[] {
   const bad = (msg: string) =>

@@ -120,7 +120,7 @@ export interface HubOptions {
   port?: number;
   /** Admin (central-ledger) port; default a free port. */
   adminPort?: number;
-  /** Participants; default the seed's 8-DFSP topology. */
+  /** Participants; default the Phase-07 plan's 8-DFSP topology. */
   dfsps?: DfspDefinition[];
   profile?: HubProfileName | HubProfile;
   /** Knobs applied over the profile. */

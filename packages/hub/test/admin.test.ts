@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type HubHandle, seedDfsps, startHub } from '@mlperf/hub';
+import { standardDfsps } from '@mlperf/core';
+import { type HubHandle, startHub } from '@mlperf/hub';
 import { FspiopDriver } from './support/fspiop-driver.js';
 import { scrape, sum } from '@mlperf/testkit';
 
@@ -28,9 +29,9 @@ describe('central-ledger admin API', () => {
     await hub?.stop();
   });
 
-  it('lists the seed topology with positions, accounts and limits', async () => {
+  it('lists the Phase-07 plan topology with positions, accounts and limits', async () => {
     const list = await admin('GET', '/participants');
-    expect(list.json.map((p: { name: string }) => p.name)).toEqual(seedDfsps().map((x) => x.id));
+    expect(list.json.map((p: { name: string }) => p.name)).toEqual(standardDfsps().map((x) => x.id));
     expect((await admin('GET', '/participants/perffsp-1/positions')).json).toEqual([
       { currency: 'USD', value: 0, changedDate: expect.any(String) },
     ]);
@@ -156,7 +157,7 @@ describe('central-ledger admin API', () => {
     );
     await hub.reset();
     expect((await hub.ledger()).participants.map((p) => p.name)).toEqual(['a', 'perffsp-2']);
-    await hub.reset(seedDfsps());
+    await hub.reset(standardDfsps());
   });
 
   it('reports /health per emulated service and goes DOWN during a crash', async () => {

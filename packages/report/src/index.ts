@@ -22,7 +22,7 @@ export { buildDashboard, exportDashboards } from './grafana/dashboards.js';
 export type { DashboardRun, ExportedDashboards } from './grafana/dashboards.js';
 export { OFFLINE_DASHBOARDS_FILE, renderRunDashboards } from './dashboards/render.js';
 export type { RenderedDashboard } from './dashboards/render.js';
-export { DEFAULT_DASHBOARDS, panelOf, seedDashboards } from './grafana/panels.js';
+export { DEFAULT_DASHBOARDS, panelOf, standardDashboards } from './grafana/panels.js';
 export type { DashboardSpec, PanelQuery } from './grafana/panels.js';
 export { captureDashboards, captureWindows, GRAFANA_KEY_ENV } from './grafana/capture.js';
 export type { Capture, CaptureOptions, Moment } from './grafana/capture.js';

@@ -13,26 +13,26 @@ export interface TuningStep {
   severity: Finding['severity'];
   why: string;
   action: string;
-  seedScript?: string;
+  runbookScript?: string;
   phase: string;
 }
 
-/** The seed's playbook ("TPS plateaus below target", "Sudden spike in errors") as data. */
-const DEFAULT_FIX: Record<FindingKind, { action: string; seedScript?: string; phase: string }> = {
+/** The Phase-07 plan's playbook ("TPS plateaus below target", "Sudden spike in errors") as data. */
+const DEFAULT_FIX: Record<FindingKind, { action: string; runbookScript?: string; phase: string }> = {
   'db-pool-exhausted': {
     action: 'Raise the central-ledger database connection pool and MySQL max_connections together',
-    seedScript: './scale-db-connections.sh',
+    runbookScript: './scale-db-connections.sh',
     phase: PHASE_CONFIG,
   },
   'kafka-lag': {
     action:
       'Add partitions to the lagging topic and consumers to match (position partitions beyond the number of payer DFSPs do not help)',
-    seedScript: './scale-kafka-partitions.sh',
+    runbookScript: './scale-kafka-partitions.sh',
     phase: PHASE_CONFIG,
   },
   'cpu-throttling': {
     action: 'Raise the CPU limit of the throttled service or add replicas',
-    seedScript: './scale-service-replicas.sh',
+    runbookScript: './scale-service-replicas.sh',
     phase: PHASE_INFRA,
   },
   'memory-near-limit': {
@@ -41,7 +41,7 @@ const DEFAULT_FIX: Record<FindingKind, { action: string; seedScript?: string; ph
   },
   'event-loop-lag': {
     action: 'Add replicas of the service: its Node.js event loop is saturated',
-    seedScript: './scale-service-replicas.sh',
+    runbookScript: './scale-service-replicas.sh',
     phase: PHASE_INFRA,
   },
   'generator-saturated': {
@@ -64,12 +64,12 @@ const DEFAULT_FIX: Record<FindingKind, { action: string; seedScript?: string; ph
   },
   'tps-plateau': {
     action: 'Find the bottleneck: database pool, Kafka lag, CPU throttling, in that order',
-    seedScript: './find-bottleneck.sh',
+    runbookScript: './find-bottleneck.sh',
     phase: PHASE_INFRA,
   },
   'error-spike': {
     action: 'Reduce load, find the failing service and restart unhealthy pods',
-    seedScript: './analyze-errors.sh --last 5m',
+    runbookScript: './analyze-errors.sh --last 5m',
     phase: PHASE_CONFIG,
   },
   'memory-leak': {
@@ -107,8 +107,8 @@ export function tuningSteps(findings: Finding[]): TuningStep[] {
         phase: f.fix?.phase ?? d.phase,
       };
       if (f.subject) step.subject = f.subject;
-      const script = f.fix?.seedScript ?? d.seedScript;
-      if (script) step.seedScript = script;
+      const script = f.fix?.runbookScript ?? d.runbookScript;
+      if (script) step.runbookScript = script;
       return step;
     });
 }
@@ -133,7 +133,7 @@ export function playbookMarkdown(suiteName: string, headline: string, steps: Tun
   for (const s of steps) {
     lines.push(`## ${s.step}. ${md(s.bottleneck)}${s.subject ? ` (${md(s.subject)})` : ''}`, '');
     lines.push(`- Severity: ${s.severity}`, `- Why: ${md(s.why)}`, `- Action: ${md(s.action)}`);
-    if (s.seedScript) lines.push(`- Script: \`${s.seedScript.replace(/`/g, '')}\``);
+    if (s.runbookScript) lines.push(`- Script: \`${s.runbookScript.replace(/`/g, '')}\``);
     lines.push(`- Go back to: ${s.phase}`, '');
   }
   return lines.join('\n');

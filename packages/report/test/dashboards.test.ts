@@ -10,7 +10,7 @@ import {
   captureWindows,
   DEFAULT_DASHBOARDS,
   exportDashboards,
-  seedDashboards,
+  standardDashboards,
 } from '@mlperf/report';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRun } from './helpers/make-run.js';
@@ -22,7 +22,7 @@ beforeAll(() => {
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 describe('Grafana dashboards', () => {
-  it('builds the four seed dashboards as provisionable JSON', () => {
+  it('builds the four standard dashboards as provisionable JSON', () => {
     const out = exportDashboards(join(base, 'export'));
     expect(out.files.map((f) => f.slice(out.dir.length + 1))).toEqual([
       'mlperf-performance-overview.json',
@@ -59,7 +59,7 @@ describe('Grafana dashboards', () => {
   });
 
   it('follows a deployment’s metric prefix', () => {
-    const [overview] = seedDashboards({ prefix: 'ml_', enginePrefix: 'perf_' });
+    const [overview] = standardDashboards({ prefix: 'ml_', enginePrefix: 'perf_' });
     expect(overview?.panels.find((p) => p.title === 'Hub TPS')?.promql).toContain('ml_transfer_fulfil_count');
     expect(overview?.panels[0]?.promql).toContain('perf_transfers_total');
   });

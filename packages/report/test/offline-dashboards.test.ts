@@ -59,7 +59,7 @@ function pngFacts(png: Buffer): { width: number; height: number; dark: number } 
 }
 
 describe('dashboards/ drawn offline, without Grafana or a browser', () => {
-  it('writes each seed dashboard as importable Grafana JSON at the run time range and as a PNG of its panels', async () => {
+  it('writes each standard dashboard as importable Grafana JSON at the run time range and as a PNG of its panels', async () => {
     const dir = makeRun(base, { testId: 'target-1000tps', seconds: 90, tps: 200, errorEvery: 50 });
     const cpu = CATALOGUE.find((q) => q.name === 'cpu_usage_ratio');
     const start = Math.floor(Date.UTC(2026, 10, 27, 8, 0, 0) / 1000);

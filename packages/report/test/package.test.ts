@@ -134,7 +134,7 @@ describe('mlperf package', () => {
 });
 
 describe('mlperf collect', () => {
-  it('gathers what the seed lists and says what is missing', () => {
+  it('gathers what the Phase-07 plan lists and says what is missing', () => {
     const dir = makeRun(base, { testId: 'collect', seconds: 60, tps: 100, errorEvery: 10 });
     writeAnalysis(dir, passAnalysis('collect'));
     const logs = join(base, 'svc-logs');

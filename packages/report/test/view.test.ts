@@ -41,7 +41,7 @@ describe('downsample (charts only)', () => {
 });
 
 describe('test report view', () => {
-  it('colours key metrics by the seed bands when the analysis gave none', () => {
+  it('colours key metrics by the Phase-07 plan bands when the analysis gave none', () => {
     const dir = makeRun(base, { testId: 'bands', seconds: 30, tps: 1000 });
     const a = passAnalysis('bands');
     a.keyMetrics = [
@@ -107,7 +107,7 @@ describe('tuning steps', () => {
         evidence: [],
       },
     ]);
-    expect(steps.map((s) => [s.step, s.bottleneck, s.seedScript, s.phase])).toEqual([
+    expect(steps.map((s) => [s.step, s.bottleneck, s.runbookScript, s.phase])).toEqual([
       [
         1,
         'Database connection pool exhausted',

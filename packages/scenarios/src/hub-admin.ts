@@ -18,7 +18,7 @@ export interface DfspPosition {
   position: number;
   reserved: number;
   netDebitCap: number | undefined;
-  /** What the DFSP can still send: liquidity minus position (the seed's "DFSP Positions"). */
+  /** What the DFSP can still send: liquidity minus position (the Phase-07 plan's "DFSP Positions"). */
   available: number;
 }
 
@@ -213,7 +213,7 @@ export class HubAdmin {
   }
 }
 
-/** `$1,000,000.00` for USD, `1,000,000.00 EUR` otherwise (the seed's DFSP Positions format). */
+/** `$1,000,000.00` for USD, `1,000,000.00 EUR` otherwise (the Phase-07 plan's DFSP Positions format). */
 export function formatMoney(amount: number, currency: string): string {
   const s = Math.abs(amount).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const sign = amount < 0 ? '-' : '';

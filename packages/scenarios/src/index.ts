@@ -1,4 +1,4 @@
-export { standardDfsps, standardSuite, standardTestFileName } from './standard-suite.js';
+export { standardSuite, standardTestFileName } from './standard-suite.js';
 
 export { runTest, ENGINE_VERSION } from './run-test.js';
 export type { LiveSecond, RunTestOptions, RunTestResult } from './run-test.js';

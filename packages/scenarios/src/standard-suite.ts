@@ -1,20 +1,7 @@
-import type { DfspDefinition, SuiteDefinition, TestCriterion } from '@mlperf/core';
+import type { SuiteDefinition, TestCriterion } from '@mlperf/core';
+import { standardDfsps } from '@mlperf/core';
 
-/** The seed's eight DFSPs: perffsp-1..4 funded with $1,000,000.00 (payers), perffsp-5..8 at $0.00 (payees). */
-export function standardDfsps(currency = 'USD'): DfspDefinition[] {
-  return Array.from({ length: 8 }, (_, i) => {
-    const funded = i < 4;
-    return {
-      id: `perffsp-${i + 1}`,
-      currency,
-      initialPosition: 0,
-      liquidity: funded ? 1_000_000 : 0,
-      netDebitCap: funded ? 1_000_000 : 0,
-    };
-  });
-}
-
-const SEED_CRITERIA = {
+const PLAN_CRITERIA = {
   success: { kind: 'success-rate', min: 0.995 },
   errors: { kind: 'error-rate', max: 0.005 },
   rate: { kind: 'achieved-rate', minRatio: 0.99 },
@@ -26,7 +13,7 @@ const SEED_CRITERIA = {
 } satisfies Record<string, TestCriterion | ((n: number) => TestCriterion)>;
 
 /**
- * The Phase-07 suite exactly as the seed specifies it: baseline 100 TPS 5 min, scale 500 TPS 15 min,
+ * The Phase-07 suite exactly as the Phase-07 plan specifies it: baseline 100 TPS 5 min, scale 500 TPS 15 min,
  * target 1000 TPS 30 min, endurance 1000 TPS 2 h, stress ramping 0->1000->2000->5000 over 30 min and
  * onwards until a stop rule fires; 8 DFSPs with the 40/25/20/15 corridor mix.
  *
@@ -54,7 +41,7 @@ export function standardSuite(): SuiteDefinition {
         stages: [{ kind: 'constant', rate: 100, duration: '5m' }],
         warmup: '30s',
         cooldown: '10s',
-        criteria: [SEED_CRITERIA.rate, SEED_CRITERIA.success, SEED_CRITERIA.p95(80), SEED_CRITERIA.errors],
+        criteria: [PLAN_CRITERIA.rate, PLAN_CRITERIA.success, PLAN_CRITERIA.p95(80), PLAN_CRITERIA.errors],
         expected: { transfers: 30_000, successRate: 1, p95Ms: 80, duration: '5m' },
       },
       {
@@ -65,7 +52,7 @@ export function standardSuite(): SuiteDefinition {
         stages: [{ kind: 'constant', rate: 500, duration: '15m' }],
         warmup: '1m',
         cooldown: '30s',
-        criteria: [SEED_CRITERIA.rate, SEED_CRITERIA.success, SEED_CRITERIA.p95(150), SEED_CRITERIA.errors],
+        criteria: [PLAN_CRITERIA.rate, PLAN_CRITERIA.success, PLAN_CRITERIA.p95(150), PLAN_CRITERIA.errors],
         expected: { transfers: 450_000, successRate: 0.995, p95Ms: 150, duration: '15m' },
       },
       {
@@ -77,13 +64,13 @@ export function standardSuite(): SuiteDefinition {
         warmup: '5m',
         cooldown: '2m',
         criteria: [
-          SEED_CRITERIA.rate,
-          SEED_CRITERIA.success,
-          SEED_CRITERIA.p95(300),
-          SEED_CRITERIA.p99,
-          SEED_CRITERIA.noFailures,
-          SEED_CRITERIA.noLeak,
-          SEED_CRITERIA.cpu,
+          PLAN_CRITERIA.rate,
+          PLAN_CRITERIA.success,
+          PLAN_CRITERIA.p95(300),
+          PLAN_CRITERIA.p99,
+          PLAN_CRITERIA.noFailures,
+          PLAN_CRITERIA.noLeak,
+          PLAN_CRITERIA.cpu,
         ],
         expected: { transfers: 1_800_000, successRate: 0.995, p95Ms: 300, p99Ms: 500, duration: '30m' },
       },
@@ -96,13 +83,13 @@ export function standardSuite(): SuiteDefinition {
         warmup: '5m',
         cooldown: '2m',
         criteria: [
-          SEED_CRITERIA.rate,
-          SEED_CRITERIA.success,
-          SEED_CRITERIA.p95(300),
-          SEED_CRITERIA.p99,
-          SEED_CRITERIA.errors,
-          SEED_CRITERIA.noFailures,
-          SEED_CRITERIA.noLeak,
+          PLAN_CRITERIA.rate,
+          PLAN_CRITERIA.success,
+          PLAN_CRITERIA.p95(300),
+          PLAN_CRITERIA.p99,
+          PLAN_CRITERIA.errors,
+          PLAN_CRITERIA.noFailures,
+          PLAN_CRITERIA.noLeak,
         ],
         expected: {
           transfers: 7_200_000,
@@ -154,7 +141,7 @@ export function standardSuite(): SuiteDefinition {
   };
 }
 
-/** The seed's manifest file name of a standard test (`tests/03-target-1000tps.yaml`). */
+/** The Phase-07 plan's manifest file name of a standard test (`tests/03-target-1000tps.yaml`). */
 export function standardTestFileName(testId: string): string {
   const order = ['baseline-100tps', 'scale-500tps', 'target-1000tps', 'endurance-1000tps', 'stress-test'];
   const i = order.indexOf(testId);

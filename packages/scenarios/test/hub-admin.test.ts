@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type HubHandle, startHub } from '@mlperf/hub';
-import { formatMoney, HubAdmin, standardDfsps } from '@mlperf/scenarios';
+import { standardDfsps } from '@mlperf/core';
+import { formatMoney, HubAdmin } from '@mlperf/scenarios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let hub: HubHandle;

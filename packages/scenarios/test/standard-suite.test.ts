@@ -12,7 +12,7 @@ describe('the standard Phase-07 suite', () => {
     for (const t of standardSuite().tests) expect(t.warmup, t.id).toMatch(/^\d+[sm]$/);
   });
 
-  it('has the seed five tests with their planned volumes', () => {
+  it('has the Phase-07 plan five tests with their planned volumes', () => {
     const volumes = Object.fromEntries(
       suite.tests.filter((t) => t.kind !== 'stress').map((t) => [t.id, transfersOf(t.stages)]),
     );
@@ -65,7 +65,7 @@ describe('the standard Phase-07 suite', () => {
     expect(quick.profile).toEqual({ name: 'quick', timeScale: 1 / 60 });
   });
 
-  it('names manifests as the seed does', () => {
+  it('names manifests as the Phase-07 plan does', () => {
     expect(standardTestFileName('target-1000tps')).toBe('03-target-1000tps.yaml');
   });
 });

@@ -33,7 +33,7 @@ export function adminUrlFrom(flag: string | undefined): string {
   return url;
 }
 
-/** The seed's check-dfsp-positions output: `perffsp-1: $1,000,000.00`. */
+/** The Phase-07 plan's check-dfsp-positions output: `perffsp-1: $1,000,000.00`. */
 export function positionLines(rows: readonly DfspPosition[]): string[] {
   return [
     'DFSP Positions',

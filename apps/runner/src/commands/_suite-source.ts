@@ -28,7 +28,7 @@ export const suiteSourceArgsFor = (defaultProfile: 'quick' | 'full') =>
     profile: {
       type: 'enum',
       options: ['quick', 'full'],
-      description: `full: the seed numbers; quick: every duration / 60 (default: ${defaultProfile})`,
+      description: `full: the Phase-07 plan's numbers; quick: every duration / 60 (default: ${defaultProfile})`,
     },
     'time-scale': {
       type: 'string',
@@ -42,7 +42,7 @@ export const suiteSourceArgsFor = (defaultProfile: 'quick' | 'full') =>
     },
   }) satisfies ArgsDef;
 
-/** The suite flags for commands whose default profile is `full` (the seed's numbers). */
+/** The suite flags for commands whose default profile is `full` (the Phase-07 plan's numbers). */
 export const suiteSourceArgs = suiteSourceArgsFor('full');
 
 export interface SuiteSourceFlags {
@@ -123,7 +123,7 @@ export function numberFlag(
   return n;
 }
 
-/** --cost-per-node-hour / --nodes as a cost model (the seed's "Estimated cost"). */
+/** --cost-per-node-hour / --nodes as a cost model (the Phase-07 plan's "Estimated cost"). */
 export const costArgs = {
   'cost-per-node-hour': {
     type: 'string',

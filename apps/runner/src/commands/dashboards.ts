@@ -5,7 +5,7 @@ import {
   DEFAULT_DASHBOARDS,
   exportDashboards,
   GRAFANA_KEY_ENV,
-  seedDashboards,
+  standardDashboards,
 } from '@mlperf/report';
 import { defineCommand } from 'citty';
 
@@ -26,7 +26,7 @@ const exportCommand = defineCommand({
     const prefix = args['metric-prefix'];
     const r = exportDashboards(
       args.out,
-      prefix === undefined ? DEFAULT_DASHBOARDS : seedDashboards({ prefixes: parseMetricPrefix(prefix) }),
+      prefix === undefined ? DEFAULT_DASHBOARDS : standardDashboards({ prefixes: parseMetricPrefix(prefix) }),
     );
     for (const f of r.files) console.log(f);
     console.log(r.provisioning);

@@ -60,7 +60,7 @@ export const hubCommand = defineCommand({
     profile: { type: 'string', description: `One of: ${HUB_PROFILE_NAMES.join(', ')}`, default: 'healthy' },
     dfsps: {
       type: 'string',
-      description: 'Suite file whose DFSPs to load (default: the seed 8 DFSPs)',
+      description: 'Suite file whose DFSPs to load (default: the Phase-07 plan 8 DFSPs)',
       valueHint: 'file',
     },
     set: { type: 'string', description: 'Knobs over the profile: path=value,... e.g. dbPool.size=5' },

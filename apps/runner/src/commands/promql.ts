@@ -13,7 +13,7 @@ import {
   formatDiagnostic,
   parsePromDuration,
   ruleFileYaml,
-  seedRecordingRules,
+  validationRecordingRules,
   validateQuery,
   resolvePrometheusVersion,
   validateQueryLive,
@@ -337,7 +337,7 @@ const catalogue = defineCommand({
 const rules = defineCommand({
   meta: {
     name: 'rules',
-    description: "Write the recording rules that define the seed's mojaloop_transfer_* names",
+    description: "Write the recording rules that define the Phase-07 plan's mojaloop_transfer_* names",
   },
   args: {
     out: { type: 'string', description: 'Write to this file instead of stdout', valueHint: 'file' },
@@ -346,7 +346,7 @@ const rules = defineCommand({
   },
   async run({ args }) {
     const yaml = ruleFileYaml(
-      seedRecordingRules({
+      validationRecordingRules({
         ...prefixOption(args.prefix),
         ...(args.interval ? { interval: args.interval } : {}),
       }),

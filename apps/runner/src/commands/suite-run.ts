@@ -82,7 +82,7 @@ export const suiteRunCommand = defineCommand({
       p.prometheus(latest);
       return p;
     };
-    // the seed's "run these queries during testing", on the live line
+    // the Phase-07 plan's "run these queries during testing", on the live line
     const watch = target.prometheus
       ? watchKeyQueries(target.prometheus, (v) => {
           latest = v;

@@ -5,7 +5,7 @@ import { formatLiveQueries } from './prometheus.js';
 
 /**
  * The live view of `mlperf run`: elapsed / total, target vs achieved TPS, success %, p95 / p99,
- * in flight, dropped. On a terminal one status line redrawn every second, coloured by the seed's
+ * in flight, dropped. On a terminal one status line redrawn every second, coloured by the Phase-07 plan's
  * Critical Metrics bands; otherwise a plain line every `plainEveryS` seconds (CI logs).
  * The PromQL key queries and the monitor can add their own lines here.
  */

@@ -6,11 +6,11 @@ import {
   watchQueries,
 } from '@mlperf/core/promql';
 
-/** The seed's "run these queries during testing", plus CPU and memory: what the live view shows. */
+/** The Phase-07 plan's "run these queries during testing", plus CPU and memory: what the live view shows. */
 const LIVE_QUERY_NAMES = [
-  'seed_actual_tps',
-  'seed_success_rate',
-  'seed_p95_latency_seconds',
+  'validation_actual_tps',
+  'validation_success_rate',
+  'validation_p95_latency_seconds',
   'cpu_usage_ratio',
   'memory_working_set_ratio',
 ] as const;
@@ -20,7 +20,7 @@ export const LIVE_QUERIES = LIVE_QUERY_NAMES.flatMap((name) => {
   return q ? [{ name: q.name, promql: q.promql, title: q.title, unit: q.unit }] : [];
 });
 
-/** Evaluates the live queries every 2 s (the seed's `watch -n 2`) and hands each round to `onUpdate`. */
+/** Evaluates the live queries every 2 s (the Phase-07 plan's `watch -n 2`) and hands each round to `onUpdate`. */
 export function watchKeyQueries(
   client: PrometheusClient,
   onUpdate: (values: LiveValue[]) => void,
@@ -38,15 +38,16 @@ export function formatLiveQueries(values: readonly LiveValue[]): string {
     const all = v.series.length ? v.series.map((s) => s.value) : v.value !== undefined ? [v.value] : [];
     const finite = all.filter(Number.isFinite);
     if (finite.length === 0) continue;
-    if (v.name === 'seed_actual_tps')
+    if (v.name === 'validation_actual_tps')
       parts.push(
         `TPS ${num(
           finite.reduce((a, b) => a + b, 0),
           0,
         )}`,
       );
-    else if (v.name === 'seed_success_rate') parts.push(`success ${num(Math.min(...finite) * 100, 2)}%`);
-    else if (v.name === 'seed_p95_latency_seconds')
+    else if (v.name === 'validation_success_rate')
+      parts.push(`success ${num(Math.min(...finite) * 100, 2)}%`);
+    else if (v.name === 'validation_p95_latency_seconds')
       parts.push(`p95 ${num(Math.max(...finite) * 1000, 0)} ms`);
     else if (v.name === 'cpu_usage_ratio') parts.push(`cpu max ${num(Math.max(...finite) * 100, 0)}%`);
     else if (v.name === 'memory_working_set_ratio')

@@ -13,7 +13,7 @@ export const grafanaArgs = {
 } satisfies ArgsDef;
 
 /**
- * A run's dashboards/: the seed dashboards drawn offline from its metrics/ and timeseries (always),
+ * A run's dashboards/: the Phase-07 plan dashboards drawn offline from its metrics/ and timeseries (always),
  * and captured from Grafana when a URL is given. A failure is said, never fatal to the run.
  */
 export async function runDashboards(runDir: string, grafanaUrl?: string): Promise<string[]> {

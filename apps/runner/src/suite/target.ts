@@ -8,7 +8,7 @@ import {
   DEFAULT_METRIC_PREFIXES,
   parseMetricPrefix,
   safeUrl,
-  seedRecordingRules,
+  validationRecordingRules,
   startPrivatePrometheus,
 } from '@mlperf/core/promql';
 import { HUB_PROFILE_NAMES, HUB_SERVICES, type HubHandle, type HubProfileName, startHub } from '@mlperf/hub';
@@ -209,7 +209,7 @@ export async function openTarget(
               ...metricsEndpoints.map((e) => ({ job: e.service, url: e.url })),
               { job: 'mlperf-engine', url: `http://127.0.0.1:${enginePort || 1}/metrics` },
             ],
-            recordingRules: seedRecordingRules({ prefixes: metricPrefixes.prefixes, interval: '1s' }),
+            recordingRules: validationRecordingRules({ prefixes: metricPrefixes.prefixes, interval: '1s' }),
             waitForFirstScrape: false,
           })
         : undefined;

@@ -98,7 +98,7 @@ function clusterNeed(tests: TestDefinition[]): ClusterNeed | undefined {
   return best;
 }
 
-/** The seed's "First test completed successfully": a few real transfers, one per corridor's worth, at 2 TPS. */
+/** The Phase-07 plan's "First test completed successfully": a few real transfers, one per corridor's worth, at 2 TPS. */
 async function firstTransfer(suite: SuiteDefinition, target: OpenTarget) {
   const probe: TestDefinition = {
     id: 'first-transfer',
@@ -241,7 +241,7 @@ export function wireSuite(options: WireOptions): SuiteRunDeps {
             evidence: f.summary,
             ...(f.subject ? { subject: f.subject } : {}),
             ...(f.fix?.action ? { fix: f.fix.action } : {}),
-            ...(f.fix?.seedScript ? { seedScript: f.fix.seedScript } : {}),
+            ...(f.fix?.runbookScript ? { runbookScript: f.fix.runbookScript } : {}),
           }),
         );
     },

@@ -12,7 +12,7 @@ const RECENT_S = 600;
 
 const FIX = {
   action:
-    'Warm the hub up before measuring (a warm-up stage at a low rate, or the seed 30-minute uptime check) and re-run; judge only the steady state',
+    'Warm the hub up before measuring (a warm-up stage at a low rate, or the Phase-07 plan 30-minute uptime check) and re-run; judge only the steady state',
   phase: 'Phase 07: Performance testing',
 } as const;
 

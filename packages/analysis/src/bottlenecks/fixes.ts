@@ -3,26 +3,26 @@ import type { Series } from '../metrics.js';
 import { subjectOf } from '../metrics.js';
 import { mean, quantile } from '../stats/basic.js';
 
-/** The seed's remedies ("TPS plateaus below target": common causes and fixes). */
+/** The Phase-07 plan's remedies ("TPS plateaus below target": common causes and fixes). */
 export const FIXES = {
   db: {
     action: 'Raise the central-ledger DB connection pool and MySQL max_connections',
-    seedScript: './scale-db-connections.sh',
+    runbookScript: './scale-db-connections.sh',
     phase: 'Phase 04: Mojaloop configuration',
   },
   kafka: {
     action: 'Add Kafka partitions and consumers for the lagging topic',
-    seedScript: './scale-kafka-partitions.sh',
+    runbookScript: './scale-kafka-partitions.sh',
     phase: 'Phase 04: Mojaloop configuration',
   },
   replicas: {
     action: 'Scale the service out (more replicas) or raise its CPU limit',
-    seedScript: './scale-service-replicas.sh',
+    runbookScript: './scale-service-replicas.sh',
     phase: 'Phase 02: Infrastructure',
   },
   memory: {
     action: 'Raise the memory limit or scale out; look for a leak if it keeps growing',
-    seedScript: './scale-service-replicas.sh',
+    runbookScript: './scale-service-replicas.sh',
     phase: 'Phase 02: Infrastructure',
   },
   generator: {

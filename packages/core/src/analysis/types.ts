@@ -20,7 +20,7 @@ export interface TimeWindow {
 export interface CriterionResult {
   /** Stable id: `success-rate`, `latency-p95`, `achieved-rate`, `no-memory-leak`, ... */
   id: string;
-  /** As the seed words it: "Success rate > 99.5%". */
+  /** As the Phase-07 plan words it: "Success rate > 99.5%". */
   label: string;
   status: CriterionStatus;
   value?: number;
@@ -90,8 +90,8 @@ export interface Finding {
   evidence: Evidence[];
   fix?: {
     action: string;
-    /** The seed's script for it, e.g. `./scale-db-connections.sh`. */
-    seedScript?: string;
+    /** The Phase-07 plan's script for it, e.g. `./scale-db-connections.sh`. */
+    runbookScript?: string;
     /** The phase of the runbook to go back to, e.g. `Phase 04: Mojaloop configuration`. */
     phase?: string;
   };

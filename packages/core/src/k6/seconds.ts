@@ -202,7 +202,7 @@ export class SecondsAccumulator {
     const out: TimeseriesRecord[] = [];
     let vus = 0;
     let vusMax = 0;
-    // The gauges k6 sampled before the first iteration (start-up, setup()) seed the first seconds.
+    // The gauges k6 sampled before the first iteration (start-up, setup()) fill the first seconds.
     for (const sec of [...this.done.keys()].filter((x) => x < first).sort((a, b) => a - b)) {
       const k = this.done.get(sec)?.k6;
       if (k && k.vus >= 0) vus = k.vus;

@@ -2,7 +2,7 @@ import { MlperfError } from '../errors.js';
 import type { Band, BandMetric, MetricBand } from './types.js';
 
 /**
- * The seed's "Critical Metrics to Watch" table as data. Ratios are fractions (0.995 = 99.5%).
+ * The Phase-07 plan's "Critical Metrics to Watch" table as data. Ratios are fractions (0.995 = 99.5%).
  * TPS is relative to the test's planned rate: at 1000 TPS planned, warning is < 950, critical < 900.
  * Reading: the target is met at or beyond `target`; warning and critical are strict, as in the
  * table ("< 950", "> 400ms"); anything between the target and the warning level is `ok`.

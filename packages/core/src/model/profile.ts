@@ -25,7 +25,7 @@ export interface ProfileOptions {
 const MIN_WINDOW_MS = 3000;
 
 /**
- * Scales a suite for a profile: `full` is the seed's numbers; `quick` divides every duration by 60
+ * Scales a suite for a profile: `full` is the Phase-07 plan's numbers; `quick` divides every duration by 60
  * (open-ramp slopes are steepened to match, so the same rates are reached); `rateCap` bounds every
  * rate. Transfer expiration is not scaled: it is a per-transfer timeout, not a test length.
  */
@@ -34,7 +34,7 @@ export function resolveProfile(suite: SuiteDefinition, options: ProfileOptions =
   const timeScale = options.timeScale ?? (name === 'quick' ? QUICK_TIME_SCALE : 1);
   if (!(timeScale > 0) || !Number.isFinite(timeScale)) {
     throw new MlperfError('PROFILE_INVALID', `timeScale: ${timeScale} must be a positive number`, {
-      hint: 'use e.g. --time-scale 0.0167 for 1/60 of the seed durations',
+      hint: 'use e.g. --time-scale 0.0167 for 1/60 of the Phase-07 plan durations',
     });
   }
   if (options.rateCap !== undefined && !(options.rateCap > 0)) {

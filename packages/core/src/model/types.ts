@@ -14,7 +14,7 @@ export interface DfspDefinition {
   currency: string;
   /** Opening position (central-ledger POSITION account). Usually 0. */
   initialPosition: number;
-  /** Settlement liquidity (recordFundsIn), e.g. 1000000 for the seed's funded payers. */
+  /** Settlement liquidity (recordFundsIn), e.g. 1000000 for the Phase-07 plan's funded payers. */
   liquidity: number;
   /** Net debit cap (central-ledger NET_DEBIT_CAP limit). */
   netDebitCap: number;
@@ -111,12 +111,12 @@ export type TestCriterion =
   | { kind: 'no-service-failures' }
   /** No service's memory grows significantly (Theil-Sen slope with a Mann-Kendall test). */
   | { kind: 'no-memory-leak'; maxSlopeBytesPerHour?: number }
-  /** At least this many transfers completed (the seed's "Transactions: 1,800,000"). */
+  /** At least this many transfers completed (the Phase-07 plan's "Transactions: 1,800,000"). */
   | { kind: 'transfers'; min: number };
 
 export type TestKind = 'baseline' | 'scale' | 'target' | 'endurance' | 'stress' | 'custom';
 
-/** The seed's "Expected results" of a test, kept for display and for the success report. */
+/** The Phase-07 plan's "Expected results" of a test, kept for display and for the success report. */
 export interface ExpectedResults {
   transfers?: number;
   successRate?: number;
@@ -138,13 +138,13 @@ export interface TestDefinition {
   stopRule?: StopRule;
   /**
    * After the stop rule fires (or the last stage ends), hold this rate for this long to measure
-   * recovery (the seed's "clean recovery after stress test").
+   * recovery (the Phase-07 plan's "clean recovery after stress test").
    */
   recovery?: { rate: number; duration: DurationString };
   expected?: ExpectedResults;
   /** k6-style thresholds (`{ transfer_duration: ['p(95)<300'] }`); derived from criteria when omitted. */
   thresholds?: Record<string, string[]>;
-  /** Only run after this test, and only if it passed (the seed's progression). */
+  /** Only run after this test, and only if it passed (the Phase-07 plan's progression). */
   after?: string;
   /** Time excluded at the start from steady-state criteria; default per the analyzer's rule. */
   warmup?: DurationString;
@@ -169,7 +169,7 @@ export type SuiteCriterion =
   /** After the stress test's load drops, success rate and latency are back in band within `within`. */
   | { kind: 'clean-recovery'; test?: string; within?: DurationString };
 
-/** The seed's Critical Metrics table row, as data. */
+/** The Phase-07 plan's Critical Metrics table row, as data. */
 export type BandMetric = 'tps' | 'success-rate' | 'p95-latency' | 'cpu' | 'memory' | 'error-rate';
 
 export interface MetricBand {
@@ -202,7 +202,7 @@ export interface SuiteDefinition {
   transfer: TransferTemplate;
   tests: TestDefinition[];
   criteria: SuiteCriterion[];
-  /** Defaults to the seed's Critical Metrics table. */
+  /** Defaults to the Phase-07 plan's Critical Metrics table. */
   bands?: MetricBand[];
   /** Named validation queries: name -> PromQL. */
   queries?: Record<string, string>;
@@ -217,7 +217,7 @@ export type ProfileName = 'quick' | 'full' | 'custom';
 
 export interface ProfileInfo {
   name: ProfileName;
-  /** Every duration was multiplied by this (1 = the seed's numbers). */
+  /** Every duration was multiplied by this (1 = the Phase-07 plan's numbers). */
   timeScale: number;
   /** Every rate was capped at this, if set. */
   rateCap?: number;

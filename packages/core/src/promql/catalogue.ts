@@ -5,10 +5,10 @@ import { engineMetricNames } from './engine-metrics.js';
 import { quote } from './builders.js';
 import { anyPrefixSelector, DEFAULT_METRIC_PREFIXES, type MetricPrefixes } from './metric-prefixes.js';
 
-export type CatalogueFamily = 'seed' | 'mojaloop' | 'engine' | 'k6' | 'resources' | 'saturation';
+export type CatalogueFamily = 'validation' | 'mojaloop' | 'engine' | 'k6' | 'resources' | 'saturation';
 
 export const CATALOGUE_FAMILIES: readonly CatalogueFamily[] = [
-  'seed',
+  'validation',
   'mojaloop',
   'engine',
   'k6',
@@ -53,7 +53,7 @@ export interface CatalogueOptions {
   enginePrefix?: string;
   /** Prefix of k6 remote-write metrics (`k6_`). */
   k6Prefix?: string;
-  /** Rate window of the non-seed queries (`1m`); the seed's own queries keep their `[1m]`. */
+  /** Rate window of the other queries (`1m`); the Phase-07 plan's own queries keep their `[1m]`. */
   window?: string;
   /** Only containers in this Kubernetes namespace (cAdvisor queries). */
   namespace?: string;
@@ -101,43 +101,43 @@ export function catalogueFor(options: CatalogueOptions = {}): CatalogueQuery[] {
   const c = `{container!="", container!="POD"${ns}}`;
   const pod = 'namespace, pod, container';
   const all: CatalogueQuery[] = [
-    // The seed's four validation queries, verbatim (the error query corrected); they read the
+    // The Phase-07 plan's four validation queries, verbatim (the error query corrected); they read the
     // `mojaloop_transfer_*` series that mlperf's recording rules define.
     {
-      family: 'seed',
-      name: 'seed_actual_tps',
-      title: 'Actual TPS (seed)',
+      family: 'validation',
+      name: 'validation_actual_tps',
+      title: 'Actual TPS (Phase-07 plan)',
       unit: 'tps',
       band: 'tps',
       promql: 'rate(mojaloop_transfer_success[1m])',
-      description: 'The seed\'s "Actual TPS" query: successful transfers per second.',
+      description: 'The Phase-07 plan\'s "Actual TPS" query: successful transfers per second.',
     },
     {
-      family: 'seed',
-      name: 'seed_success_rate',
-      title: 'Success rate (seed)',
+      family: 'validation',
+      name: 'validation_success_rate',
+      title: 'Success rate (Phase-07 plan)',
       unit: 'ratio',
       band: 'success-rate',
       promql: 'rate(mojaloop_transfer_success[1m]) / rate(mojaloop_transfer_total[1m])',
-      description: "The seed's success-rate query: successful over all transfers.",
+      description: "The Phase-07 plan's success-rate query: successful over all transfers.",
     },
     {
-      family: 'seed',
-      name: 'seed_p95_latency_seconds',
-      title: 'P95 latency (seed)',
+      family: 'validation',
+      name: 'validation_p95_latency_seconds',
+      title: 'P95 latency (Phase-07 plan)',
       unit: 'seconds',
       promql: 'histogram_quantile(0.95, rate(mojaloop_transfer_duration_bucket[1m]))',
       description:
-        "The seed's P95 latency query, in seconds (mojaloop_p95_ms is the same in ms, for the band).",
+        "The Phase-07 plan's P95 latency query, in seconds (mojaloop_p95_ms is the same in ms, for the band).",
     },
     {
-      family: 'seed',
-      name: 'seed_error_rate_by_type',
-      title: 'Errors per second by type (seed, corrected)',
+      family: 'validation',
+      name: 'validation_error_rate_by_type',
+      title: 'Errors per second by type (Phase-07 plan, corrected)',
       unit: 'tps',
       promql: 'sum by (error_type) (rate(mojaloop_transfer_error[1m]))',
       description:
-        'The seed wrote `rate(mojaloop_transfer_error[1m]) by (error_type)`, which is not PromQL: `by` belongs to an aggregation.',
+        'The Phase-07 plan wrote `rate(mojaloop_transfer_error[1m]) by (error_type)`, which is not PromQL: `by` belongs to an aggregation.',
     },
 
     {

@@ -62,9 +62,9 @@ export {
 export type { MetricPrefixes } from './metric-prefixes.js';
 export type { CatalogueFamily, CatalogueOptions, CatalogueQuery, QueryUnit } from './catalogue.js';
 export { engineMetricNames } from './engine-metrics.js';
-export { SEED_METRICS, SEED_RECORDED_COUNTERS } from './seed-names.js';
-export { ruleFileYaml, seedRecordingRules, writeSeedRecordingRules } from './recording-rules.js';
-export type { RecordingRule, RuleGroup, SeedRulesOptions } from './recording-rules.js';
+export { VALIDATION_METRICS, VALIDATION_RECORDED_COUNTERS } from './validation-names.js';
+export { ruleFileYaml, validationRecordingRules, writeValidationRecordingRules } from './recording-rules.js';
+export type { RecordingRule, RuleGroup, ValidationRulesOptions } from './recording-rules.js';
 export { PROMETHEUS_ENV, PrometheusClient, safeUrl } from './client.js';
 export type {
   AlertInfo,

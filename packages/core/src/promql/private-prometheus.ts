@@ -21,7 +21,7 @@ export interface PrivatePrometheusOptions {
   scrapeInterval?: string;
   /** Path of the prometheus binary; else MLPERF_PROMETHEUS_BIN, else `prometheus` on PATH. */
   binary?: string;
-  /** Rule groups to load (e.g. `seedRecordingRules()`). */
+  /** Rule groups to load (e.g. `validationRecordingRules()`). */
   recordingRules?: readonly RuleGroup[];
   /** Use this data dir and keep it on stop (restarts continue its data); default: a temp dir, removed on stop. */
   dataDir?: string;

@@ -4,7 +4,7 @@ import { MlperfError } from '../errors.js';
 import { resolvePrefixes } from './catalogue.js';
 import { toSeconds } from './duration.js';
 import type { MetricPrefixes } from './metric-prefixes.js';
-import { SEED_METRICS } from './seed-names.js';
+import { VALIDATION_METRICS } from './validation-names.js';
 import { validateQuery } from './validate.js';
 
 export interface RecordingRule {
@@ -20,7 +20,7 @@ export interface RuleGroup {
   rules: RecordingRule[];
 }
 
-export interface SeedRulesOptions {
+export interface ValidationRulesOptions {
   /** One prefix for both services' metrics (`moja_`). */
   prefix?: string;
   /** Per-service prefixes (default `moja_cl_` / `moja_ml_`). */
@@ -29,15 +29,15 @@ export interface SeedRulesOptions {
 }
 
 /**
- * Recording rules that define the seed's `mojaloop_transfer_*` names from real Mojaloop metrics,
- * so `rate(mojaloop_transfer_success[1m])` and the seed's other queries work verbatim.
+ * Recording rules that define the Phase-07 plan's `mojaloop_transfer_*` names from real Mojaloop metrics,
+ * so `rate(mojaloop_transfer_success[1m])` and the Phase-07 plan's other queries work verbatim.
  * Each rule records nothing when a scraped target already exposes `mojaloop_transfer_total`.
  * The recorded series are sums over all handler instances (prepare and fulfil run in different
- * pods, so per-instance series would not match in the seed's division). A handler restart makes
+ * pods, so per-instance series would not match in the Phase-07 plan's division). A handler restart makes
  * a sum drop, which rate() reads as one counter reset: the mojaloop_* catalogue queries, which
  * sum rates instead, are exact and are what the analyzer uses.
  */
-export function seedRecordingRules(options: SeedRulesOptions = {}): RuleGroup[] {
+export function validationRecordingRules(options: ValidationRulesOptions = {}): RuleGroup[] {
   const { ledger: cl, adapter: ml } = resolvePrefixes(options);
   for (const p of [cl, ml]) {
     if (p !== '' && !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(p)) {
@@ -51,31 +51,31 @@ export function seedRecordingRules(options: SeedRulesOptions = {}): RuleGroup[] 
     }
   }
   const rules: RecordingRule[] = [
-    { record: SEED_METRICS.total, expr: `sum(${cl}transfer_prepare_count)` },
-    { record: SEED_METRICS.success, expr: `sum(${cl}transfer_fulfil_count{success="true"})` },
+    { record: VALIDATION_METRICS.total, expr: `sum(${cl}transfer_prepare_count)` },
+    { record: VALIDATION_METRICS.success, expr: `sum(${cl}transfer_fulfil_count{success="true"})` },
     {
-      record: SEED_METRICS.error,
+      record: VALIDATION_METRICS.error,
       expr: `sum(${cl}transfer_prepare_count{success="false"})`,
       labels: { error_type: 'prepare' },
     },
     {
-      record: SEED_METRICS.error,
+      record: VALIDATION_METRICS.error,
       expr: `sum(${cl}transfer_fulfil_count{success="false"})`,
       labels: { error_type: 'fulfil' },
     },
-    { record: `${SEED_METRICS.duration}_bucket`, expr: `sum by (le) (${ml}tx_transfer_bucket)` },
-    { record: `${SEED_METRICS.duration}_count`, expr: `sum(${ml}tx_transfer_count)` },
-    { record: `${SEED_METRICS.duration}_sum`, expr: `sum(${ml}tx_transfer_sum)` },
+    { record: `${VALIDATION_METRICS.duration}_bucket`, expr: `sum by (le) (${ml}tx_transfer_bucket)` },
+    { record: `${VALIDATION_METRICS.duration}_count`, expr: `sum(${ml}tx_transfer_count)` },
+    { record: `${VALIDATION_METRICS.duration}_sum`, expr: `sum(${ml}tx_transfer_sum)` },
   ];
-  // A target that already exposes the seed names (mlperf's embedded hub does) wins: the rules then
-  // record nothing, so the seed's queries never see two series.
-  const guard = ` unless on () ${SEED_METRICS.total}{job!=""}`;
+  // A target that already exposes the Phase-07 plan names (mlperf's embedded hub does) wins: the rules then
+  // record nothing, so the Phase-07 plan's queries never see two series.
+  const guard = ` unless on () ${VALIDATION_METRICS.total}{job!=""}`;
   for (const rule of rules) rule.expr += guard;
   for (const rule of rules) {
     const errors = validateQuery(rule.expr).filter((d) => d.severity === 'error');
     if (errors.length > 0) throw new Error(`recording rule ${rule.record} is invalid: ${errors[0]?.message}`);
   }
-  const group: RuleGroup = { name: 'mlperf-seed-names', rules };
+  const group: RuleGroup = { name: 'mlperf-validation-names', rules };
   if (options.interval !== undefined) {
     toSeconds(options.interval, 'recording-rule interval');
     group.interval = options.interval;
@@ -88,7 +88,7 @@ const q = (s: string) => JSON.stringify(s);
 /** A Prometheus rule file (YAML) for these groups. */
 export function ruleFileYaml(groups: readonly RuleGroup[]): string {
   const lines = [
-    "# Written by mlperf: the seed's mojaloop_transfer_* names from real Mojaloop metrics.",
+    "# Written by mlperf: the Phase-07 plan's mojaloop_transfer_* names from real Mojaloop metrics.",
     'groups:',
   ];
   for (const g of groups) {
@@ -107,9 +107,12 @@ export function ruleFileYaml(groups: readonly RuleGroup[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes the seed recording rules to `path` (atomically) and returns the YAML written. */
-export async function writeSeedRecordingRules(path: string, options: SeedRulesOptions = {}): Promise<string> {
-  const yaml = ruleFileYaml(seedRecordingRules(options));
+/** Writes the Phase-07 plan recording rules to `path` (atomically) and returns the YAML written. */
+export async function writeValidationRecordingRules(
+  path: string,
+  options: ValidationRulesOptions = {},
+): Promise<string> {
+  const yaml = ruleFileYaml(validationRecordingRules(options));
   await mkdir(dirname(path), { recursive: true });
   await writeFile(`${path}.tmp`, yaml);
   await rename(`${path}.tmp`, path);

@@ -10,7 +10,7 @@ import { PrometheusClient } from './client.js';
 import { toSeconds } from './duration.js';
 import { exportQueries } from './export.js';
 import { type ScrapeTarget, startPrivatePrometheus } from './private-prometheus.js';
-import { seedRecordingRules } from './recording-rules.js';
+import { validationRecordingRules } from './recording-rules.js';
 import { type LiveValue, type QueryWatch, watchQueries } from './watch.js';
 
 export interface PrometheusSessionOptions {
@@ -48,11 +48,11 @@ export interface PrometheusSession {
   stop(): Promise<void>;
 }
 
-const DEFAULT_FAMILIES: CatalogueFamily[] = ['seed', 'mojaloop', 'engine', 'resources', 'saturation'];
+const DEFAULT_FAMILIES: CatalogueFamily[] = ['validation', 'mojaloop', 'engine', 'resources', 'saturation'];
 
 /**
  * Prometheus for one run: the given one (it must answer /-/ready, else PROMETHEUS_UNREACHABLE,
- * exit 3), or a private one scraping the hub and the engine with the seed recording rules, or,
+ * exit 3), or a private one scraping the hub and the engine with the Phase-07 plan recording rules, or,
  * without a prometheus binary, an explicit degraded mode that exports nothing and says why.
  */
 export async function openPrometheusSession(options: PrometheusSessionOptions): Promise<PrometheusSession> {
@@ -94,7 +94,7 @@ export async function openPrometheusSession(options: PrometheusSessionOptions): 
     scrapeTargets: options.scrapeTargets ?? [],
     scrapeInterval: options.scrapeInterval ?? '1s',
     restartOnCrash: true,
-    recordingRules: seedRecordingRules({
+    recordingRules: validationRecordingRules({
       ...(options.catalogue?.prefix !== undefined ? { prefix: options.catalogue.prefix } : {}),
       ...(options.catalogue?.prefixes ? { prefixes: options.catalogue.prefixes } : {}),
       interval: options.scrapeInterval ?? '1s',

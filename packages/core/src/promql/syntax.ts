@@ -89,7 +89,7 @@ const syntax = (from: number, to: number, message: string, hint: string, rule = 
   rule,
 });
 
-/** `expr by (labels)` where no aggregation owns the clause: the seed's own mistake. */
+/** `expr by (labels)` where no aggregation owns the clause: the Phase-07 plan's own mistake. */
 function groupingOutsideAggregation(q: string, err: SyntaxNode): Diagnostic | undefined {
   const clause = /^(by|without)\s*\(([^)]*)\)/i.exec(q.slice(err.from));
   if (!clause) return undefined;

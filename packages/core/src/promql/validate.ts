@@ -4,7 +4,7 @@ import { explainParseError } from './explain.js';
 import { functionIn, type Grammar, grammarFor } from './grammar.js';
 import { lintDiagnostics } from './lint.js';
 import { type ParseError, parsePromQL } from './parser.js';
-import { SEED_RECORDED_COUNTERS } from './seed-names.js';
+import { VALIDATION_RECORDED_COUNTERS } from './validation-names.js';
 import { lintTree } from './syntax.js';
 import type { MatcherInfo } from './tree.js';
 import type { Diagnostic, ValidateOptions, ValueType } from './types.js';
@@ -69,7 +69,7 @@ export function validateQuery(q: string, opts: ValidateOptions = {}): Diagnostic
     });
   }
   const tree = lintTree(q);
-  const known = new Set([...SEED_RECORDED_COUNTERS, ...(opts.counters ?? [])]);
+  const known = new Set([...VALIDATION_RECORDED_COUNTERS, ...(opts.counters ?? [])]);
   if (tree) out.push(...lintDiagnostics(q, tree, opts, known));
   return out.sort(
     (a, b) => a.from - b.from || (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1),

@@ -26,7 +26,7 @@ export interface LiveValue {
 export interface WatchOptions {
   client: PrometheusClient;
   queries: readonly WatchedQuery[];
-  /** Default 2000 ms (the seed's `watch -n 2`). */
+  /** Default 2000 ms (the Phase-07 plan's `watch -n 2`). */
   intervalMs?: number;
   onUpdate?: (values: LiveValue[]) => void;
 }

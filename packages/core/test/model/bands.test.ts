@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { classifyMetric, DEFAULT_BANDS, type MetricBand, MlperfError, resolveBand } from '@mlperf/core';
 
-describe('DEFAULT_BANDS: the seed Critical Metrics table', () => {
-  it('has one row per metric with the seed numbers', () => {
+describe('DEFAULT_BANDS: the Phase-07 plan Critical Metrics table', () => {
+  it('has one row per metric with the Phase-07 plan numbers', () => {
     expect(DEFAULT_BANDS.map((b) => [b.label, b.target, b.warning, b.critical])).toEqual([
       ['TPS Achieved', 1, 0.95, 0.9],
       ['Success Rate', 0.995, 0.99, 0.95],

@@ -9,8 +9,8 @@ import {
 } from '@mlperf/core';
 import { validSuite } from './_suite.js';
 
-/** The seed's topology and constant tests, built here so core's tests do not depend on scenarios. */
-function seedShaped(amount = '0.1'): SuiteDefinition {
+/** The Phase-07 plan's topology and constant tests, built here so core's tests do not depend on scenarios. */
+function planShaped(amount = '0.1'): SuiteDefinition {
   const dfsps = Array.from({ length: 8 }, (_, i) => ({
     id: `perffsp-${i + 1}`,
     currency: 'USD',
@@ -43,8 +43,8 @@ function seedShaped(amount = '0.1'): SuiteDefinition {
   };
 }
 
-describe('planSuite: the seed numbers', () => {
-  const plan = planSuite(validateSuite(seedShaped()).suite, { cost: { perNodeHour: 4, nodes: 10 } });
+describe('planSuite: the Phase-07 plan numbers', () => {
+  const plan = planSuite(validateSuite(planShaped()).suite, { cost: { perNodeHour: 4, nodes: 10 } });
 
   it('plans 30,000 / 450,000 / 1,800,000 / 7,200,000 transfers, in progression order', () => {
     expect(plan.tests.map((t) => [t.testId, t.transfers])).toEqual([
@@ -92,7 +92,7 @@ describe('planSuite: the seed numbers', () => {
 
 describe('planSuite: infeasible plans are flagged loudly', () => {
   it('flags a payer whose funding cannot cover one test, with the amount that would fit', () => {
-    const plan = planSuite(validateSuite(seedShaped('1')).suite);
+    const plan = planSuite(validateSuite(planShaped('1')).suite);
     expect(plan.feasible).toBe(false);
     const flags = plan.flags.filter((f) => f.testId === 'endurance');
     expect(flags.map((f) => [f.severity, f.message, f.hint])).toEqual([
@@ -120,7 +120,7 @@ describe('planSuite: infeasible plans are flagged loudly', () => {
   });
 
   it('warns when only the whole suite, without resets, exceeds the funding', () => {
-    const plan = planSuite(validateSuite(seedShaped('0.3')).suite);
+    const plan = planSuite(validateSuite(planShaped('0.3')).suite);
     expect(plan.feasible).toBe(true);
     expect(plan.flags.map((f) => `${f.severity}: ${f.message}`)).toEqual([
       'warning: perffsp-1 pays USD 1,137,600.00 over the whole suite but can pay only USD 1,000,000.00',
@@ -128,7 +128,7 @@ describe('planSuite: infeasible plans are flagged loudly', () => {
   });
 
   it('counts net debit cap and opening position against the payer', () => {
-    const s = seedShaped();
+    const s = planShaped();
     s.dfsps[0] = { ...s.dfsps[0]!, netDebitCap: 50_000, initialPosition: 10_000 };
     const plan = planSuite(validateSuite(s).suite);
     expect(plan.tests[2]!.liquidity[0]).toMatchObject({ available: 40_000, needed: 72_000, feasible: false });
@@ -185,7 +185,7 @@ describe('planTest: stages', () => {
   });
 
   it('plans the quick profile of a suite', () => {
-    const quick = resolveProfile(seedShaped(), { profile: 'quick' });
+    const quick = resolveProfile(planShaped(), { profile: 'quick' });
     const plan = planSuite(validateSuite(quick).suite);
     expect(plan.tests.map((t) => t.transfers)).toEqual([500, 7500, 30_000, 120_000]);
     expect(plan.durationMs).toBe((5 + 15 + 30 + 120) * 1000 + 3 * 3000);

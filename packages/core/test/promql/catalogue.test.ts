@@ -7,8 +7,8 @@ import {
   listNames,
   pointCount,
   ruleFileYaml,
-  SEED_METRICS,
-  seedRecordingRules,
+  VALIDATION_METRICS,
+  validationRecordingRules,
   validateQuery,
 } from '@mlperf/core/promql';
 import { type BandMetric, ENGINE_METRICS, type MetricBand } from '@mlperf/core';
@@ -46,10 +46,10 @@ describe('the validation-query catalogue', () => {
 
   it('keeps the names other packages read', () => {
     for (const name of [
-      'seed_actual_tps',
-      'seed_success_rate',
-      'seed_p95_latency_seconds',
-      'seed_error_rate_by_type',
+      'validation_actual_tps',
+      'validation_success_rate',
+      'validation_p95_latency_seconds',
+      'validation_error_rate_by_type',
       'engine_tps',
       'engine_success_rate',
       'engine_error_rate',
@@ -78,16 +78,16 @@ describe('the validation-query catalogue', () => {
     expect(banded).toEqual(new Set(Object.keys(BAND_UNITS)));
   });
 
-  it("keeps the seed's queries verbatim, correcting only the invalid one", () => {
-    expect(catalogueQuery('seed_actual_tps').promql).toBe('rate(mojaloop_transfer_success[1m])');
-    expect(catalogueQuery('seed_success_rate').promql).toBe(
+  it("keeps the Phase-07 plan's queries verbatim, correcting only the invalid one", () => {
+    expect(catalogueQuery('validation_actual_tps').promql).toBe('rate(mojaloop_transfer_success[1m])');
+    expect(catalogueQuery('validation_success_rate').promql).toBe(
       'rate(mojaloop_transfer_success[1m]) / rate(mojaloop_transfer_total[1m])',
     );
-    expect(catalogueQuery('seed_p95_latency_seconds').promql).toBe(
+    expect(catalogueQuery('validation_p95_latency_seconds').promql).toBe(
       'histogram_quantile(0.95, rate(mojaloop_transfer_duration_bucket[1m]))',
     );
     expect(validateQuery('rate(mojaloop_transfer_error[1m]) by (error_type)')[0]?.hint).toContain(
-      catalogueQuery('seed_error_rate_by_type').promql,
+      catalogueQuery('validation_error_rate_by_type').promql,
     );
   });
 
@@ -119,24 +119,24 @@ describe('the validation-query catalogue', () => {
   });
 });
 
-describe('seed recording rules', () => {
-  it('define every seed name from moja_ metrics with valid expressions', () => {
-    const [group] = seedRecordingRules({ interval: '1s' });
+describe('validation recording rules', () => {
+  it('define every validation name from moja_ metrics with valid expressions', () => {
+    const [group] = validationRecordingRules({ interval: '1s' });
     expect(group?.interval).toBe('1s');
     const recorded = new Set(group?.rules.map((r) => r.record));
-    for (const q of CATALOGUE.filter((c) => c.family === 'seed')) {
+    for (const q of CATALOGUE.filter((c) => c.family === 'validation')) {
       for (const m of listNames(q.promql).metrics) expect(recorded.has(m), m).toBe(true);
     }
     for (const r of group?.rules ?? []) expect(validateQuery(r.expr), r.expr).toEqual([]);
-    expect(recorded.has(SEED_METRICS.success)).toBe(true);
+    expect(recorded.has(VALIDATION_METRICS.success)).toBe(true);
   });
 
   it('follow the prefix and render as a rule file', () => {
-    const yaml = ruleFileYaml(seedRecordingRules({ prefix: 'central_' }));
+    const yaml = ruleFileYaml(validationRecordingRules({ prefix: 'central_' }));
     expect(yaml).toMatchInlineSnapshot(`
-      "# Written by mlperf: the seed's mojaloop_transfer_* names from real Mojaloop metrics.
+      "# Written by mlperf: the Phase-07 plan's mojaloop_transfer_* names from real Mojaloop metrics.
       groups:
-        - name: "mlperf-seed-names"
+        - name: "mlperf-validation-names"
           rules:
             - record: "mojaloop_transfer_total"
               expr: "sum(central_transfer_prepare_count) unless on () mojaloop_transfer_total{job!=\\"\\"}"
@@ -158,7 +158,7 @@ describe('seed recording rules', () => {
               expr: "sum(central_tx_transfer_sum) unless on () mojaloop_transfer_total{job!=\\"\\"}"
       "
     `);
-    expect(() => seedRecordingRules({ prefix: 'a b' })).toThrow(
+    expect(() => validationRecordingRules({ prefix: 'a b' })).toThrow(
       expect.objectContaining({ code: 'PROMQL_BAD_PREFIX' }),
     );
   });

@@ -6,7 +6,7 @@ import {
   parseMetricPrefix,
   prefixesFromNames,
   processPrefixOf,
-  seedRecordingRules,
+  validationRecordingRules,
   validateQuery,
 } from '@mlperf/core/promql';
 import { describe, expect, it } from 'vitest';
@@ -66,7 +66,7 @@ describe('Mojaloop metric prefixes', () => {
       expect(errors, c.name).toEqual([]);
     }
     const rules =
-      seedRecordingRules({ prefixes: { ledger: 'central_', adapter: 'adapter_' } })[0]?.rules ?? [];
+      validationRecordingRules({ prefixes: { ledger: 'central_', adapter: 'adapter_' } })[0]?.rules ?? [];
     expect(rules.map((r) => r.expr).join('\n')).toContain('sum(central_transfer_prepare_count)');
     expect(anyPrefixSelector({ ledger: '', adapter: '' }, 'up')).toBe('{__name__=~"up"}');
   });

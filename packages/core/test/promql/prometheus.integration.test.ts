@@ -16,7 +16,7 @@ import {
   privatePrometheusConfig,
   ruleFileYaml,
   type RunningPrometheus,
-  seedRecordingRules,
+  validationRecordingRules,
   startPrivatePrometheus,
   validateQueryLive,
   watchQueries,
@@ -93,7 +93,7 @@ describe('private Prometheus (real Debian binary) scraping a /metrics server the
     server = await startMetricsServer({ tps, successRatio });
     const started = await startPrivatePrometheus({
       scrapeTargets: [{ job: 'engine', url: server.url }],
-      recordingRules: seedRecordingRules({ interval: '1s' }),
+      recordingRules: validationRecordingRules({ interval: '1s' }),
     });
     if (!started.running) throw new Error(started.reason);
     prom = started;
@@ -138,27 +138,27 @@ describe('private Prometheus (real Debian binary) scraping a /metrics server the
       counts.success,
     );
     expect(await scalarOf(prom.client, 'sum(mlperf_transfers_total)')).toBe(counts.prepares);
-    // The seed's names, defined by the recording rules, count the same transfers.
+    // The Phase-07 plan's names, defined by the recording rules, count the same transfers.
     expect(await scalarOf(prom.client, 'mojaloop_transfer_success')).toBe(counts.success);
     expect(await scalarOf(prom.client, 'mojaloop_transfer_total')).toBe(counts.prepares);
     server.pause(false);
   });
 
-  it("answers the seed's validation queries verbatim through the recording rules", async () => {
+  it("answers the Phase-07 plan's validation queries verbatim through the recording rules", async () => {
     // Less than a minute of data: [1m] rates are low for both, but must agree.
-    const tpsSeed = await scalarOf(prom.client, catalogueQuery('seed_actual_tps').promql);
+    const tpsValidation = await scalarOf(prom.client, catalogueQuery('validation_actual_tps').promql);
     const tpsRaw = await scalarOf(
       prom.client,
       'sum(rate(moja_cl_transfer_fulfil_count{success="true"}[1m]))',
     );
-    expect(tpsSeed).toBeGreaterThan(0);
-    expect(Math.abs((tpsSeed as number) / (tpsRaw as number) - 1)).toBeLessThan(0.15);
-    const rate = await scalarOf(prom.client, catalogueQuery('seed_success_rate').promql);
+    expect(tpsValidation).toBeGreaterThan(0);
+    expect(Math.abs((tpsValidation as number) / (tpsRaw as number) - 1)).toBeLessThan(0.15);
+    const rate = await scalarOf(prom.client, catalogueQuery('validation_success_rate').promql);
     expect(rate).toBeCloseTo(successRatio, 1);
-    const p95 = await scalarOf(prom.client, catalogueQuery('seed_p95_latency_seconds').promql);
+    const p95 = await scalarOf(prom.client, catalogueQuery('validation_p95_latency_seconds').promql);
     expect(p95).toBeGreaterThan(0.1);
     expect(p95).toBeLessThanOrEqual(0.25);
-    const { data } = await prom.client.query(catalogueQuery('seed_error_rate_by_type').promql);
+    const { data } = await prom.client.query(catalogueQuery('validation_error_rate_by_type').promql);
     expect(data.resultType).toBe('vector');
     const byType =
       data.resultType === 'vector'
@@ -237,15 +237,17 @@ describe('private Prometheus (real Debian binary) scraping a /metrics server the
 
   it('exports each named query over the window to metrics/<name>.json', async () => {
     const end = Date.now() / 1000;
-    const queries = ['engine_tps', 'engine_success_rate', 'seed_actual_tps'].map((n) => catalogueQuery(n));
+    const queries = ['engine_tps', 'engine_success_rate', 'validation_actual_tps'].map((n) =>
+      catalogueQuery(n),
+    );
     const report = await exportQueries({ client: prom.client, queries, start: end - 10, end, dir });
-    expect(report.exported).toEqual(['engine_tps', 'engine_success_rate', 'seed_actual_tps']);
+    expect(report.exported).toEqual(['engine_tps', 'engine_success_rate', 'validation_actual_tps']);
     expect(report.skipped).toEqual([]);
     expect(report.missing).toEqual([]);
     expect((await readdir(join(dir, 'metrics'))).sort()).toEqual([
       'engine_success_rate.json',
       'engine_tps.json',
-      'seed_actual_tps.json',
+      'validation_actual_tps.json',
     ]);
     const file = JSON.parse(await readFile(join(dir, 'metrics', 'engine_tps.json'), 'utf8')) as MetricsExport;
     expect(file).toMatchObject({
@@ -279,7 +281,7 @@ describe('private Prometheus (real Debian binary) scraping a /metrics server the
 
   it('generates a config and rule file promtool accepts', async () => {
     const rules = join(dir, 'rules.yml');
-    await writeFile(rules, ruleFileYaml(seedRecordingRules()));
+    await writeFile(rules, ruleFileYaml(validationRecordingRules()));
     const config = join(dir, 'prometheus.yml');
     await writeFile(
       config,
@@ -297,8 +299,8 @@ describe('private Prometheus (real Debian binary) scraping a /metrics server the
       'SUCCESS: 7 rules found',
     );
     expect(execFileSync(promtool, ['check', 'config', config], { encoding: 'utf8' })).toContain('SUCCESS');
-    // promtool's rule unit tests run the seed's queries verbatim over the recorded names, and check
-    // that a target exposing the seed names itself (the embedded hub) wins over the rules.
+    // promtool's rule unit tests run the Phase-07 plan's queries verbatim over the recorded names, and check
+    // that a target exposing the Phase-07 plan names itself (the embedded hub) wins over the rules.
     const unitTests = join(dir, 'rules.test.yml');
     await writeFile(unitTests, PROMTOOL_RULE_TESTS);
     expect(execFileSync(promtool, ['test', 'rules', unitTests], { encoding: 'utf8', cwd: dir })).toContain(

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { problems, validSuite } from '../model/_suite.js';
 
 describe("a suite's named queries are checked as PromQL", () => {
-  it("rejects the seed's invalid query with the rewrite as the hint", () => {
+  it("rejects the Phase-07 plan's invalid query with the rewrite as the hint", () => {
     const suite = {
       ...validSuite(),
       queries: {

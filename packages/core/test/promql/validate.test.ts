@@ -96,8 +96,8 @@ describe('validateQuery: syntax errors', () => {
   });
 });
 
-describe("validateQuery: by/without outside an aggregation (the seed's mistake)", () => {
-  it('flags the seed query and hints the rewrite', () => {
+describe("validateQuery: by/without outside an aggregation (the Phase-07 plan's mistake)", () => {
+  it('flags the Phase-07 plan query and hints the rewrite', () => {
     const q = 'rate(mojaloop_transfer_error[1m]) by (error_type)';
     const [d, ...rest] = validateQuery(q);
     expect(rest).toEqual([]);

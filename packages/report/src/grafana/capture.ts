@@ -8,10 +8,10 @@ import { DEFAULT_DASHBOARDS, type DashboardSpec } from './panels.js';
 /** Environment variables the Grafana API key is read from (never a flag, never written anywhere). */
 export const GRAFANA_KEY_ENV = ['MLPERF_GRAFANA_API_KEY', 'GRAFANA_API_KEY'] as const;
 
-/** The seed's moments: test start, peak TPS, test end; `errors` when the error rate passed 0.5%. */
+/** The Phase-07 plan's moments: test start, peak TPS, test end; `errors` when the error rate passed 0.5%. */
 export type Moment = 'start' | 'peak' | 'end' | 'errors';
 
-/** The seed captures the error-analysis view "when error rate > 0.5%". */
+/** The Phase-07 plan captures the error-analysis view "when error rate > 0.5%". */
 const ERROR_CAPTURE_RATE = 0.005;
 
 export interface CaptureOptions extends BrowserOptions {
@@ -36,7 +36,7 @@ export interface Capture {
 
 type Window = { at: number; from: number; to: number };
 
-/** Unix ms windows around the seed's moments; `errors` only when some second's error rate passed 0.5%. */
+/** Unix ms windows around the Phase-07 plan's moments; `errors` only when some second's error rate passed 0.5%. */
 export function captureWindows(
   runDir: string,
 ): Record<Exclude<Moment, 'errors'>, Window> & { errors?: Window } {

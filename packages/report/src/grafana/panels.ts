@@ -6,7 +6,7 @@ import {
 } from '@mlperf/core/promql';
 
 /**
- * A panel of a dashboard: a title, a PromQL query and a unit. The seed dashboards take theirs from
+ * A panel of a dashboard: a title, a PromQL query and a unit. The Phase-07 plan dashboards take theirs from
  * the validation-query catalogue of @mlperf/core/promql; any other list works too.
  */
 export interface PanelQuery {
@@ -178,8 +178,8 @@ const LAYOUT: { uid: string; title: string; description: string; panels: string[
   },
 ];
 
-/** The four dashboards the seed names, built from the catalogue for a deployment's metric names. */
-export function seedDashboards(options: CatalogueOptions = {}): DashboardSpec[] {
+/** The four dashboards the Phase-07 plan names, built from the catalogue for a deployment's metric names. */
+export function standardDashboards(options: CatalogueOptions = {}): DashboardSpec[] {
   const { families: _families, ...rest } = options;
   const byName = new Map(catalogueFor(rest).map((q) => [q.name, q]));
   const extra = extraPanels(rest);
@@ -195,4 +195,4 @@ export function seedDashboards(options: CatalogueOptions = {}): DashboardSpec[] 
   }));
 }
 
-export const DEFAULT_DASHBOARDS: DashboardSpec[] = seedDashboards();
+export const DEFAULT_DASHBOARDS: DashboardSpec[] = standardDashboards();

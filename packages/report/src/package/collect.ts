@@ -8,7 +8,7 @@ import { isBinary, scrubText } from './secrets.js';
 import { walkTree } from './walk.js';
 
 export interface CollectedItem {
-  /** As the seed lists it: "K6 summary report", "Prometheus metrics export"... */
+  /** As the Phase-07 plan lists it: "K6 summary report", "Prometheus metrics export"... */
   item: string;
   present: boolean;
   files: string[];
@@ -49,7 +49,7 @@ function copyLogs(src: string, logsDir: string): string[] {
 }
 
 /**
- * `mlperf collect`: gathers what the seed's collect-test-results lists into the results directory
+ * `mlperf collect`: gathers what the Phase-07 plan's collect-test-results lists into the results directory
  * (summary, metrics exports, dashboards, logs, resource data), copies extra logs (secrets scrubbed),
  * derives `summary.txt` and `resources.csv`, and writes `collection.json` saying what is there.
  */

@@ -32,7 +32,7 @@ const CHARTS = `{{#each charts}}{{#if svg}}<figure class="chart" data-chart="{{i
 const STEPS = `{{#each steps}}<div class="finding {{severity}}" data-step="{{step}}">
 <h3>{{step}}. {{bottleneck}}{{#if subject}} <span class="muted">· {{subject}}</span>{{/if}}</h3>
 <p>{{why}}</p>
-<div class="fix"><strong>Action:</strong> {{action}}{{#if seedScript}} · <code>{{seedScript}}</code>{{/if}}<br><strong>Go back to:</strong> {{phase}}</div>
+<div class="fix"><strong>Action:</strong> {{action}}{{#if runbookScript}} · <code>{{runbookScript}}</code>{{/if}}<br><strong>Go back to:</strong> {{phase}}</div>
 </div>{{else}}<p class="muted">No finding points to a fix; start from the failed criteria above.</p>{{/each}}`;
 
 /** suite-report.html: the progression, overall criteria, scaling, links to each test's report. */
@@ -59,7 +59,7 @@ ${CHARTS}
 </body></html>
 `;
 
-/** success-report.html: the seed's generate-success-report, when the suite passes. */
+/** success-report.html: the Phase-07 plan's generate-success-report, when the suite passes. */
 export const SUCCESS_TEMPLATE = `${HEAD}
 <h1>Success report: {{suiteName}}</h1>
 ${VERDICT}

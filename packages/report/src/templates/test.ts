@@ -48,7 +48,7 @@ export const TEST_TEMPLATE = `<!doctype html>
 {{#if evidence.length}}<table><thead><tr><th>Evidence</th><th>Values</th><th>Window</th></tr></thead><tbody>
 {{#each evidence}}<tr><td><code>{{metric}}</code>{{#if labels}}<br><span class="muted">{{labels}}</span>{{/if}}{{#if query}}<br><code class="muted">{{query}}</code>{{/if}}</td><td>{{values}}</td><td class="muted">{{window}}</td></tr>{{/each}}
 </tbody></table>{{/if}}
-{{#if fix}}<div class="fix"><strong>Fix:</strong> {{fix.action}}{{#if fix.seedScript}} · <code>{{fix.seedScript}}</code>{{/if}}{{#if fix.phase}} · go back to {{fix.phase}}{{/if}}</div>{{/if}}
+{{#if fix}}<div class="fix"><strong>Fix:</strong> {{fix.action}}{{#if fix.runbookScript}} · <code>{{fix.runbookScript}}</code>{{/if}}{{#if fix.phase}} · go back to {{fix.phase}}{{/if}}</div>{{/if}}
 </div>
 {{else}}<p class="muted">No bottleneck found.</p>{{/each}}
 
@@ -58,7 +58,7 @@ export const TEST_TEMPLATE = `<!doctype html>
 </tbody></table>{{else}}<p class="muted">No per-corridor data.</p>{{/if}}
 
 {{#if dashboards.length}}<h2 id="dashboards">Dashboards</h2>
-<p class="muted">The seed's Grafana dashboards for this run: drawn offline from metrics/ and timeseries.ndjson (and, with --grafana-url, captured from Grafana). Each JSON imports into Grafana at this run's time range.</p>
+<p class="muted">The Phase-07 plan's Grafana dashboards for this run: drawn offline from metrics/ and timeseries.ndjson (and, with --grafana-url, captured from Grafana). Each JSON imports into Grafana at this run's time range.</p>
 {{#each dashboards}}<figure data-dashboard="{{name}}"><img class="dashboard" alt="{{name}}" src="{{src}}"><figcaption><a href="{{href}}">{{name}}</a>{{#if json}} · <a href="{{json}}">Grafana JSON</a>{{/if}}</figcaption></figure>{{/each}}{{/if}}
 
 <h2 id="run">Run</h2>

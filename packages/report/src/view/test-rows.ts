@@ -4,7 +4,7 @@ import type { TestReportInput } from '../load.js';
 import { fmtDuration, fmtInt, fmtNumber, fmtP, fmtPercent, fmtTime, fmtValue } from './format.js';
 import type { FindingView, Row } from './test-view.js';
 
-/** Colours a key metric by the seed's Critical Metrics table when the analyzer gave no band. */
+/** Colours a key metric by the Phase-07 plan's Critical Metrics table when the analyzer gave no band. */
 export function bandOf(
   metric: BandMetric,
   value: number | undefined,

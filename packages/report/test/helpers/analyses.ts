@@ -187,7 +187,7 @@ export function dbPoolFinding(): Finding {
     ],
     fix: {
       action: 'Raise the DB connection pool',
-      seedScript: './scale-db-connections.sh',
+      runbookScript: './scale-db-connections.sh',
       phase: 'Phase 04: Mojaloop configuration',
     },
   };

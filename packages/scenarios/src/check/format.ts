@@ -8,7 +8,7 @@ const ICON: Record<CheckResult['status'], string> = {
   skip: '\u23ed\ufe0f ',
 };
 
-/** One check as the seed prints it: `✅ All services healthy: 1 of 1 healthy`. */
+/** One check as the Phase-07 plan prints it: `✅ All services healthy: 1 of 1 healthy`. */
 export function formatCheckLine(c: CheckResult, options: { numbers?: boolean } = {}): string[] {
   const lines = [`${ICON[c.status]} ${c.title}: ${c.reason}`];
   if (options.numbers && c.numbers.length > 0) {
@@ -18,7 +18,7 @@ export function formatCheckLine(c: CheckResult, options: { numbers?: boolean } =
   return lines;
 }
 
-/** The whole report, shaped like the seed's pre-test-check.sh output. */
+/** The whole report, shaped like the Phase-07 plan's pre-test-check.sh output. */
 export function formatCheckReport(report: CheckReport, options: { numbers?: boolean } = {}): string {
   const lines = ['System Ready Check', '=================='];
   for (const c of report.checks) lines.push(...formatCheckLine(c, options));

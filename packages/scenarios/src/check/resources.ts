@@ -6,7 +6,7 @@ import type { CheckNumber, CheckResult, CheckTarget } from './types.js';
 type Partial_ = Omit<CheckResult, 'durationMs'>;
 
 /**
- * The seed's "Resource utilization < 20%" before a test, applied to CPU (of the CFS quota): at or
+ * The Phase-07 plan's "Resource utilization < 20%" before a test, applied to CPU (of the CFS quota): at or
  * above `FAIL_UTILISATION` something else is loading the hub. Memory at rest is a base working set
  * (JVMs, caches), not load: it is judged against the Critical Metrics bands instead (warn above the
  * 70% target, fail above the 80% warning level), since a test starting there has no room to run.

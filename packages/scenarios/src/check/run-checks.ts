@@ -30,7 +30,7 @@ export interface CheckInput {
   clusterNeed?: ClusterNeed;
   /** The engine registers its own callback endpoints when a test starts (embedded hub). */
   endpointsAtStart?: boolean;
-  /** One real transfer through the target (the seed's "First test completed successfully"). */
+  /** One real transfer through the target (the Phase-07 plan's "First test completed successfully"). */
   firstTransfer?: () => Promise<{ ok: boolean; detail: string; numbers?: CheckNumber[] }>;
   /** Injected self-test (tests); default: `generatorSelfTest()`. */
   selfTest?: () => Promise<SelfTestResult>;
@@ -39,7 +39,7 @@ export interface CheckInput {
   onResult?: (r: CheckResult) => void;
 }
 
-/** Runs every pre-test check in the seed's order and sums them up with the exit code to use. */
+/** Runs every pre-test check in the Phase-07 plan's order and sums them up with the exit code to use. */
 export async function runChecks(input: CheckInput): Promise<CheckReport> {
   const now = input.now ?? Date.now;
   const wanted = (id: CheckId) => !input.only || input.only.includes(id);

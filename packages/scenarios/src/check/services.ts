@@ -5,7 +5,7 @@ import type { CheckNumber, CheckResult, CheckTarget } from './types.js';
 
 type Partial_ = Omit<CheckResult, 'durationMs'>;
 
-/** Uptime a real hub should have before a test (the seed's "30 min uptime"). */
+/** Uptime a real hub should have before a test (the Phase-07 plan's "30 min uptime"). */
 export const MIN_UPTIME_S = 30 * 60;
 
 interface HealthBody {

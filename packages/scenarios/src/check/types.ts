@@ -1,5 +1,5 @@
 /**
- * `mlperf check` (the seed's pre-test-check.sh): each check passes, warns or fails with its reason
+ * `mlperf check` (the Phase-07 plan's pre-test-check.sh): each check passes, warns or fails with its reason
  * and the numbers behind it. A check that cannot run for lack of input (no kubeconfig, no
  * Prometheus) is `skip`, with the reason.
  */
@@ -25,7 +25,7 @@ export interface CheckNumber {
 
 export interface CheckResult {
   id: CheckId;
-  /** As the seed words it: "All services healthy". */
+  /** As the Phase-07 plan words it: "All services healthy". */
   title: string;
   status: CheckStatus;
   /** One sentence: why this status. */
@@ -86,6 +86,6 @@ export interface CheckReport {
   status: 'pass' | 'warn' | 'fail';
   exitCode: 0 | 1 | 3;
   checks: CheckResult[];
-  /** The seed's "Estimated test duration" and "Estimated cost". */
+  /** The Phase-07 plan's "Estimated test duration" and "Estimated cost". */
   estimate: { durationMs: number; upperBound: boolean; cost?: { total: number; currency: string } };
 }

@@ -1,7 +1,7 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { forEachBucket } from './histograms.js';
 
-/** Seconds; includes the seed's 300 ms and 500 ms thresholds as bucket bounds. */
+/** Seconds; includes the Phase-07 plan's 300 ms and 500 ms thresholds as bucket bounds. */
 export const DURATION_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30,
 ] as const;

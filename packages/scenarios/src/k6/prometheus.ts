@@ -85,7 +85,7 @@ export function prometheusExporter(o: PrometheusExportOptions) {
               c.family === 'mojaloop' ||
               c.family === 'resources' ||
               c.family === 'saturation' ||
-              c.family === 'seed',
+              c.family === 'validation',
           );
     const queries = [...catalogue, ...(o.queries ?? []), ...k6RunQueries(w.runId)];
     const report = await exportQueries({

@@ -55,8 +55,8 @@ export function withSimOutcomes(records: TimeseriesRecord[], seconds: SimSecond[
   const run = { ahead: 0 };
   const byCorridor = new Map<string, { ahead: number }>();
   const carryOf = (name: string) => {
-    let c = byCorridor.get(name);
-    if (!c) byCorridor.set(name, (c = { ahead: 0 }));
+    const c = byCorridor.get(name) ?? { ahead: 0 };
+    byCorridor.set(name, c);
     return c;
   };
   return [...records]

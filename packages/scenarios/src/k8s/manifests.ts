@@ -36,7 +36,7 @@ export interface K8sManifestOptions {
   runnerImage?: string;
   /** Runner pods; default: the scale advice. */
   parallelism?: number;
-  /** TestRun name; default `k6-<test id>` (the seed's `kubectl logs k6-<test-name>`). */
+  /** TestRun name; default `k6-<test id>` (the Phase-07 plan's `kubectl logs k6-<test-name>`). */
   name?: string;
   /** Prometheus remote-write endpoint (`http://prometheus:9090/api/v1/write`): k6 metrics as native histograms. */
   prometheusRemoteWriteUrl?: string;

@@ -1,5 +1,5 @@
 /**
- * The seed's "Common Issues During Testing", recognised live from the per-second records:
+ * The Phase-07 plan's "Common Issues During Testing", recognised live from the per-second records:
  * TPS plateauing below the offered rate, and a sudden spike in errors. Pure: feed it records,
  * it returns the issues that start in them (each kind re-arms after it has cleared).
  */
@@ -7,7 +7,7 @@ import type { TimeseriesRecord } from '@mlperf/core';
 
 export type LiveIssueKind = 'tps-plateau' | 'error-spike';
 
-/** A likely cause, as the analyzer names it, with the seed's fix. */
+/** A likely cause, as the analyzer names it, with the Phase-07 plan's fix. */
 export interface LikelyCause {
   kind: string;
   title: string;
@@ -15,7 +15,7 @@ export interface LikelyCause {
   confidence?: number;
   evidence?: string;
   fix?: string;
-  seedScript?: string;
+  runbookScript?: string;
 }
 
 export interface LiveIssue {
@@ -29,7 +29,7 @@ export interface LiveIssue {
   numbers: { label: string; value: number; unit?: string }[];
   errorsByType?: Record<string, number>;
   causes?: LikelyCause[];
-  /** What to do now (the seed's quick remediation). */
+  /** What to do now (the Phase-07 plan's quick remediation). */
   advice: string[];
 }
 

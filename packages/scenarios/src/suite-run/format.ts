@@ -40,21 +40,21 @@ function testEnd(t: SuiteTestEntry): string[] {
   for (const c of t.failedCriteria ?? []) lines.push(`      failed: ${c}`);
   for (const f of (t.findings ?? []).slice(0, 3)) {
     lines.push(
-      `      finding: ${f.title}${f.subject ? ` [${f.subject}]` : ''}${f.fix ? ` -> ${f.fix}` : ''}${f.seedScript ? ` (${f.seedScript})` : ''}`,
+      `      finding: ${f.title}${f.subject ? ` [${f.subject}]` : ''}${f.fix ? ` -> ${f.fix}` : ''}${f.runbookScript ? ` (${f.runbookScript})` : ''}`,
     );
   }
   if (t.runDir) lines.push(`      results: ${t.runDir}`);
   return lines;
 }
 
-/** A live issue as the seed's "Common Issues During Testing" box: what, likely cause, what to do. */
+/** A live issue as the Phase-07 plan's "Common Issues During Testing" box: what, likely cause, what to do. */
 export function formatLiveIssue(issue: LiveIssue): string[] {
   const lines = [`  ! ${issue.title} (${issue.severity}, at ${issue.s}s): ${issue.detail}`];
   for (const c of issue.causes ?? []) {
     lines.push(
       `      likely cause: ${c.title}${c.subject ? ` [${c.subject}]` : ''}${c.evidence ? ` - ${c.evidence}` : ''}`,
     );
-    if (c.fix) lines.push(`        fix: ${c.fix}${c.seedScript ? ` (${c.seedScript})` : ''}`);
+    if (c.fix) lines.push(`        fix: ${c.fix}${c.runbookScript ? ` (${c.runbookScript})` : ''}`);
   }
   if (!issue.causes || issue.causes.length === 0) for (const a of issue.advice) lines.push(`      ${a}`);
   return lines;

@@ -10,7 +10,7 @@ export { suiteVerdict } from './phases/conclude.js';
 export { remainingMs } from './session.js';
 
 /**
- * The seed's run-full-suite.sh, phase by phase: open (new or resumed) -> reset and check -> the
+ * The Phase-07 plan's run-full-suite.sh, phase by phase: open (new or resumed) -> reset and check -> the
  * gated progression (each test, its analysis and report, cool-downs) -> suite analysis -> the end
  * (status, exit code) -> report and package, which hold the final suite.json. suite.json is
  * rewritten at every step; Ctrl-C (options.signal) leaves it resumable.

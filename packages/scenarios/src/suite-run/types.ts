@@ -40,7 +40,7 @@ export interface SuiteFindingSummary {
   subject?: string;
   severity: string;
   fix?: string;
-  seedScript?: string;
+  runbookScript?: string;
 }
 
 export interface SuiteTestAttempt {
@@ -140,7 +140,7 @@ export type SuiteEvent =
 
 /** Everything the orchestration needs from the outside, injected so it runs (and is tested) alone. */
 export interface SuiteRunDeps {
-  /** The seed's reset-test-data.sh: positions back to the suite's initial state. */
+  /** The Phase-07 plan's reset-test-data.sh: positions back to the suite's initial state. */
   reset(suite: SuiteDefinition): Promise<void>;
   check(suite: SuiteDefinition): Promise<CheckReport>;
   runTest(args: RunTestArgs): Promise<RunTestOutcome>;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { standardDfsps } from '../../src/standard-suite.js';
+import { standardDfsps } from '@mlperf/core';
 import { runChecks } from '../../src/check/index.js';
 import type { CheckInput } from '../../src/check/index.js';
 import { kubeNode, kubePod, startFakeKubeApi } from './fake-services.js';

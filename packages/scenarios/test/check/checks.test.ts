@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { standardDfsps } from '../../src/standard-suite.js';
+import { standardDfsps } from '@mlperf/core';
 import { formatCheckReport, runChecks } from '../../src/check/index.js';
 import type { CheckInput, CheckPlan, CheckTarget } from '../../src/check/index.js';
 import { type FakeServices, startFakeServices } from './fake-services.js';
@@ -68,7 +68,7 @@ function input(over: Partial<CheckInput> = {}): CheckInput {
 const statusOf = (r: Awaited<ReturnType<typeof runChecks>>, id: string) => r.checks.find((c) => c.id === id);
 
 describe('mlperf check against FAKE Mojaloop services', () => {
-  it('passes when everything is ready, printed as the seed prints it', async () => {
+  it('passes when everything is ready, printed as the Phase-07 plan prints it', async () => {
     fake.state.cpuPerSecond = 0;
     const report = await runChecks(input());
     expect(report.exitCode).toBe(0);

@@ -22,7 +22,7 @@ afterEach(() => {
 });
 
 describe('k6-operator manifests', () => {
-  it('writes the seed files tests/01-baseline-100tps.yaml ... 05-stress-test.yaml', () => {
+  it('writes the Phase-07 plan files tests/01-baseline-100tps.yaml ... 05-stress-test.yaml', () => {
     const out = mkdtempSync(join(tmpdir(), 'mlperf-manifests-'));
     dirs.push(out);
     writeSuiteManifests(suite, join(out, 'tests'), options);

@@ -6,7 +6,7 @@ function feed(d: LiveIssueDetector, records: ReturnType<typeof second>[]) {
   return records.flatMap((r) => d.push(r).map((i) => ({ s: r.s, kind: i.kind, severity: i.severity })));
 }
 
-describe("LiveIssueDetector (the seed's common issues, live)", () => {
+describe("LiveIssueDetector (the Phase-07 plan's common issues, live)", () => {
   it('says nothing for a healthy run that ramps up to its rate', () => {
     const d = new LiveIssueDetector({ windowS: 5, warmupS: 3 });
     const rs = Array.from({ length: 60 }, (_, s) => second(s, 1000, Math.min(1000, s * 400)));

@@ -231,7 +231,7 @@ describe('runSuite (injected engine, analyzer and report)', () => {
           title: 'Database connection pool exhausted',
           subject: 'mysql',
           fix: 'scale DB connections',
-          seedScript: './scale-db-connections.sh',
+          runbookScript: './scale-db-connections.sh',
         },
       ],
     });

@@ -30,7 +30,7 @@ export async function analyseTest(
     severity: f.severity,
     ...(f.subject ? { subject: f.subject } : {}),
     ...(f.fix?.action ? { fix: f.fix.action } : {}),
-    ...(f.fix?.seedScript ? { seedScript: f.fix.seedScript } : {}),
+    ...(f.fix?.runbookScript ? { runbookScript: f.fix.runbookScript } : {}),
   }));
   if (deps.reportRun) {
     try {

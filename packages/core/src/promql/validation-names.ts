@@ -1,9 +1,9 @@
 /**
- * The metric names the seed's validation queries use. Real Mojaloop deployments do not expose
+ * The metric names the Phase-07 plan's validation queries use. Real Mojaloop deployments do not expose
  * them; mlperf's recording rules (recording-rules.ts) define them from the real `moja_` names.
  * Recorded series carry no metadata, so the validator is told these are counters.
  */
-export const SEED_METRICS = {
+export const VALIDATION_METRICS = {
   /** Transfers fulfilled successfully (counter). */
   success: 'mojaloop_transfer_success',
   /** Transfers prepared, successful or not (counter). */
@@ -14,8 +14,8 @@ export const SEED_METRICS = {
   duration: 'mojaloop_transfer_duration',
 } as const;
 
-export const SEED_RECORDED_COUNTERS: readonly string[] = [
-  SEED_METRICS.success,
-  SEED_METRICS.total,
-  SEED_METRICS.error,
+export const VALIDATION_RECORDED_COUNTERS: readonly string[] = [
+  VALIDATION_METRICS.success,
+  VALIDATION_METRICS.total,
+  VALIDATION_METRICS.error,
 ];
