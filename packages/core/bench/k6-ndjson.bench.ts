@@ -10,7 +10,9 @@ import { importK6Ndjson as importBefore } from './k6-before/import.js';
 
 const targetBytes = Number(process.env.BENCH_K6_MB ?? 1024) * 1024 * 1024;
 const dir = mkdtempSync(join(tmpdir(), 'mlperf-bench-k6-'));
-const path = join(dir, 'out.json');
+// BENCH_K6_FILE=<file> imports that file instead (kept): e.g. real k6 output.
+const given = process.env.BENCH_K6_FILE;
+const path = given ?? join(dir, 'out.json');
 const corridors = [
   'perffsp-1-\\u003eperffsp-5',
   'perffsp-2-\\u003eperffsp-6',
@@ -139,10 +141,10 @@ async function measure(label: string, run: Importer, size: number) {
 
 try {
   const g0 = performance.now();
-  const written = await generate();
+  const written = given ? Number.NaN : await generate();
   const size = statSync(path).size;
   console.log(
-    `generated ${(size / 1e9).toFixed(2)} GB, ${written.toLocaleString('en-US')} lines in ${((performance.now() - g0) / 1000).toFixed(1)} s; target >= 1,000,000 lines/s on one core, RSS flat`,
+    `${given ? `reading ${given},` : `generated ${(size / 1e9).toFixed(2)} GB, ${written.toLocaleString('en-US')} lines in ${((performance.now() - g0) / 1000).toFixed(1)} s;`} target >= 1,000,000 lines/s on one core, RSS flat`,
   );
   const before = await measure('before', importBefore as Importer, size);
   const after = await measure('after', importK6Ndjson, size);
@@ -153,5 +155,5 @@ try {
   );
   if (!same) process.exitCode = 1;
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (!process.env.BENCH_K6_KEEP) rmSync(dir, { recursive: true, force: true });
 }

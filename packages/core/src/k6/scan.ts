@@ -56,14 +56,12 @@ export class PointScanner {
   /** Whether the last string read held a backslash escape. */
   private escaped = false;
 
-  /** The end of the metric name of the Point line at `i` (its text from `nameS`); -1 when not k6's layout. */
+  /** The end of the metric name of the line at `i` (its text from `nameS`); -1 when not k6's layout. */
   head(b: Buffer, i: number, len: number): number {
     if (!at(b, i, len, HEAD)) return -1;
     this.nameS = i + HEAD.length;
-    const e = this.string(b, this.nameS, len, false);
-    if (e < 0 || !at(b, e, len, MID)) return -1;
-    this.nameE = e;
-    return e;
+    this.nameE = this.string(b, this.nameS, len, false);
+    return this.nameE;
   }
 
   /**
@@ -71,6 +69,7 @@ export class PointScanner {
    * is a Point in k6's exact layout; -1 otherwise (JSON.parse decides). Never reads past a newline.
    */
   rest(b: Buffer, len: number): number {
+    if (!at(b, this.nameE, len, MID)) return -1;
     this.timeS = this.nameE + MID.length;
     let i = this.string(b, this.timeS, len, false);
     if (i < 0 || !at(b, i, len, VALUE)) return -1;
