@@ -171,13 +171,13 @@ describe('the open-model engine over real HTTP', () => {
     });
     const r = await runTest({
       suite: suiteWith([{ kind: 'constant', rate: 200, duration: '2s' }], {
-        transfer: { expiration: '1s', payeeRejectRatio: 0.05 },
+        transfer: { expiration: '2s', payeeRejectRatio: 0.05 },
       }),
       test: 'probe',
       target: { url: h.url, adminUrl: h.adminUrl },
       out,
       minFreeBytes: 0,
-      timeoutGraceMs: 500,
+      timeoutGraceMs: 1000,
     });
     const t = r.totals;
     const failed = Object.values(t.failed).reduce((a, b) => a + b, 0);
@@ -185,14 +185,23 @@ describe('the open-model engine over real HTTP', () => {
     expect(t.started + t.dropped).toBe(t.offered);
     expect(t.succeeded + failed + t.unfinished).toBe(t.started);
     expect(t.unfinished).toBe(0);
-    // The stub counts prepares 1..400; each fault fires on its multiples, first match wins.
-    const n = (k: number) => Math.floor(400 / k);
-    expect(t.failed['http:503']).toBe(n(7) - n(7 * 17));
-    expect(t.failed.connection).toBe(n(17));
-    expect(t.failed['fspiop:4001']).toBeGreaterThan(0);
-    expect(t.failed.timeout).toBeGreaterThan(0);
-    expect(t.failed['fspiop:bad-fulfilment']).toBeGreaterThan(0);
+    // Which prepare gets which fault depends on arrival order (a busy machine reorders and
+    // drops): the stub counts what it injected, and each injected fault is one outcome of its type.
+    const inj = h.injected;
+    expect(h.prepares).toBe(t.started);
+    expect(inj.reject + inj.reset + inj.errorCallback + inj.badFulfilment + inj.swallow + inj.forwarded).toBe(
+      t.started,
+    );
+    expect(t.failed['http:503']).toBe(inj.reject);
+    expect(t.failed.connection).toBe(inj.reset);
+    expect(t.failed['fspiop:4001']).toBe(inj.errorCallback);
+    expect(t.failed['fspiop:bad-fulfilment']).toBe(inj.badFulfilment);
+    // Swallowed prepares time out; a forwarded one may too when the machine is starved past 3 s.
+    expect(t.failed.timeout).toBeGreaterThanOrEqual(inj.swallow);
+    expect(inj.swallow).toBeGreaterThan(0);
+    // The payee role rejects 5% of what reaches it; the rest of the forwarded commit or time out.
     expect(t.failed['fspiop:5105']).toBeGreaterThan(0);
+    expect(t.succeeded + (t.failed['fspiop:5105'] ?? 0) + t.failed.timeout - inj.swallow).toBe(inj.forwarded);
     const d = readResults(r.dir);
     const fromSeconds: Record<string, number> = {};
     for (const rec of d.timeseries)

@@ -37,6 +37,8 @@ export async function startStubHub(options: StubHubOptions = {}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   let stalledUntil = 0;
   let prepares = 0;
+  /** Faults injected so far, by kind: what the engine must have recorded, whatever the arrival order. */
+  const injected = { reject: 0, errorCallback: 0, swallow: 0, reset: 0, badFulfilment: 0, forwarded: 0 };
   const held: (() => void)[] = [];
 
   const send = (
@@ -92,10 +94,12 @@ export async function startStubHub(options: StubHubOptions = {}) {
     if (path === '/transfers' && method === 'POST') {
       const n = ++prepares;
       if (options.resetEvery && n % options.resetEvery === 0) {
+        injected.reset++;
         req.socket.destroy();
         return;
       }
       if (options.rejectEvery && n % options.rejectEvery.n === 0) {
+        injected.reject++;
         const code = options.rejectEvery.errorCode;
         res.writeHead(options.rejectEvery.status, {
           'content-type': code ? 'application/json' : 'text/plain',
@@ -110,8 +114,12 @@ export async function startStubHub(options: StubHubOptions = {}) {
       res.writeHead(202).end();
       const p = JSON.parse(body) as { transferId: string; payerFsp: string; payeeFsp: string };
       payers.set(p.transferId, p.payerFsp);
-      if (options.swallowEvery && n % options.swallowEvery === 0) return;
+      if (options.swallowEvery && n % options.swallowEvery === 0) {
+        injected.swallow++;
+        return;
+      }
       if (options.errorCallbackEvery && n % options.errorCallbackEvery.n === 0) {
+        injected.errorCallback++;
         const e = JSON.stringify({
           errorInformation: { errorCode: options.errorCallbackEvery.code, errorDescription: 'stub error' },
         });
@@ -127,6 +135,7 @@ export async function startStubHub(options: StubHubOptions = {}) {
         return;
       }
       if (options.badFulfilmentEvery && n % options.badFulfilmentEvery === 0) {
+        injected.badFulfilment++;
         const b = JSON.stringify({
           fulfilment: 'A'.repeat(43),
           completedTimestamp: new Date().toISOString(),
@@ -143,6 +152,7 @@ export async function startStubHub(options: StubHubOptions = {}) {
         payers.delete(p.transferId);
         return;
       }
+      injected.forwarded++;
       send(p.payeeFsp, 'FSPIOP_CALLBACK_URL_TRANSFER_POST', p.transferId, 'POST', req.headers, body);
       return;
     }
@@ -187,6 +197,8 @@ export async function startStubHub(options: StubHubOptions = {}) {
     get prepares() {
       return prepares;
     },
+    /** Prepares answered with each injected fault, and those forwarded to the payee. */
+    injected,
     /** Holds every request for `ms`, then answers them all. */
     stall(ms: number) {
       stalledUntil = Date.now() + ms;
