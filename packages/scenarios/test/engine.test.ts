@@ -186,22 +186,32 @@ describe('the open-model engine over real HTTP', () => {
     expect(t.succeeded + failed + t.unfinished).toBe(t.started);
     expect(t.unfinished).toBe(0);
     // Which prepare gets which fault depends on arrival order (a busy machine reorders and
-    // drops): the stub counts what it injected, and each injected fault is one outcome of its type.
+    // drops), so the stub counts what it injected. Each injected fault ends as one outcome of its
+    // type, or as a timeout when the engine's patience ran out first (a starved machine); never both.
     const inj = h.injected;
-    expect(h.prepares).toBe(t.started);
-    expect(inj.reject + inj.reset + inj.errorCallback + inj.badFulfilment + inj.swallow + inj.forwarded).toBe(
-      t.started,
-    );
-    expect(t.failed['http:503']).toBe(inj.reject);
-    expect(t.failed.connection).toBe(inj.reset);
-    expect(t.failed['fspiop:4001']).toBe(inj.errorCallback);
-    expect(t.failed['fspiop:bad-fulfilment']).toBe(inj.badFulfilment);
-    // Swallowed prepares time out; a forwarded one may too when the machine is starved past 3 s.
-    expect(t.failed.timeout).toBeGreaterThanOrEqual(inj.swallow);
+    const rec = (k: string) => t.failed[k] ?? 0;
+    const injectedAnswers = [
+      ['http:503', inj.reject],
+      ['connection', inj.reset],
+      ['fspiop:4001', inj.errorCallback],
+      ['fspiop:bad-fulfilment', inj.badFulfilment],
+    ] as const;
+    let answeredLate = 0;
+    for (const [type, n] of injectedAnswers) {
+      expect(n, type).toBeGreaterThan(0);
+      expect(rec(type), type).toBeGreaterThan(0);
+      expect(rec(type), type).toBeLessThanOrEqual(n);
+      answeredLate += n - rec(type);
+    }
     expect(inj.swallow).toBeGreaterThan(0);
-    // The payee role rejects 5% of what reaches it; the rest of the forwarded commit or time out.
-    expect(t.failed['fspiop:5105']).toBeGreaterThan(0);
-    expect(t.succeeded + (t.failed['fspiop:5105'] ?? 0) + t.failed.timeout - inj.swallow).toBe(inj.forwarded);
+    expect(rec('fspiop:5105')).toBeGreaterThan(0);
+    // Forwarded prepares end COMMITTED, rejected by the payee role (5105), or late.
+    const forwardedLate = inj.forwarded - t.succeeded - rec('fspiop:5105');
+    expect(forwardedLate).toBeGreaterThanOrEqual(0);
+    // Prepares the stub never received (still queued for a socket when they timed out).
+    const neverReceived = t.started - h.prepares;
+    expect(neverReceived).toBeGreaterThanOrEqual(0);
+    expect(rec('timeout')).toBe(inj.swallow + neverReceived + answeredLate + forwardedLate);
     const d = readResults(r.dir);
     const fromSeconds: Record<string, number> = {};
     for (const rec of d.timeseries)
