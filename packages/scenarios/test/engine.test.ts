@@ -221,6 +221,31 @@ describe('the open-model engine over real HTTP', () => {
     expect(k6.metrics.transfer_success?.fails).toBe(failed);
   });
 
+  it('takes the switch copy of a COMMITTED to the payee, sent after the payer had it, as expected (no unknown transfer)', async () => {
+    const h = await stub({ copyToPayee: true });
+    // each DFSP is payer in one corridor and payee in the other: the copy reaches a payer's server
+    const corridors = [
+      { payer: 'perffsp-1', payee: 'perffsp-5', weight: 0.5 },
+      { payer: 'perffsp-5', payee: 'perffsp-1', weight: 0.5 },
+    ];
+    const r = await runTest({
+      suite: suiteWith([{ kind: 'constant', rate: 50, duration: '2s' }], { corridors }),
+      test: 'probe',
+      target: { url: h.url, adminUrl: h.adminUrl },
+      out,
+      minFreeBytes: 0,
+    });
+    expect(r.totals.unfinished).toBe(0);
+    expect(r.totals.succeeded).toBe(r.totals.started);
+    // each copy went out once the payer's callback was answered; the last ones may find the run
+    // over (its server closed), every one that arrived was taken with a 200
+    expect(h.copies.length).toBeGreaterThan(r.totals.succeeded / 2);
+    expect(h.copies.every((status) => status === 200)).toBe(true);
+    const k6 = readResults(r.dir).k6Summary as { metrics: Record<string, Record<string, number>> };
+    expect(k6.metrics.callbacks_unknown_transfer?.count ?? 0).toBe(0);
+    expect(readFileSync(join(r.dir, 'logs', 'engine.log'), 'utf8')).toContain('0 unknown transfer');
+  });
+
   it('counts arrivals beyond the in-flight cap as dropped', async () => {
     const h = await stub({ swallowEvery: 1 });
     const r = await runTest({
