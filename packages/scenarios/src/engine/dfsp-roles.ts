@@ -21,6 +21,8 @@ export interface PayerSide {
   ownsPayer?(dfsp: string): boolean;
   /** Payer and payee of a transfer that had its outcome lately (the hub may still copy it to the payee). */
   endedParties?(transferId: string): { payer: string; payee: string } | undefined;
+  /** The fulfilment of a transfer in flight here (the payee role then needs no HMAC of its own). */
+  fulfilmentOf?(transferId: string): string | undefined;
   /** An engine worker: transfers of payers other workers own are not held here. */
   readonly shared?: boolean;
 }
@@ -111,7 +113,9 @@ export class DfspRoles implements CallbackHandler {
         const e = FSPIOP_ERRORS.payeeRejected;
         this.hub.sendPut(a.id, '/error', h, errorBody(e.errorCode, e.errorDescription));
       } else {
-        const fulfilment = deriveFulfilment(this.secret, a.id).toString('base64url');
+        // the engine's own transfer carries its fulfilment: no second HMAC for it
+        const fulfilment =
+          this.payer.fulfilmentOf?.(a.id) ?? deriveFulfilment(this.secret, a.id).toString('base64url');
         this.hub.sendPut(a.id, '', h, fulfilBody(fulfilment, this.completed.now().iso));
       }
     }

@@ -56,6 +56,10 @@ export class OutcomeRecorder implements HubEvents, PayerSide {
     return this.table.get(id);
   }
 
+  fulfilmentOf(id: string): string | undefined {
+    return this.table.get(id)?.fulfilment;
+  }
+
   /** Payer and payee of a transfer that ended lately (no longer in flight). */
   endedParties(id: string): { payer: string; payee: string } | undefined {
     const c = this.recent.corridorOf(id);
