@@ -119,9 +119,10 @@ export class LoadEngine {
     this.sink = sink ?? (this.settled as SettledSeconds);
   }
 
-  /** Starts the callback server; returns its base URL (`http://host:port`). */
+  /** Starts the callback server and opens connections to the hub; returns its base URL (`http://host:port`). */
   async listen(): Promise<string> {
     const a = await this.server.listen(this.o.callbackPort, this.o.callbackHost);
+    await this.client.warm(Math.min(8, this.o.maxSockets));
     const host = a.host.includes(':') ? `[${a.host}]` : a.host;
     return `http://${host}:${a.port}`;
   }
