@@ -137,12 +137,13 @@ try {
   if (rssS > 0) {
     const workers = workerCounts[0] ?? Number(process.env.BENCH_RSS_WORKERS ?? 1);
     console.log(`\n2) RSS at 1000 TPS for ${rssS} s (BENCH_RSS_S), engine workers ${workers}`);
-    const samples: { s: number; rss: number }[] = [];
+    const samples: { s: number; rss: number; heap: number }[] = [];
     const r = await run(1000, rssS, workers, (l) => {
+      // heap: this process's V8 heap after the second (with one engine worker, the engine's own)
       if (l.record.engine && l.record.s % 30 === 0)
-        samples.push({ s: l.record.s, rss: l.record.engine.rssBytes });
+        samples.push({ s: l.record.s, rss: l.record.engine.rssBytes, heap: process.memoryUsage().heapUsed });
     });
-    console.log(`   ${samples.map((x) => `${x.s}s:${mb(x.rss)}MiB`).join('  ')}`);
+    console.log(`   ${samples.map((x) => `${x.s}s:${mb(x.rss)}MiB(heap ${mb(x.heap)})`).join('  ')}`);
     const atMinute = samples.find((x) => x.s >= 60) ?? samples[0];
     const last = samples[samples.length - 1];
     if (atMinute && last)

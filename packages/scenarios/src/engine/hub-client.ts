@@ -185,9 +185,8 @@ export class HubClient {
    * Bounded to 2 s; nothing is counted.
    */
   async warm(n: number): Promise<void> {
-    const signal = AbortSignal.timeout(2000);
     const one = (pool: Pool) =>
-      pool.request({ method: 'GET', path: `${this.base}/health`, signal }).then(
+      pool.request({ method: 'GET', path: `${this.base}/health`, signal: AbortSignal.timeout(2000) }).then(
         (r) => r.body.dump(),
         () => {},
       );
