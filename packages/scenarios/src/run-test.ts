@@ -270,7 +270,6 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
     payeeRejectRatio: transfer.payeeRejectRatio ?? 0,
     ...(test.stopRule ? { stopRule: test.stopRule, stopWindowMs } : {}),
     ...(recovery ? { recovery } : {}),
-    steady: { fromMs: warmupMs, toMs: Number.isFinite(plannedMs) ? plannedMs - cooldownMs : Infinity },
     abortOnTargetDown: options.abortOnTargetDown ?? false,
     callbackHost: options.callback?.host ?? '127.0.0.1',
     callbackPort: probe?.port ?? options.callback?.port ?? 0,

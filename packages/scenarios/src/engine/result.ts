@@ -84,8 +84,6 @@ export function engineResult(settled: SettledSeconds, e: RunEnd): EngineResult {
     totals,
     stages: e.stages,
     total: settled.total,
-    steady: settled.steady,
-    steadySeconds: settled.steadySeconds,
     stageE2e: settled.stageE2e,
     http: e.http,
     maxInFlight: e.maxInFlight,

@@ -14,25 +14,22 @@ export interface SecondSink {
 
 /**
  * Everything done with a second once it has settled (all its transfers have an outcome): its
- * timeseries line, /metrics, the run and steady-state totals, per-stage latency.
+ * timeseries line, /metrics, the run totals, per-stage latency.
  */
 export class SettledSeconds implements SecondSink {
   readonly total: PeriodStats;
-  readonly steady: PeriodStats;
-  steadySeconds = 0;
   readonly stageE2e = new Map<number, Histogram>();
-  /** Stage index of the recovery hold, once it began: its seconds are not steady state. */
+  /** Stage index of the recovery hold, once it began. */
   recoveryStage: number | undefined = undefined;
 
   constructor(
     corridorCount: number,
-    private readonly o: Pick<LoadEngineOptions, 'steady' | 'onSecond'>,
+    private readonly o: Pick<LoadEngineOptions, 'onSecond'>,
     private readonly corridorNames: readonly string[],
     private readonly metrics: EngineMetrics,
     private readonly live: { readonly elapsedS: number; readonly inFlight: number },
   ) {
     this.total = new PeriodStats(corridorCount);
-    this.steady = new PeriodStats(corridorCount);
   }
 
   /** Writes and accounts one settled second. */
@@ -58,12 +55,6 @@ export class SettledSeconds implements SecondSink {
       this.stageE2e.set(sample.stage, h);
     }
     h.add(sec.e2e);
-    const s = sample.s;
-    const inSteady = s >= this.o.steady.fromMs / 1000 && s + 1 <= this.o.steady.toMs / 1000;
-    if (inSteady && this.recoveryStage === undefined) {
-      this.steadySeconds++;
-      this.steady.add(sec);
-    }
   }
 
   /** Whole-run p99 scheduling lag (ms). */

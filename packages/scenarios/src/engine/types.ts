@@ -37,8 +37,6 @@ export interface LoadEngineOptions {
   stopRule?: StopRule;
   stopWindowMs?: number;
   recovery?: { rate: number; durationMs: number };
-  /** Steady-state window (ms from the start) used by the criteria. */
-  steady: { fromMs: number; toMs: number };
   /** Abort when the target stops answering (connection errors only, 3 s in a row). */
   abortOnTargetDown: boolean;
   callbackHost: string;
@@ -68,9 +66,6 @@ export interface EngineResult {
   stages: StageWindow[];
   /** Whole run, merged from the seconds. */
   total: PeriodStats;
-  /** Seconds inside the steady-state window. */
-  steady: PeriodStats;
-  steadySeconds: number;
   /** e2e per stage index (recovery is the last). */
   stageE2e: Map<number, Histogram>;
   http: { requests: number; failed: number };
