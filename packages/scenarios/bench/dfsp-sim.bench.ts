@@ -5,8 +5,9 @@
 import { cpus, loadavg } from 'node:os';
 import { startHub } from '@mlperf/hub';
 import { Agent, fetch as ufetch } from 'undici';
-import { HubAdmin, renderK6Script, standardSuite, startDfspSim, testContext } from '@mlperf/scenarios';
+import { HubAdmin, renderK6Script, standardSuite, startDfspSim } from '@mlperf/scenarios';
 import { type ShimRequest, loadK6Script } from '../test/k6/k6-in-node.js';
+import { testContext } from '../src/k6/context.js';
 
 const rates = (process.env.BENCH_RATES ?? '250,500,1000').split(',').map(Number);
 const stepS = Number(process.env.BENCH_STEP_S ?? 5);

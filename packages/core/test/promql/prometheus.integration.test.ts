@@ -6,14 +6,12 @@ import type { MetricsExport } from '@mlperf/core';
 import {
   CATALOGUE,
   catalogueFor,
-  catalogueQuery,
   exportQueries,
   findPrometheusBinary,
   freePort,
   type LiveValue,
   openPrometheusSession,
   type PrometheusClient,
-  privatePrometheusConfig,
   ruleFileYaml,
   type RunningPrometheus,
   validationRecordingRules,
@@ -23,6 +21,8 @@ import {
 } from '@mlperf/core/promql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
+import { catalogueQuery } from '../../src/promql/catalogue.js';
+import { privatePrometheusConfig } from '../../src/promql/private-prometheus.js';
 
 const PROMTOOL_RULE_TESTS = `rule_files: [rules.yml]
 evaluation_interval: 15s
