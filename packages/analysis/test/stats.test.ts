@@ -9,7 +9,7 @@ import {
   theilSen,
   welch,
 } from '@mlperf/analysis';
-import { gaussian, rng } from './helpers/synth.js';
+import { gaussian, rng } from '@mlperf/testkit/synth';
 import { uslThroughput } from '../src/stats/usl.js';
 
 function ar1(n: number, phi: number, seed: number): number[] {

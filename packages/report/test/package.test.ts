@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { collectResults, packageResults } from '@mlperf/report';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { passAnalysis } from './helpers/analyses.js';
-import { makeRun, writeAnalysis } from './helpers/make-run.js';
+import { passAnalysis } from '@mlperf/testkit/runs';
+import { makeRun, writeAnalysis } from '@mlperf/testkit/runs';
 import { MANIFEST_SHA256 } from '../src/package/package.js';
 import { scrubText } from '../src/package/secrets.js';
 
