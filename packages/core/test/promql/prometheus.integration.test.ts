@@ -19,7 +19,7 @@ import {
   validateQueryLive,
   watchQueries,
 } from '@mlperf/core/promql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { catalogueQuery } from '../../src/promql/catalogue.js';
 import { privatePrometheusConfig } from '../../src/promql/private-prometheus.js';
@@ -70,14 +70,28 @@ async function scalarOf(client: PrometheusClient, expr: string, time?: number): 
   return Number(data.result[0]?.value[1]);
 }
 
-async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(250);
-  }
+function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  return vi.waitFor(
+    async () => {
+      const v = await fn();
+      if (v === undefined) throw new Error('condition not met in time');
+      return v;
+    },
+    { timeout: timeoutMs, interval: 250 },
+  );
+}
+
+/** Waits until Prometheus holds at least `n` scrapes of the target in the last minute (one a second). */
+async function scrapes(client: PrometheusClient, n: number, timeoutMs = 30_000): Promise<void> {
+  await until(
+    async () => ((await scalarOf(client, 'count_over_time(up[1m])')) ?? 0) >= n || undefined,
+    timeoutMs,
+  );
+}
+
+/** Waits until Prometheus holds a scrape taken after `afterS` (unix seconds). */
+async function scrapedAfter(client: PrometheusClient, afterS: number): Promise<void> {
+  await until(async () => ((await scalarOf(client, 'timestamp(up)')) ?? 0) > afterS || undefined);
 }
 
 describe('private Prometheus (real Debian binary) scraping a /metrics server the test controls', () => {
@@ -98,7 +112,7 @@ describe('private Prometheus (real Debian binary) scraping a /metrics server the
     if (!started.running) throw new Error(started.reason);
     prom = started;
     // Enough samples for 10s windows.
-    await sleep(12_000);
+    await scrapes(prom.client, 12);
   });
 
   afterAll(async () => {
@@ -132,15 +146,13 @@ describe('private Prometheus (real Debian binary) scraping a /metrics server the
     expect(Math.abs((rate as number) - successRatio) / successRatio).toBeLessThan(0.05);
     // With the load stopped, the scraped counters equal the server's exactly.
     server.pause(true);
-    await sleep(2500);
     const counts = server.counts();
-    expect(await scalarOf(prom.client, 'sum(mlperf_transfers_total{outcome="success"})')).toBe(
-      counts.success,
-    );
-    expect(await scalarOf(prom.client, 'sum(mlperf_transfers_total)')).toBe(counts.prepares);
+    const poll = (expr: string) => expect.poll(() => scalarOf(prom.client, expr), { timeout: 15_000 });
+    await poll('sum(mlperf_transfers_total{outcome="success"})').toBe(counts.success);
+    await poll('sum(mlperf_transfers_total)').toBe(counts.prepares);
     // The Phase-07 plan's names, defined by the recording rules, count the same transfers.
-    expect(await scalarOf(prom.client, 'mojaloop_transfer_success')).toBe(counts.success);
-    expect(await scalarOf(prom.client, 'mojaloop_transfer_total')).toBe(counts.prepares);
+    await poll('mojaloop_transfer_success').toBe(counts.success);
+    await poll('mojaloop_transfer_total').toBe(counts.prepares);
     server.pause(false);
   });
 
@@ -323,10 +335,10 @@ describe('Prometheus faults', () => {
       });
       if (!first.running) throw new Error(first.reason);
       const start = Math.ceil(Date.now() / 1000);
-      await sleep(2500);
+      await scrapes(first.client, 3);
       await first.kill();
       const downAt = Date.now() / 1000;
-      await sleep(5000);
+      await sleep(5000); // the outage under test: at least 4 s without scrapes
       const restarted = await startPrivatePrometheus({
         scrapeTargets: [{ job: 'engine', url: server.url }],
         dataDir,
@@ -334,7 +346,7 @@ describe('Prometheus faults', () => {
       if (!restarted.running) throw new Error(restarted.reason);
       second = restarted;
       const upAt = Date.now() / 1000;
-      await sleep(2500);
+      await scrapedAfter(second.client, upAt + 1);
       const end = Math.floor(Date.now() / 1000);
       const report = await exportQueries({
         client: second.client,
@@ -373,7 +385,7 @@ describe('Prometheus faults', () => {
     try {
       if (!prom.running) throw new Error(prom.reason);
       const start = Math.ceil(Date.now() / 1000);
-      await sleep(2000);
+      await scrapes(prom.client, 2);
       const firstPid = prom.pid;
       process.kill(firstPid, 'SIGKILL');
       await until(async () => prom.crashes[0]?.upAt);
