@@ -15,6 +15,7 @@ import {
 } from '@mlperf/core/promql';
 import { type HubHandle, type HubProfileName, startHub } from '@mlperf/hub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { untilScraped } from '@mlperf/testkit';
 import { runTest, standardSuite } from '@mlperf/scenarios';
 
 const prometheusBin = findPrometheusBinary();
@@ -88,7 +89,7 @@ async function runProfile(
     abortDrainMs: 2000,
   });
   const startMs = Date.parse(JSON.parse(readFileSync(join(run.dir, 'run.json'), 'utf8')).startedAt);
-  await new Promise((r) => setTimeout(r, 1500));
+  await untilScraped((prom as RunningPrometheus).client, { after: startMs / 1000 + run.durationS + 1 });
   await exportQueries({
     client: (prom as RunningPrometheus).client,
     queries: QUERIES,

@@ -20,6 +20,7 @@ import {
   watchQueries,
 } from '@mlperf/core/promql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { untilScraped } from '@mlperf/testkit';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { catalogueQuery } from '../../src/promql/catalogue.js';
 import { privatePrometheusConfig } from '../../src/promql/private-prometheus.js';
@@ -81,19 +82,6 @@ function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise
   );
 }
 
-/** Waits until Prometheus holds at least `n` scrapes of the target in the last minute (one a second). */
-async function scrapes(client: PrometheusClient, n: number, timeoutMs = 30_000): Promise<void> {
-  await until(
-    async () => ((await scalarOf(client, 'count_over_time(up[1m])')) ?? 0) >= n || undefined,
-    timeoutMs,
-  );
-}
-
-/** Waits until Prometheus holds a scrape taken after `afterS` (unix seconds). */
-async function scrapedAfter(client: PrometheusClient, afterS: number): Promise<void> {
-  await until(async () => ((await scalarOf(client, 'timestamp(up)')) ?? 0) > afterS || undefined);
-}
-
 describe('private Prometheus (real Debian binary) scraping a /metrics server the test controls', () => {
   let server: MetricsServer;
   let prom: RunningPrometheus;
@@ -112,7 +100,7 @@ describe('private Prometheus (real Debian binary) scraping a /metrics server the
     if (!started.running) throw new Error(started.reason);
     prom = started;
     // Enough samples for 10s windows.
-    await scrapes(prom.client, 12);
+    await untilScraped(prom.client, { count: 12 });
   });
 
   afterAll(async () => {
@@ -335,7 +323,7 @@ describe('Prometheus faults', () => {
       });
       if (!first.running) throw new Error(first.reason);
       const start = Math.ceil(Date.now() / 1000);
-      await scrapes(first.client, 3);
+      await untilScraped(first.client, { count: 3 });
       await first.kill();
       const downAt = Date.now() / 1000;
       await sleep(5000); // the outage under test: at least 4 s without scrapes
@@ -346,7 +334,7 @@ describe('Prometheus faults', () => {
       if (!restarted.running) throw new Error(restarted.reason);
       second = restarted;
       const upAt = Date.now() / 1000;
-      await scrapedAfter(second.client, upAt + 1);
+      await untilScraped(second.client, { after: upAt + 1 });
       const end = Math.floor(Date.now() / 1000);
       const report = await exportQueries({
         client: second.client,
@@ -385,7 +373,7 @@ describe('Prometheus faults', () => {
     try {
       if (!prom.running) throw new Error(prom.reason);
       const start = Math.ceil(Date.now() / 1000);
-      await scrapes(prom.client, 2);
+      await untilScraped(prom.client, { count: 2 });
       const firstPid = prom.pid;
       process.kill(firstPid, 'SIGKILL');
       await until(async () => prom.crashes[0]?.upAt);
