@@ -9,13 +9,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeRun } from '@mlperf/analysis';
 import type { AnalysisResult, TestDefinition } from '@mlperf/core';
-import {
-  catalogueFor,
-  type ExportableQuery,
-  exportQueries,
-  findPrometheusBinary,
-  startPrivatePrometheus,
-} from '@mlperf/core/promql';
+import { exportQueries, findPrometheusBinary, startPrivatePrometheus } from '@mlperf/core/promql';
 import { type HubKnobsPatch, startHub } from '@mlperf/hub';
 import { runTest, standardSuite } from '@mlperf/scenarios';
 import { type Fault, hostOthersShare, truthOf } from './truth.js';

@@ -6,8 +6,6 @@ import { join } from 'node:path';
 import { analyzeRun } from '@mlperf/analysis';
 import type { AnalysisResult, TestDefinition } from '@mlperf/core';
 import {
-  type ExportableQuery,
-  catalogueFor,
   exportQueries,
   findPrometheusBinary,
   type RunningPrometheus,
