@@ -13,6 +13,9 @@ export const workspaceAliases = [
   { find: /^@mlperf\/hub$/, replacement: src('packages/hub/src/index.ts') },
   { find: /^@mlperf\/analysis$/, replacement: src('packages/analysis/src/index.ts') },
   { find: /^@mlperf\/report$/, replacement: src('packages/report/src/index.ts') },
+  { find: /^@mlperf\/cli$/, replacement: src('apps/runner/src/index.ts') },
+  { find: /^@mlperf\/testkit\/synth$/, replacement: src('packages/testkit/src/synth/index.ts') },
+  { find: /^@mlperf\/testkit\/runs$/, replacement: src('packages/testkit/src/runs/index.ts') },
   { find: /^@mlperf\/testkit$/, replacement: src('packages/testkit/src/index.ts') },
 ];
 

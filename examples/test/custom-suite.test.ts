@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { loadSuiteFile, planSuite, resolveProfile, validateSuite } from '@mlperf/core';
-import { run } from '../../apps/runner/src/main.js';
+import { run } from '@mlperf/cli';
 import customSuite from '../custom-suite.js';
 
 const file = fileURLToPath(new URL('../custom-suite.ts', import.meta.url));

@@ -9,16 +9,11 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeRun } from '@mlperf/analysis';
 import type { AnalysisResult, TestDefinition } from '@mlperf/core';
-import {
-  catalogueFor,
-  type ExportableQuery,
-  exportQueries,
-  findPrometheusBinary,
-  startPrivatePrometheus,
-} from '@mlperf/core/promql';
+import { exportQueries, findPrometheusBinary, startPrivatePrometheus } from '@mlperf/core/promql';
 import { type HubKnobsPatch, startHub } from '@mlperf/hub';
 import { runTest, standardSuite } from '@mlperf/scenarios';
 import { type Fault, hostOthersShare, truthOf } from './truth.js';
+import { HUB_QUERIES } from '../test/_hub-queries.js';
 
 const RUNS = Number(process.env.BENCH_TRUTH_RUNS ?? 8);
 const SECONDS = Number(process.env.BENCH_TRUTH_SECONDS ?? 12);
@@ -30,16 +25,6 @@ const rnd = () => {
 };
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
 const between = (lo: number, hi: number) => lo + rnd() * (hi - lo);
-
-const WINDOW = '3s';
-// the saturation family has the pool wait (db_pool_wait_p95_ms) under the hub's central-ledger prefix
-const QUERIES: ExportableQuery[] = [
-  ...catalogueFor({ window: WINDOW, families: ['resources', 'saturation'] }),
-  { name: 'mysql_global_status_threads_connected', promql: 'mysql_global_status_threads_connected' },
-  { name: 'mysql_global_variables_max_connections', promql: 'mysql_global_variables_max_connections' },
-  { name: 'kafka_consumergroup_lag', promql: 'kafka_consumergroup_lag' },
-  { name: 'moja_service_up', promql: 'moja_service_up' },
-];
 
 /** One random fault with a capacity between 30% and 80% of the offered rate. */
 function randomFault(): Fault {
@@ -184,7 +169,7 @@ try {
       await new Promise((r) => setTimeout(r, 1500));
       await exportQueries({
         client: prom.client,
-        queries: QUERIES,
+        queries: HUB_QUERIES,
         start: startMs / 1000,
         end: startMs / 1000 + run.durationS,
         dir: run.dir,

@@ -6,8 +6,6 @@ import { join } from 'node:path';
 import { analyzeRun } from '@mlperf/analysis';
 import type { AnalysisResult, TestDefinition } from '@mlperf/core';
 import {
-  type ExportableQuery,
-  catalogueFor,
   exportQueries,
   findPrometheusBinary,
   type RunningPrometheus,
@@ -15,21 +13,11 @@ import {
 } from '@mlperf/core/promql';
 import { type HubHandle, type HubProfileName, startHub } from '@mlperf/hub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HUB_QUERIES } from './_hub-queries.js';
+import { untilScraped } from '@mlperf/testkit';
 import { runTest, standardSuite } from '@mlperf/scenarios';
 
 const prometheusBin = findPrometheusBinary();
-const WINDOW = '3s';
-const QUERIES: ExportableQuery[] = [
-  ...catalogueFor({ window: WINDOW, families: ['resources', 'saturation'] }),
-  {
-    name: 'db_pool_wait',
-    promql: `histogram_quantile(0.95, sum by (le) (rate(moja_cl_db_pool_wait_seconds_bucket[${WINDOW}])))`,
-  },
-  { name: 'mysql_global_status_threads_connected', promql: 'mysql_global_status_threads_connected' },
-  { name: 'mysql_global_variables_max_connections', promql: 'mysql_global_variables_max_connections' },
-  { name: 'kafka_consumergroup_lag', promql: 'kafka_consumergroup_lag' },
-  { name: 'moja_service_up', promql: 'moja_service_up' },
-];
 
 let base: string;
 let hub: HubHandle;
@@ -88,10 +76,10 @@ async function runProfile(
     abortDrainMs: 2000,
   });
   const startMs = Date.parse(JSON.parse(readFileSync(join(run.dir, 'run.json'), 'utf8')).startedAt);
-  await new Promise((r) => setTimeout(r, 1500));
+  await untilScraped((prom as RunningPrometheus).client, { after: startMs / 1000 + run.durationS + 1 });
   await exportQueries({
     client: (prom as RunningPrometheus).client,
-    queries: QUERIES,
+    queries: HUB_QUERIES,
     start: startMs / 1000,
     end: startMs / 1000 + run.durationS,
     dir: run.dir,

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../src/main.js';
-import { secondOf, exportsOf } from '../../../packages/analysis/test/helpers/profiles.js';
-import { constantTest, writeRun } from '../../../packages/analysis/test/helpers/synth.js';
+import { secondOf, exportsOf } from '@mlperf/testkit/synth';
+import { constantTest, writeRun } from '@mlperf/testkit/synth';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mlperf-cli-analyze-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyFailure } from '../src/_failure.js';
-import { makeRun } from '../../../packages/report/test/helpers/make-run.js';
+import { makeRun } from '@mlperf/testkit/runs';
 import { cli } from './_cli.js';
 
 let base: string;

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { passAnalysis, suiteAnalysis } from '../../../packages/report/test/helpers/analyses.js';
-import { makeRun, writeAnalysis } from '../../../packages/report/test/helpers/make-run.js';
+import { passAnalysis, suiteAnalysis } from '@mlperf/testkit/runs';
+import { makeRun, writeAnalysis } from '@mlperf/testkit/runs';
 import { cli } from './_cli.js';
 
 let base: string;

@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { standardSuite } from '@mlperf/scenarios';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { passAnalysis } from '../../../packages/report/test/helpers/analyses.js';
-import { makeRun, writeAnalysis } from '../../../packages/report/test/helpers/make-run.js';
+import { passAnalysis } from '@mlperf/testkit/runs';
+import { makeRun, writeAnalysis } from '@mlperf/testkit/runs';
 import { cli } from './_cli.js';
 
 /**

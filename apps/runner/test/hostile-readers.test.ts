@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeRun } from '../../../packages/report/test/helpers/make-run.js';
+import { makeRun } from '@mlperf/testkit/runs';
 import { cli } from './_cli.js';
 
 let base: string;

@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeRun } from '../../../packages/report/test/helpers/make-run.js';
+import { makeRun } from '@mlperf/testkit/runs';
 import { cli } from './_cli.js';
 
 let base: string;

@@ -11,6 +11,7 @@ import {
 import { startHub } from '@mlperf/hub';
 import { runTest, standardSuite } from '@mlperf/scenarios';
 import { expect, it } from 'vitest';
+import { untilScraped } from '@mlperf/testkit';
 
 /** Raw samples of every series matching `selector` over the last `seconds`, summed per scrape timestamp. */
 async function summedSamples(
@@ -77,7 +78,7 @@ it('hub + engine + private Prometheus: Prometheus-measured TPS and success rate 
     // the whole run; the engine's /metrics closes with the run, so its last scrape may miss the final
     // second(s): compare ratios there, and check that every scraped value is one of the engine's own
     // running totals.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await untilScraped(client, { after: ended + 1 });
     const span = Math.ceil(Date.now() / 1000 - started) + 5;
     const samples = (selector: string) => summedSamples(client, selector, span);
     const last = async (selector: string) => (await samples(selector)).at(-1)?.[1] ?? 0;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { catalogueFor, findPrometheusBinary, listNames, startPrivatePrometheus } from '@mlperf/core/promql';
 import { K6_METRICS } from '@mlperf/scenarios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { untilScraped } from '@mlperf/testkit';
 import { run } from '../src/index.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -250,7 +251,7 @@ describe('mlperf promql query', () => {
         "kafka_consumer_lag: sum by (consumergroup, topic) (kafka_consumergroup_lag)  [messages]
           {consumergroup="cl", topic="prepare"}  12"
       `);
-      await new Promise((r) => setTimeout(r, 1500));
+      await untilScraped(prom.client, { matchers: '{job="kafka"}', count: 2 });
       const range = await cli(
         'promql',
         'query',

@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failAnalysis, passAnalysis, suiteAnalysis } from '../../../packages/report/test/helpers/analyses.js';
-import { K6_FIXTURES } from '../../../packages/report/test/helpers/k6-import.js';
-import { makeRun, writeAnalysis } from '../../../packages/report/test/helpers/make-run.js';
+import { failAnalysis, passAnalysis, suiteAnalysis } from '@mlperf/testkit/runs';
+import { K6_FIXTURES } from '@mlperf/testkit/runs';
+import { makeRun, writeAnalysis } from '@mlperf/testkit/runs';
 import { cli as runCli } from './_cli.js';
 
 let base: string;

@@ -10,8 +10,8 @@ import { type HubHandle, startHub } from '@mlperf/hub';
 import { standardSuite } from '@mlperf/scenarios';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { secondOf } from '../../../packages/analysis/test/helpers/profiles.js';
-import { constantTest, writeRun } from '../../../packages/analysis/test/helpers/synth.js';
+import { secondOf } from '@mlperf/testkit/synth';
+import { constantTest, writeRun } from '@mlperf/testkit/synth';
 import { cli } from './_cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mlperf-verdict-'));

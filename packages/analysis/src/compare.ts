@@ -46,7 +46,7 @@ export interface CompareOptions {
 }
 
 /** Loads any supported input: an mlperf results directory, k6 NDJSON(.gz), or a k6 summary. */
-export async function loadRun(path: string): Promise<RunData> {
+async function loadRun(path: string): Promise<RunData> {
   if (isResultsDirectory(path)) return runDataOf(readResults(path));
   return detectK6Input(path) === 'ndjson' ? k6NdjsonData(path) : k6SummaryData(path);
 }
@@ -118,7 +118,7 @@ export async function compareRuns(
   return compareData(a, b, opts);
 }
 
-export function compareData(a: RunData, b: RunData, opts: CompareOptions = {}): ComparisonResult {
+function compareData(a: RunData, b: RunData, opts: CompareOptions = {}): ComparisonResult {
   const alpha = opts.alpha ?? 0.01;
   const minEffect = opts.minEffect ?? 0.05;
   const blockS = opts.blockS ?? 10;

@@ -21,8 +21,8 @@ export interface SteadyState extends TimeWindow {
   seconds: number;
 }
 
-export const DEFAULT_WARMUP_S = 300;
-export const DEFAULT_COOLDOWN_S = 120;
+const DEFAULT_WARMUP_S = 300;
+const DEFAULT_COOLDOWN_S = 120;
 
 interface Plateau {
   startS: number;

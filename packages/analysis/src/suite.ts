@@ -24,7 +24,7 @@ import { analyzeRun } from './run.js';
 import { fitUsl, uslNote } from './stats/usl.js';
 
 /** The Phase-07 plan's "Overall Suite" checklist, used when no suite definition is given. */
-export const OVERALL_SUITE_CRITERIA: SuiteCriterion[] = [
+const OVERALL_SUITE_CRITERIA: SuiteCriterion[] = [
   { kind: 'all-tests-completed' },
   { kind: 'linear-scaling', upToRate: 500, minEfficiency: 0.95 },
   { kind: 'sustained', rate: 1000, duration: '2h' },

@@ -1,6 +1,6 @@
 import { analyzeRun } from '@mlperf/analysis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanTemp, constantTest, T0, tempDir, writeRun } from './helpers/synth.js';
+import { cleanTemp, constantTest, T0, tempDir, writeRun } from '@mlperf/testkit/synth';
 
 afterAll(cleanTemp);
 

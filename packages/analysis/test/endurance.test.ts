@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeRun, latencyDrift, trendOf } from '@mlperf/analysis';
 import type { TimeseriesRecord } from '@mlperf/core';
-import { exportsOf, secondOf } from './helpers/profiles.js';
+import { exportsOf, secondOf } from '@mlperf/testkit/synth';
 import {
   cleanTemp,
   constantTest,
@@ -10,7 +10,7 @@ import {
   rng,
   tempDir,
   writeRun,
-} from './helpers/synth.js';
+} from '@mlperf/testkit/synth';
 
 afterAll(cleanTemp);
 

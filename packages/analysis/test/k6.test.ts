@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeK6, detectK6Input, k6NdjsonData } from '@mlperf/analysis';
-import { cleanTemp, tempDir } from './helpers/synth.js';
+import { cleanTemp, tempDir } from '@mlperf/testkit/synth';
 
 afterAll(cleanTemp);
 

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeRun } from '@mlperf/analysis';
-import { exportsOf, type Profile, secondOf } from './helpers/profiles.js';
-import { cleanTemp, constantTest, tempDir, writeRun } from './helpers/synth.js';
+import { exportsOf, type Profile, secondOf } from '@mlperf/testkit/synth';
+import { cleanTemp, constantTest, tempDir, writeRun } from '@mlperf/testkit/synth';
 
 afterAll(cleanTemp);
 

@@ -7,10 +7,10 @@ import {
   mergeLatency,
   snapshotOf,
   theilSen,
-  uslThroughput,
   welch,
 } from '@mlperf/analysis';
-import { gaussian, rng } from './helpers/synth.js';
+import { gaussian, rng } from '@mlperf/testkit/synth';
+import { uslThroughput } from '../src/stats/usl.js';
 
 function ar1(n: number, phi: number, seed: number): number[] {
   const r = rng(seed);

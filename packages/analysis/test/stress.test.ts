@@ -1,7 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeRun } from '@mlperf/analysis';
 import type { TestDefinition } from '@mlperf/core';
-import { CORRIDORS, cleanTemp, gaussian, rng, type SecondSpec, tempDir, writeRun } from './helpers/synth.js';
+import {
+  CORRIDORS,
+  cleanTemp,
+  gaussian,
+  rng,
+  type SecondSpec,
+  tempDir,
+  writeRun,
+} from '@mlperf/testkit/synth';
 
 afterAll(cleanTemp);
 

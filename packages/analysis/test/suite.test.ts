@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeSuite, compareRuns } from '@mlperf/analysis';
 import type { SuiteDefinition, TestDefinition } from '@mlperf/core';
-import { exportsOf, secondOf } from './helpers/profiles.js';
+import { exportsOf, secondOf } from '@mlperf/testkit/synth';
 import {
   CORRIDORS,
   cleanTemp,
@@ -12,7 +12,7 @@ import {
   type SecondSpec,
   tempDir,
   writeRun,
-} from './helpers/synth.js';
+} from '@mlperf/testkit/synth';
 
 afterAll(cleanTemp);
 

@@ -1,7 +1,7 @@
 import { analyzeRun } from '@mlperf/analysis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exportsOf, secondOf } from './helpers/profiles.js';
-import { cleanTemp, constantTest, tempDir, writeRun } from './helpers/synth.js';
+import { exportsOf, secondOf } from '@mlperf/testkit/synth';
+import { cleanTemp, constantTest, tempDir, writeRun } from '@mlperf/testkit/synth';
 
 afterAll(cleanTemp);
 

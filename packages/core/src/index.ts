@@ -4,7 +4,7 @@ export { errorMessage } from './error-message.js';
 
 export type * from './model/types.js';
 export { formatDuration, parseDuration, tryParseDuration } from './model/duration.js';
-export { QUICK_TIME_SCALE, resolveProfile } from './model/profile.js';
+export { resolveProfile } from './model/profile.js';
 export { standardDfsps } from './model/dfsps.js';
 export { needsPrometheus, PROMETHEUS_CRITERIA, prometheusCriteria } from './model/evidence.js';
 export type { PrometheusCriterionKind } from './model/evidence.js';
@@ -13,7 +13,6 @@ export {
   rateAt,
   stageArrivals,
   stageName,
-  stageRateAt,
   timeStages,
   totalDurationMs,
 } from './model/stages.js';
@@ -45,11 +44,11 @@ export {
   stage,
 } from './model/define.js';
 export { validateSuite, suiteProblems, WEIGHT_TOLERANCE } from './model/validate.js';
-export type { SuiteIssue, SuiteInvalidDetails, ValidatedSuite, ValidateOptions } from './model/validate.js';
-export { BAND_METRICS, DEFAULT_BANDS, classifyMetric, resolveBand } from './model/bands.js';
+export type { SuiteIssue, ValidateOptions } from './model/validate.js';
+export { DEFAULT_BANDS, classifyMetric } from './model/bands.js';
 export type { ClassifyOptions } from './model/bands.js';
-export { estimateCost, planSuite, planTest } from './model/plan.js';
+export { planSuite, planTest } from './model/plan.js';
 export type { PlanOptions } from './model/plan.js';
 export type * from './model/plan-types.js';
-export { loadSuiteFile, readSuiteFile, SUITE_FILE_EXTENSIONS } from './model/load.js';
+export { loadSuiteFile, readSuiteFile } from './model/load.js';
 export type { LoadSuiteOptions } from './model/load.js';

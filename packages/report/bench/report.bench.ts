@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageResults, renderTestReport } from '@mlperf/report';
-import { enduranceAnalysis } from '../test/helpers/analyses.js';
-import { makeRun, writeAnalysis } from '../test/helpers/make-run.js';
+import { enduranceAnalysis } from '@mlperf/testkit/runs';
+import { makeRun, writeAnalysis } from '@mlperf/testkit/runs';
 
 const SECONDS = 2 * 3600;
 const base = mkdtempSync(join(tmpdir(), 'mlperf-report-bench-'));

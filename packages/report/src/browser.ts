@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { ExitCode, MlperfError } from '@mlperf/core';
 import puppeteer, { type Browser } from 'puppeteer-core';
 
-export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 
 export interface BrowserOptions {
   /** Chromium or Chrome binary; default $MLPERF_CHROMIUM, then /usr/bin/chromium. */

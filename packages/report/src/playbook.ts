@@ -1,8 +1,8 @@
 import type { Finding, FindingKind } from '@mlperf/core';
 
-export const PHASE_INFRA = 'Phase 02: infrastructure scaling';
-export const PHASE_CONFIG = 'Phase 04: Mojaloop configuration';
-export const PHASE_RETEST = 'Phase 07: re-run the test';
+const PHASE_INFRA = 'Phase 02: infrastructure scaling';
+const PHASE_CONFIG = 'Phase 04: Mojaloop configuration';
+const PHASE_RETEST = 'Phase 07: re-run the test';
 
 /** One step of the tuning playbook: which bottleneck, which action, which phase to go back to. */
 export interface TuningStep {

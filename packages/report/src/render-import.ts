@@ -65,7 +65,7 @@ function manifestOf(run: ImportedRun): RunManifest {
 }
 
 /** The report input of an imported run, as if it had been read from a results directory. */
-export function importedReportInput(run: ImportedRun, analysis?: AnalysisResult): TestReportInput {
+function importedReportInput(run: ImportedRun, analysis?: AnalysisResult): TestReportInput {
   const input: TestReportInput = {
     results: {
       dir: dirname(run.source),

@@ -6,10 +6,10 @@ import { renderTemplate } from './templates/engine.js';
 import { PLAYBOOK_TEMPLATE, SUCCESS_TEMPLATE, SUITE_TEMPLATE } from './templates/suite.js';
 import { buildSuiteView, hasDir } from './view/suite-view.js';
 
-export const SUITE_REPORT_FILE = 'suite-report.html';
-export const SUCCESS_REPORT_FILE = 'success-report.html';
-export const PLAYBOOK_HTML_FILE = 'tuning-playbook.html';
-export const PLAYBOOK_MD_FILE = 'TUNING-PLAYBOOK.md';
+const SUITE_REPORT_FILE = 'suite-report.html';
+const SUCCESS_REPORT_FILE = 'success-report.html';
+const PLAYBOOK_HTML_FILE = 'tuning-playbook.html';
+const PLAYBOOK_MD_FILE = 'TUNING-PLAYBOOK.md';
 
 export interface RenderedSuite {
   suiteReport: string;

@@ -4,16 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateQuery } from '@mlperf/core/promql';
-import {
-  buildDashboard,
-  captureDashboards,
-  captureWindows,
-  DEFAULT_DASHBOARDS,
-  exportDashboards,
-  standardDashboards,
-} from '@mlperf/report';
+import { captureDashboards, DEFAULT_DASHBOARDS, exportDashboards, standardDashboards } from '@mlperf/report';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeRun } from './helpers/make-run.js';
+import { makeRun } from '@mlperf/testkit/runs';
+import { buildDashboard } from '../src/grafana/dashboards.js';
+import { captureWindows } from '../src/grafana/capture.js';
 
 let base: string;
 beforeAll(() => {

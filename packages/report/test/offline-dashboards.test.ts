@@ -5,7 +5,7 @@ import { inflateSync } from 'node:zlib';
 import { CATALOGUE } from '@mlperf/core/promql';
 import { DEFAULT_DASHBOARDS, renderRunDashboards, renderTestReport } from '@mlperf/report';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeRun } from './helpers/make-run.js';
+import { makeRun } from '@mlperf/testkit/runs';
 
 const base = mkdtempSync(join(tmpdir(), 'mlperf-offline-dash-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));

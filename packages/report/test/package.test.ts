@@ -11,11 +11,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectResults, MANIFEST_SHA256, packageResults, scrubText } from '@mlperf/report';
+import { collectResults, packageResults } from '@mlperf/report';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { passAnalysis } from './helpers/analyses.js';
-import { makeRun, writeAnalysis } from './helpers/make-run.js';
+import { passAnalysis } from '@mlperf/testkit/runs';
+import { makeRun, writeAnalysis } from '@mlperf/testkit/runs';
+import { MANIFEST_SHA256 } from '../src/package/package.js';
+import { scrubText } from '../src/package/secrets.js';
 
 let base: string;
 beforeAll(() => {

@@ -10,10 +10,10 @@ import {
   failAnalysis,
   passAnalysis,
   stressAnalysis,
-} from './helpers/analyses.js';
+} from '@mlperf/testkit/runs';
 import { externalRefs, openReport } from './helpers/chromium.js';
-import { importK6, K6_FIXTURES } from './helpers/k6-import.js';
-import { makeRun, writeAnalysis } from './helpers/make-run.js';
+import { importK6, K6_FIXTURES } from '@mlperf/testkit/runs';
+import { makeRun, writeAnalysis } from '@mlperf/testkit/runs';
 
 const BASE_CHARTS = [
   'tps',

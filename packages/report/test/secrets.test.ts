@@ -1,5 +1,5 @@
-import { scrubText } from '@mlperf/report';
 import { describe, expect, it } from 'vitest';
+import { scrubText } from '../src/package/secrets.js';
 
 const scrub = (text: string) => scrubText('probe.log', text, {}).text;
 

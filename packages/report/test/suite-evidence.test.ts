@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { renderSuiteReport, resolveRunDir } from '@mlperf/report';
 import { afterAll, describe, expect, it } from 'vitest';
-import { passAnalysis, suiteAnalysis } from './helpers/analyses.js';
-import { makeRun, writeAnalysis } from './helpers/make-run.js';
+import { passAnalysis, suiteAnalysis } from '@mlperf/testkit/runs';
+import { makeRun, writeAnalysis } from '@mlperf/testkit/runs';
 
 const base = mkdtempSync(join(tmpdir(), 'mlperf-suite-paths-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));

@@ -9,9 +9,9 @@ import {
   passAnalysis,
   stressAnalysis,
   suiteAnalysis,
-} from './helpers/analyses.js';
+} from '@mlperf/testkit/runs';
 import { externalRefs, openReport } from './helpers/chromium.js';
-import { makeRun, writeAnalysis } from './helpers/make-run.js';
+import { makeRun, writeAnalysis } from '@mlperf/testkit/runs';
 
 let base: string;
 let hb: HeadlessBrowser;

@@ -1,16 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  buildTestReportHtml,
-  downsample,
-  loadTestReportInput,
-  type Point,
-  tuningSteps,
-} from '@mlperf/report';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dbPoolFinding, passAnalysis, XSS } from './helpers/analyses.js';
-import { makeRun, writeAnalysis } from './helpers/make-run.js';
+import { dbPoolFinding, passAnalysis, XSS } from '@mlperf/testkit/runs';
+import { makeRun, writeAnalysis } from '@mlperf/testkit/runs';
+import { buildTestReportHtml } from '../src/render-test.js';
+import { downsample } from '../src/downsample.js';
+import { loadTestReportInput } from '../src/load.js';
+import type { Point } from '../src/downsample.js';
+import { tuningSteps } from '../src/playbook.js';
 
 let base: string;
 beforeAll(() => {

@@ -12,10 +12,11 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LatencySnapshot } from '@mlperf/core';
 import { startHub } from '@mlperf/hub';
-import { HubAdmin, renderK6Script, standardSuite, testContext } from '@mlperf/scenarios';
+import { HubAdmin, renderK6Script, standardSuite } from '@mlperf/scenarios';
 import * as hdr from 'hdr-histogram-js';
 import { Agent, fetch as ufetch } from 'undici';
 import { type ShimRequest, loadK6Script } from '../test/k6/k6-in-node.js';
+import { testContext } from '../src/k6/context.js';
 
 const rates = (process.env.BENCH_RATES ?? '250,500,1000').split(',').map(Number);
 const stepS = Number(process.env.BENCH_STEP_S ?? 5);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type DfspDefinition, ExitCode, MlperfError } from '@mlperf/core';
 
 /** The three transfer callback endpoint types of central-ledger. */
-export const TRANSFER_ENDPOINT_TYPES = {
+const TRANSFER_ENDPOINT_TYPES = {
   FSPIOP_CALLBACK_URL_TRANSFER_POST: '/transfers',
   FSPIOP_CALLBACK_URL_TRANSFER_PUT: '/transfers/{{transferId}}',
   FSPIOP_CALLBACK_URL_TRANSFER_ERROR: '/transfers/{{transferId}}/error',

@@ -38,7 +38,7 @@ import { type CallbackProbeResult, probeCallbacks } from './callback-probe.js';
 import { HubAdmin } from './hub-admin.js';
 import { checkTarget } from './target.js';
 
-export const ENGINE_VERSION = '0.1.0';
+const ENGINE_VERSION = '0.1.0';
 
 /** What the live view gets once per second. */
 export interface LiveSecond {

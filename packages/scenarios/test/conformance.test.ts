@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { conditionOf, decodeIlpPrepare, runTest, TRANSFERS_CONTENT_TYPE } from '@mlperf/scenarios';
+import { conditionOf, runTest, TRANSFERS_CONTENT_TYPE } from '@mlperf/scenarios';
 import { FspiopSpec } from '@mlperf/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StubHub, startStubHub } from './support/stub-hub.js';
 import { suiteWith } from './support/suite.js';
+import { decodeIlpPrepare } from '../src/fspiop/ilp.js';
 
 let hub: StubHub;
 let out: string;

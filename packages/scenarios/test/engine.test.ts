@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENGINE_METRICS, readResults, type TimeseriesRecord } from '@mlperf/core';
-import { decodeSnapshot, runTest } from '@mlperf/scenarios';
+import { runTest } from '@mlperf/scenarios';
 import type { Histogram } from 'hdr-histogram-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newHistogram } from '../src/engine/histograms.js';
 import { type StubHub, type StubHubOptions, startStubHub } from './support/stub-hub.js';
 import { suiteWith } from './support/suite.js';
+import { decodeSnapshot } from '../src/engine/histograms.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 let hub: StubHub | undefined;

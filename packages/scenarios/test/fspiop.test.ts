@@ -1,16 +1,12 @@
 import { createHash } from 'node:crypto';
-import {
-  canonicalAmount,
-  conditionOf,
-  decodeIlpPrepare,
-  deriveFulfilment,
-  fulfilmentMatches,
-  ulid,
-  uuid,
-} from '@mlperf/scenarios';
+import { conditionOf, deriveFulfilment } from '@mlperf/scenarios';
 import { describe, expect, it } from 'vitest';
 import { classifyHttpFailure } from '../src/engine/hub-client.js';
 import { ilpPrepare, ilpTemplate } from '../src/fspiop/ilp.js';
+import { canonicalAmount } from '../src/fspiop/messages.js';
+import { decodeIlpPrepare } from '../src/fspiop/ilp.js';
+import { fulfilmentMatches } from '../src/fspiop/crypto.js';
+import { ulid, uuid } from '../src/fspiop/ids.js';
 
 describe('condition and fulfilment', () => {
   it('derives a 32-byte fulfilment per transfer; the condition is its sha256, both 43 chars base64url', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSnapshot } from '@mlperf/scenarios';
+
 import { newHistogram, recordMs, snapshot } from '../src/engine/histograms.js';
+import { decodeSnapshot } from '../src/engine/histograms.js';
 
 describe('latency snapshots', () => {
   it("match the library's own percentiles and mean, and carry the mergeable histogram", () => {

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { readResults } from '@mlperf/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type StubHub, startStubHub } from './support/stub-hub.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -47,11 +47,13 @@ async function startRun(workers?: number): Promise<string> {
     child?.once('exit', (code) => reject(new Error(`child exited ${code} before the run started`)));
   });
   const ts = join(dir, 'timeseries.ndjson');
-  const deadline = Date.now() + 60_000;
-  while (!existsSync(ts) || readFileSync(ts, 'utf8').split('\n').filter(Boolean).length < 2) {
-    if (Date.now() > deadline) throw new Error('no timeseries after 60 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await vi.waitFor(
+    () => {
+      const records = existsSync(ts) ? readFileSync(ts, 'utf8').split('\n').filter(Boolean).length : 0;
+      if (records < 2) throw new Error(`${records} timeseries records after 60 s, expected 2`);
+    },
+    { timeout: 60_000, interval: 100 },
+  );
   return dir;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveProfile, stageArrivals, timeStages } from '@mlperf/core';
-import { standardSuite, standardTestFileName } from '@mlperf/scenarios';
+import { standardSuite } from '@mlperf/scenarios';
+import { standardTestFileName } from '../src/standard-suite.js';
 
 const transfersOf = (stages: Parameters<typeof timeStages>[0]) =>
   timeStages(stages).reduce((n, s) => n + stageArrivals(s, 0, s.durationMs), 0);

@@ -1,6 +1,6 @@
-export { importK6Ndjson, ACK_METRIC } from './import.js';
+export { importK6Ndjson } from './import.js';
 export type { K6NdjsonImport, K6NdjsonOptions } from './import.js';
 export { readK6Summary } from './summary.js';
 export type { K6SummaryImport } from './summary.js';
 export type { K6ThresholdResult } from './thresholds.js';
-export { addToSnapshot, latencySnapshot } from './snapshot.js';
+export { addToSnapshot } from './snapshot.js';

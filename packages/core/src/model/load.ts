@@ -8,7 +8,7 @@ import { guarded } from './load-guard.js';
 import * as core from '../index.js';
 import { type ValidatedSuite, type ValidateOptions, validateSuite } from './validate.js';
 
-export const SUITE_FILE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.json', '.yaml', '.yml'] as const;
+const SUITE_FILE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.json', '.yaml', '.yml'] as const;
 
 export interface LoadSuiteOptions extends ValidateOptions {
   /**

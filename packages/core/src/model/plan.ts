@@ -60,7 +60,7 @@ export function planTest(suite: SuiteDefinition, testId: string): TestPlan {
   return planOne(suite, test);
 }
 
-export function estimateCost(cost: CostModel, durationMs: number): CostEstimate {
+function estimateCost(cost: CostModel, durationMs: number): CostEstimate {
   const nodeHours = (cost.nodes * durationMs) / 3_600_000;
   return {
     perNodeHour: cost.perNodeHour,

@@ -11,7 +11,7 @@ import type {
 } from './types.js';
 
 /** The quick profile runs the whole suite in minutes: every duration divided by 60. */
-export const QUICK_TIME_SCALE = 1 / 60;
+const QUICK_TIME_SCALE = 1 / 60;
 
 export interface ProfileOptions {
   profile?: ProfileName;

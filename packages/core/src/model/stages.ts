@@ -65,7 +65,7 @@ export function timeStages(stages: readonly Stage[], path = 'stages'): TimedStag
 }
 
 /** Planned arrival rate (TPS) of a timed stage at `tMs` from the stage start. */
-export function stageRateAt(t: TimedStage, tMs: number): number {
+function stageRateAt(t: TimedStage, tMs: number): number {
   const s = t.stage;
   if (s.kind === 'constant') return s.rate;
   if (s.kind === 'ramp')

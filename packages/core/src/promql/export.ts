@@ -65,7 +65,7 @@ async function retryOnce<T>(fn: () => Promise<T>): Promise<T> {
  * Windows of [start, end] with no liveness samples: at each step, whether any target was
  * scraped in the preceding `gap` seconds. Throws if Prometheus cannot be asked.
  */
-export async function findMissingWindows(
+async function findMissingWindows(
   client: PrometheusClient,
   start: number,
   end: number,

@@ -1,17 +1,12 @@
 // PromQL validation, the validation-query catalogue and the Prometheus client (issue 5).
-export type { Diagnostic, MetricType, Severity, ValidateOptions, ValueType } from './types.js';
-export { isValidQuery, listNames, listSelectors, queryType, validateQuery } from './validate.js';
-export type { SelectorInfo } from './validate.js';
-export type { MatcherInfo } from './tree.js';
+export type { Diagnostic, MetricType, Severity, ValidateOptions } from './types.js';
+export { listNames, listSelectors, queryType, validateQuery } from './validate.js';
 export { validateQueryLive } from './validate-live.js';
 export type { LiveValidateOptions } from './validate-live.js';
 export { formatDiagnostic } from './format.js';
-export { FUNCTIONS } from './functions.js';
 export { DEFAULT_PROMETHEUS_VERSION } from './grammar.js';
 export { installedPrometheusVersion, resolvePrometheusVersion } from './target-version.js';
-export type { TargetVersion } from './target-version.js';
-export type { FunctionSignature } from './functions.js';
-export { formatPromDuration, parsePromDuration } from './duration.js';
+export { parsePromDuration } from './duration.js';
 export {
   InstantVector,
   RangeVector,
@@ -50,7 +45,7 @@ export {
   vector,
 } from './builders.js';
 export type { Matching, MatcherValue, Operand } from './builders.js';
-export { CATALOGUE, CATALOGUE_FAMILIES, catalogueFor, catalogueQuery, resolvePrefixes } from './catalogue.js';
+export { CATALOGUE, CATALOGUE_FAMILIES, catalogueFor } from './catalogue.js';
 export {
   anyPrefixSelector,
   DEFAULT_METRIC_PREFIXES,
@@ -62,8 +57,7 @@ export {
 export type { MetricPrefixes } from './metric-prefixes.js';
 export type { CatalogueFamily, CatalogueOptions, CatalogueQuery, QueryUnit } from './catalogue.js';
 export { engineMetricNames } from './engine-metrics.js';
-export { VALIDATION_METRICS, VALIDATION_RECORDED_COUNTERS } from './validation-names.js';
-export { ruleFileYaml, validationRecordingRules, writeValidationRecordingRules } from './recording-rules.js';
+export { ruleFileYaml, validationRecordingRules } from './recording-rules.js';
 export type { RecordingRule, RuleGroup, ValidationRulesOptions } from './recording-rules.js';
 export { PROMETHEUS_ENV, PrometheusClient, safeUrl } from './client.js';
 export type {
@@ -78,14 +72,7 @@ export type {
   RangeSeries,
   TargetInfo,
 } from './client.js';
-export { MAX_POINTS_PER_SERIES, chooseStep, pointCount } from './step.js';
-export {
-  PROMETHEUS_INSTALL_HINT,
-  findPrometheusBinary,
-  freePort,
-  privatePrometheusConfig,
-  startPrivatePrometheus,
-} from './private-prometheus.js';
+export { findPrometheusBinary, freePort, startPrivatePrometheus } from './private-prometheus.js';
 export type {
   DegradedPrometheus,
   PrivatePrometheus,
@@ -93,7 +80,7 @@ export type {
   RunningPrometheus,
   ScrapeTarget,
 } from './private-prometheus.js';
-export { exportQueries, findMissingWindows } from './export.js';
+export { exportQueries } from './export.js';
 export type { ExportOptions, ExportReport, ExportableQuery, MissingWindow } from './export.js';
 export { watchQueries } from './watch.js';
 export type { LiveValue, QueryWatch, WatchOptions, WatchedQuery } from './watch.js';

@@ -72,7 +72,7 @@ export interface DegradedPrometheus {
 
 export type PrivatePrometheus = RunningPrometheus | DegradedPrometheus;
 
-export const PROMETHEUS_INSTALL_HINT =
+const PROMETHEUS_INSTALL_HINT =
   'apt-get install prometheus (Debian/Ubuntu), or set MLPERF_PROMETHEUS_BIN to a prometheus binary';
 
 /** Finds the prometheus binary: explicit path, MLPERF_PROMETHEUS_BIN, then PATH. */

@@ -1,5 +1,3 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { MlperfError } from '../errors.js';
 import { resolvePrefixes } from './catalogue.js';
 import { toSeconds } from './duration.js';
@@ -105,16 +103,4 @@ export function ruleFileYaml(groups: readonly RuleGroup[]): string {
     }
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** Writes the Phase-07 plan recording rules to `path` (atomically) and returns the YAML written. */
-export async function writeValidationRecordingRules(
-  path: string,
-  options: ValidationRulesOptions = {},
-): Promise<string> {
-  const yaml = ruleFileYaml(validationRecordingRules(options));
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(`${path}.tmp`, yaml);
-  await rename(`${path}.tmp`, path);
-  return yaml;
 }

@@ -1,5 +1,5 @@
 /** Prometheus refuses range queries with more than this many points per series. */
-export const MAX_POINTS_PER_SERIES = 11_000;
+const MAX_POINTS_PER_SERIES = 11_000;
 
 const NICE_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
 

@@ -95,11 +95,6 @@ function versionWarnings(expr: Expr, g: Grammar): Diagnostic[] {
   );
 }
 
-/** True when `validateQuery` finds no errors (warnings allowed). */
-export function isValidQuery(q: string, opts: ValidateOptions = {}): boolean {
-  return validateQuery(q, opts).every((d) => d.severity !== 'error');
-}
-
 /** The result type of a valid query (`vector`, `scalar`, `matrix`), or undefined for invalid ones. */
 export function queryType(q: string, opts: ValidateOptions = {}): ValueType | undefined {
   const g = grammarFor(opts.prometheusVersion);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyMetric, DEFAULT_BANDS, type MetricBand, MlperfError, resolveBand } from '@mlperf/core';
+import { classifyMetric, DEFAULT_BANDS, type MetricBand, MlperfError } from '@mlperf/core';
+import { resolveBand } from '../../src/model/bands.js';
 
 describe('DEFAULT_BANDS: the Phase-07 plan Critical Metrics table', () => {
   it('has one row per metric with the Phase-07 plan numbers', () => {

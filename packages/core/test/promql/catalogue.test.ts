@@ -2,17 +2,16 @@ import {
   CATALOGUE,
   CATALOGUE_FAMILIES,
   catalogueFor,
-  catalogueQuery,
-  chooseStep,
   listNames,
-  pointCount,
   ruleFileYaml,
-  VALIDATION_METRICS,
   validationRecordingRules,
   validateQuery,
 } from '@mlperf/core/promql';
 import { type BandMetric, ENGINE_METRICS, type MetricBand } from '@mlperf/core';
 import { describe, expect, it } from 'vitest';
+import { catalogueQuery } from '../../src/promql/catalogue.js';
+import { chooseStep, pointCount } from '../../src/promql/step.js';
+import { VALIDATION_METRICS } from '../../src/promql/validation-names.js';
 
 /** The unit of each Critical Metrics band (MetricBand.unit). */
 const BAND_UNITS: Record<BandMetric, MetricBand['unit']> = {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { exportQueries, freePort, PrometheusClient, watchQueries } from '@mlperf/core/promql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const TOKEN = 'tok-SECRET-7f3a9c';
 const PASSWORD = 'pw-SECRET-91be';
@@ -286,7 +286,7 @@ describe('PrometheusClient against a fake Prometheus API', () => {
           dir,
         });
         const watch = watchQueries({ client, queries: [{ name: 'up', promql: 'up' }], intervalMs: 50 });
-        await new Promise((r) => setTimeout(r, 120));
+        await vi.waitFor(() => expect(watch.latest()).toHaveLength(1));
         await watch.stop();
         outputs.push(JSON.stringify(watch.latest()));
       }

@@ -6,14 +6,12 @@ import type { MetricsExport } from '@mlperf/core';
 import {
   CATALOGUE,
   catalogueFor,
-  catalogueQuery,
   exportQueries,
   findPrometheusBinary,
   freePort,
   type LiveValue,
   openPrometheusSession,
   type PrometheusClient,
-  privatePrometheusConfig,
   ruleFileYaml,
   type RunningPrometheus,
   validationRecordingRules,
@@ -21,8 +19,11 @@ import {
   validateQueryLive,
   watchQueries,
 } from '@mlperf/core/promql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { untilScraped } from '@mlperf/testkit';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
+import { catalogueQuery } from '../../src/promql/catalogue.js';
+import { privatePrometheusConfig } from '../../src/promql/private-prometheus.js';
 
 const PROMTOOL_RULE_TESTS = `rule_files: [rules.yml]
 evaluation_interval: 15s
@@ -70,14 +71,15 @@ async function scalarOf(client: PrometheusClient, expr: string, time?: number): 
   return Number(data.result[0]?.value[1]);
 }
 
-async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(250);
-  }
+function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  return vi.waitFor(
+    async () => {
+      const v = await fn();
+      if (v === undefined) throw new Error('condition not met in time');
+      return v;
+    },
+    { timeout: timeoutMs, interval: 250 },
+  );
 }
 
 describe('private Prometheus (real Debian binary) scraping a /metrics server the test controls', () => {
@@ -98,7 +100,7 @@ describe('private Prometheus (real Debian binary) scraping a /metrics server the
     if (!started.running) throw new Error(started.reason);
     prom = started;
     // Enough samples for 10s windows.
-    await sleep(12_000);
+    await untilScraped(prom.client, { count: 12 });
   });
 
   afterAll(async () => {
@@ -132,15 +134,13 @@ describe('private Prometheus (real Debian binary) scraping a /metrics server the
     expect(Math.abs((rate as number) - successRatio) / successRatio).toBeLessThan(0.05);
     // With the load stopped, the scraped counters equal the server's exactly.
     server.pause(true);
-    await sleep(2500);
     const counts = server.counts();
-    expect(await scalarOf(prom.client, 'sum(mlperf_transfers_total{outcome="success"})')).toBe(
-      counts.success,
-    );
-    expect(await scalarOf(prom.client, 'sum(mlperf_transfers_total)')).toBe(counts.prepares);
+    const poll = (expr: string) => expect.poll(() => scalarOf(prom.client, expr), { timeout: 15_000 });
+    await poll('sum(mlperf_transfers_total{outcome="success"})').toBe(counts.success);
+    await poll('sum(mlperf_transfers_total)').toBe(counts.prepares);
     // The Phase-07 plan's names, defined by the recording rules, count the same transfers.
-    expect(await scalarOf(prom.client, 'mojaloop_transfer_success')).toBe(counts.success);
-    expect(await scalarOf(prom.client, 'mojaloop_transfer_total')).toBe(counts.prepares);
+    await poll('mojaloop_transfer_success').toBe(counts.success);
+    await poll('mojaloop_transfer_total').toBe(counts.prepares);
     server.pause(false);
   });
 
@@ -323,10 +323,10 @@ describe('Prometheus faults', () => {
       });
       if (!first.running) throw new Error(first.reason);
       const start = Math.ceil(Date.now() / 1000);
-      await sleep(2500);
+      await untilScraped(first.client, { count: 3 });
       await first.kill();
       const downAt = Date.now() / 1000;
-      await sleep(5000);
+      await sleep(5000); // the outage under test: at least 4 s without scrapes
       const restarted = await startPrivatePrometheus({
         scrapeTargets: [{ job: 'engine', url: server.url }],
         dataDir,
@@ -334,7 +334,7 @@ describe('Prometheus faults', () => {
       if (!restarted.running) throw new Error(restarted.reason);
       second = restarted;
       const upAt = Date.now() / 1000;
-      await sleep(2500);
+      await untilScraped(second.client, { after: upAt + 1 });
       const end = Math.floor(Date.now() / 1000);
       const report = await exportQueries({
         client: second.client,
@@ -373,7 +373,7 @@ describe('Prometheus faults', () => {
     try {
       if (!prom.running) throw new Error(prom.reason);
       const start = Math.ceil(Date.now() / 1000);
-      await sleep(2000);
+      await untilScraped(prom.client, { count: 2 });
       const firstPid = prom.pid;
       process.kill(firstPid, 'SIGKILL');
       await until(async () => prom.crashes[0]?.upAt);

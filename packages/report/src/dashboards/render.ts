@@ -19,7 +19,7 @@ export interface RenderedDashboard {
 }
 
 /** The file in dashboards/ that lists what each offline panel was drawn from. */
-export const OFFLINE_DASHBOARDS_FILE = 'offline.json';
+const OFFLINE_DASHBOARDS_FILE = 'offline.json';
 
 function writeBinaryAtomic(path: string, data: Uint8Array): void {
   const tmp = `${path}.tmp-${process.pid}`;

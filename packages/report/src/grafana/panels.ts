@@ -38,7 +38,7 @@ function legendOf(promql: string): string | undefined {
   return labels.length > 0 ? labels.map((l) => `{{${l}}}`).join(' ') : undefined;
 }
 
-export function panelOf(q: CatalogueQuery): PanelQuery {
+function panelOf(q: CatalogueQuery): PanelQuery {
   const p: PanelQuery = {
     name: q.name,
     title: q.title,

@@ -6,7 +6,7 @@ import { isBinary, refuseSecretFile, scrubText } from './secrets.js';
 import { walkTree } from './walk.js';
 import { packageInputs, packageOutput, safeMemberPath } from './inputs.js';
 
-export const MANIFEST_JSON = 'manifest.json';
+const MANIFEST_JSON = 'manifest.json';
 export const MANIFEST_SHA256 = 'MANIFEST.sha256';
 
 export interface PackageEntry {

@@ -1,19 +1,12 @@
 /** A real Prometheus (Debian's binary) with alert rules, for the alerts check. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@mlperf/core/promql';
+import { vi } from 'vitest';
 
 export const PROMETHEUS_BIN = ['/usr/bin/prometheus', '/usr/local/bin/prometheus'].find((p) => existsSync(p));
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 export async function startPrometheusWithRules(
   rules: string,
@@ -44,24 +37,27 @@ export async function startPrometheusWithRules(
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) return { url, stop };
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await vi.waitFor(
+      async () => {
+        if (!(await fetch(`${url}/-/ready`)).ok) throw new Error('prometheus did not become ready');
+      },
+      { timeout: 15_000, interval: 100 },
+    );
+  } catch (err) {
+    await stop();
+    throw err;
   }
-  await stop();
-  throw new Error('prometheus did not become ready');
+  return { url, stop };
 }
 
 /** Waits until Prometheus reports at least `n` alerts (rules evaluate every second). */
 export async function waitForAlerts(url: string, n: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const r = (await (await fetch(`${url}/api/v1/alerts`)).json()) as { data: { alerts: unknown[] } };
-    if (r.data.alerts.length >= n) return;
-    await new Promise((res) => setTimeout(res, 200));
-  }
-  throw new Error('alerts did not appear');
+  await vi.waitFor(
+    async () => {
+      const r = (await (await fetch(`${url}/api/v1/alerts`)).json()) as { data: { alerts: unknown[] } };
+      if (r.data.alerts.length < n) throw new Error(`${r.data.alerts.length} of ${n} alerts so far`);
+    },
+    { timeout: 10_000, interval: 200 },
+  );
 }

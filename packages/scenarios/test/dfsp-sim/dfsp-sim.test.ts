@@ -1,14 +1,8 @@
 import { type HubHandle, startHub } from '@mlperf/hub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DfspSim,
-  HubAdmin,
-  renderK6Script,
-  standardSuite,
-  startDfspSim,
-  testContext,
-} from '@mlperf/scenarios';
+import { type DfspSim, HubAdmin, renderK6Script, standardSuite, startDfspSim } from '@mlperf/scenarios';
 import { loadK6Script, type ShimRequest } from '../k6/k6-in-node.js';
+import { testContext } from '../../src/k6/context.js';
 
 const suite = standardSuite();
 const dfspIds = suite.dfsps.map((d) => d.id);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { type HubHandle, startHub } from '@mlperf/hub';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readResults, resolveProfile } from '@mlperf/core';
-import { findK6, requireK6, runTestWithK6, standardSuite } from '@mlperf/scenarios';
+import { findK6, runTestWithK6, standardSuite } from '@mlperf/scenarios';
+import { requireK6 } from '../../src/k6/binary.js';
 
 const k6 = findK6();
 const NO_K6 = 'skipped: no k6 binary (set MLPERF_K6 or put k6 on PATH)';

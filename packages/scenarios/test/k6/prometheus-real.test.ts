@@ -19,9 +19,9 @@ import {
   renderK6Script,
   standardSuite,
   startDfspSim,
-  testContext,
 } from '@mlperf/scenarios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testContext } from '../../src/k6/context.js';
 import { loadK6Script, type ShimRequest } from './k6-in-node.js';
 
 const prometheus = findPrometheusBinary();

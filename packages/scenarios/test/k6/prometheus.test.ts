@@ -9,7 +9,8 @@ import {
   validateQuery,
   type RunningPrometheus,
 } from '@mlperf/core/promql';
-import { k6RunQueries, prometheusExporter } from '@mlperf/scenarios';
+import { k6RunQueries } from '@mlperf/scenarios';
+import { prometheusExporter } from '../../src/k6/prometheus.js';
 
 const prometheus = findPrometheusBinary();
 

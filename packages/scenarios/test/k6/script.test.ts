@@ -2,19 +2,13 @@ import { createHash, createHmac } from 'node:crypto';
 import * as acorn from 'acorn';
 import { describe, expect, it } from 'vitest';
 import { resolveProfile } from '@mlperf/core';
-import {
-  DEFAULT_FULFILMENT_SECRET,
-  SUMMARY_BEGIN,
-  decodeIlpPrepare,
-  deriveFulfilment,
-  fulfilmentMatches,
-  SUMMARY_END,
-  renderK6Script,
-  standardSuite,
-  testContext,
-} from '@mlperf/scenarios';
+import { deriveFulfilment, renderK6Script, standardSuite } from '@mlperf/scenarios';
 import { typecheckK6Script, K6_TYPES } from './k6-typecheck.js';
 import { loadK6Script, type ShimRequest } from './k6-in-node.js';
+import { DEFAULT_FULFILMENT_SECRET, SUMMARY_BEGIN, SUMMARY_END } from '../../src/k6/script.js';
+import { decodeIlpPrepare } from '../../src/fspiop/ilp.js';
+import { fulfilmentMatches } from '../../src/fspiop/crypto.js';
+import { testContext } from '../../src/k6/context.js';
 
 const suite = standardSuite();
 const render = (id: string, s = suite) =>

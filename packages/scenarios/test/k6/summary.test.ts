@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  SUMMARY_BEGIN,
-  SUMMARY_END,
-  extractSummaries,
-  mergeSummaries,
-  toSummaryExport,
-  type K6HandleSummary,
-} from '@mlperf/scenarios';
+import { toSummaryExport, type K6HandleSummary } from '@mlperf/scenarios';
 import { handleSummaryFixture, summaryExportFixture } from './fixtures.js';
+import { SUMMARY_BEGIN, SUMMARY_END } from '../../src/k6/script.js';
+import { extractSummaries } from '../../src/k6/summary.js';
+import { mergeSummaries } from '../../src/k6/summary-merge.js';
 
 const wrap = (s: unknown) => `${SUMMARY_BEGIN}\n${JSON.stringify(s)}\n${SUMMARY_END}\n`;
 

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunManifest, readResults, resolveProfile } from '@mlperf/core';
 import {
-  DEFAULT_FULFILMENT_SECRET,
   deriveFulfilment,
   runTestOnKubernetes,
   standardSuite,
@@ -13,6 +12,7 @@ import {
 } from '@mlperf/scenarios';
 import { handleSummaryFixture } from '../k6/fixtures.js';
 import { FakeKube, type FakeKubeOptions } from './fake-kube.js';
+import { DEFAULT_FULFILMENT_SECRET } from '../../src/k6/script.js';
 
 const suite = resolveProfile(standardSuite(), { profile: 'quick' });
 const cleanups: (() => Promise<void> | void)[] = [];

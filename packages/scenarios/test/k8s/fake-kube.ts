@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SUMMARY_BEGIN, SUMMARY_END } from '@mlperf/scenarios';
+import { SUMMARY_BEGIN, SUMMARY_END } from '../../src/k6/script.js';
 
 /**
  * A FAKE Kubernetes API server with a simulated k6-operator, for testing the executor where no

@@ -4,14 +4,10 @@ import { join } from 'node:path';
 import * as acorn from 'acorn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import {
-  k6ScaleAdvice,
-  renderSuiteManifests,
-  standardSuite,
-  writeSuiteManifests,
-  type TestRunResource,
-} from '@mlperf/scenarios';
+import { k6ScaleAdvice, standardSuite, writeSuiteManifests } from '@mlperf/scenarios';
 import { loadTestRunValidator } from './crd-schema.js';
+import { renderSuiteManifests } from '../../src/k8s/suite-manifests.js';
+import type { TestRunResource } from '../../src/k8s/manifests.js';
 
 const suite = standardSuite();
 const validate = loadTestRunValidator();

@@ -2,17 +2,7 @@
 // well-typed expressions built from the grammar, plus mutations that break arity, types,
 // modifiers, matchers, grouping, numbers, strings and structure.
 
-/** mulberry32: a small, fast, seedable PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '@mlperf/testkit/synth';
 
 type Kind = 'vector' | 'scalar' | 'matrix';
 

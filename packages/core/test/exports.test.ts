@@ -1,0 +1,281 @@
+import { fileURLToPath } from 'node:url';
+import { publicApi } from '@mlperf/testkit';
+import { describe, expect, it } from 'vitest';
+
+// The public surface of @mlperf/core and its subpath entries. A change here is an API decision:
+// document it in the README first.
+const typesOf = (entry: string) => publicApi(fileURLToPath(new URL(entry, import.meta.url))).types;
+
+describe('@mlperf/core exports', () => {
+  it('these values', async () => {
+    expect(Object.keys(await import('@mlperf/core')).sort()).toMatchInlineSnapshot(`
+      [
+        "ANALYSIS_SCHEMA_VERSION",
+        "DEFAULT_BANDS",
+        "ENGINE_METRICS",
+        "ExitCode",
+        "MlperfError",
+        "PROMETHEUS_CRITERIA",
+        "RESULTS_SCHEMA_VERSION",
+        "ResultsWriter",
+        "WEIGHT_TOLERANCE",
+        "checkRunManifest",
+        "checkTimeseriesRecord",
+        "classifyMetric",
+        "combineVerdicts",
+        "defineCorridor",
+        "defineDfsp",
+        "defineStopRule",
+        "defineSuite",
+        "defineTest",
+        "defineTransfer",
+        "errorMessage",
+        "formatDuration",
+        "isMlperfError",
+        "isResultsDirectory",
+        "loadSuiteFile",
+        "needsPrometheus",
+        "parseDuration",
+        "parseTimeseries",
+        "planSuite",
+        "planTest",
+        "prometheusCriteria",
+        "rateAt",
+        "readResults",
+        "readSuiteFile",
+        "resolveProfile",
+        "runDirName",
+        "safeFileName",
+        "stage",
+        "stageArrivals",
+        "stageName",
+        "standardDfsps",
+        "suiteProblems",
+        "timeStages",
+        "totalDurationMs",
+        "tryParseDuration",
+        "validateSuite",
+        "verdictExitCode",
+        "writeFileAtomic",
+      ]
+    `);
+  });
+
+  it('these types', () => {
+    expect(typesOf('../src/index.ts')).toMatchInlineSnapshot(`
+      [
+        "AnalysisResult",
+        "Band",
+        "BandMetric",
+        "ClassifyOptions",
+        "ConstantStage",
+        "CorridorDefinition",
+        "CorridorPlan",
+        "CorridorSecond",
+        "CorridorStats",
+        "CostEstimate",
+        "CostModel",
+        "CriterionResult",
+        "CriterionStatus",
+        "DfspDefinition",
+        "DurationString",
+        "EnduranceAnalysis",
+        "Evidence",
+        "ExpectedResults",
+        "Finding",
+        "FindingKind",
+        "KeyMetric",
+        "LatencySnapshot",
+        "LiquidityPlan",
+        "LoadSuiteOptions",
+        "MetricBand",
+        "MetricsExport",
+        "MlperfErrorOptions",
+        "NewRunManifest",
+        "OpenRampStage",
+        "PlanFlag",
+        "PlanOptions",
+        "ProfileInfo",
+        "ProfileName",
+        "ProfileOptions",
+        "PrometheusCriterionKind",
+        "RampStage",
+        "ResultsDirectory",
+        "RunExecutor",
+        "RunManifest",
+        "RunStatus",
+        "RunTarget",
+        "RunTotals",
+        "Stage",
+        "StagePlan",
+        "StageWindow",
+        "StopRule",
+        "StressAnalysis",
+        "SuiteAnalysisResult",
+        "SuiteCriterion",
+        "SuiteDefinition",
+        "SuiteIssue",
+        "SuitePlan",
+        "TestCriterion",
+        "TestDefinition",
+        "TestKind",
+        "TestPlan",
+        "TimeWindow",
+        "TimedStage",
+        "TimeseriesRecord",
+        "TransferOutcome",
+        "TransferTemplate",
+        "TrendResult",
+        "UslFit",
+        "ValidateOptions",
+        "Verdict",
+      ]
+    `);
+  });
+});
+
+describe('@mlperf/core/promql exports', () => {
+  it('these values', async () => {
+    expect(Object.keys(await import('@mlperf/core/promql')).sort()).toMatchInlineSnapshot(`
+      [
+        "CATALOGUE",
+        "CATALOGUE_FAMILIES",
+        "DEFAULT_METRIC_PREFIXES",
+        "DEFAULT_PROMETHEUS_VERSION",
+        "InstantVector",
+        "PROMETHEUS_ENV",
+        "PrometheusClient",
+        "RangeVector",
+        "Scalar",
+        "Selector",
+        "add",
+        "anyPrefixSelector",
+        "avg",
+        "avgBy",
+        "avgOverTime",
+        "catalogueFor",
+        "clampMin",
+        "count",
+        "countBy",
+        "delta",
+        "deriv",
+        "div",
+        "engineMetricNames",
+        "exportQueries",
+        "filter",
+        "findPrometheusBinary",
+        "formatDiagnostic",
+        "freePort",
+        "histogramQuantile",
+        "increase",
+        "installedPrometheusVersion",
+        "irate",
+        "listNames",
+        "listSelectors",
+        "max",
+        "maxBy",
+        "maxOverTime",
+        "metricNamesOf",
+        "min",
+        "minBy",
+        "mul",
+        "openPrometheusSession",
+        "or",
+        "parseMetricPrefix",
+        "parsePromDuration",
+        "prefixesFromNames",
+        "processPrefixOf",
+        "queryType",
+        "quote",
+        "rate",
+        "resolvePrometheusVersion",
+        "ruleFileYaml",
+        "safeUrl",
+        "scalar",
+        "selector",
+        "startPrivatePrometheus",
+        "sub",
+        "sum",
+        "sumBy",
+        "sumWithout",
+        "topk",
+        "validateQuery",
+        "validateQueryLive",
+        "validationRecordingRules",
+        "vector",
+        "watchQueries",
+      ]
+    `);
+  });
+
+  it('these types', () => {
+    expect(typesOf('../src/promql/index.ts')).toMatchInlineSnapshot(`
+      [
+        "AlertInfo",
+        "Annotated",
+        "CatalogueFamily",
+        "CatalogueOptions",
+        "CatalogueQuery",
+        "DegradedPrometheus",
+        "Diagnostic",
+        "ExportOptions",
+        "ExportReport",
+        "ExportableQuery",
+        "InstantResult",
+        "InstantSample",
+        "Labels",
+        "LiveValidateOptions",
+        "LiveValue",
+        "MatcherValue",
+        "Matching",
+        "MetricMetadata",
+        "MetricPrefixes",
+        "MetricType",
+        "MissingWindow",
+        "Operand",
+        "PrivatePrometheus",
+        "PrivatePrometheusOptions",
+        "PrometheusAuth",
+        "PrometheusClientOptions",
+        "PrometheusSession",
+        "PrometheusSessionOptions",
+        "QueryUnit",
+        "QueryWatch",
+        "RangeSeries",
+        "RecordingRule",
+        "RuleGroup",
+        "RunningPrometheus",
+        "ScrapeTarget",
+        "Severity",
+        "TargetInfo",
+        "ValidateOptions",
+        "ValidationRulesOptions",
+        "WatchOptions",
+        "WatchedQuery",
+      ]
+    `);
+  });
+});
+
+describe('@mlperf/core/k6 exports', () => {
+  it('these values', async () => {
+    expect(Object.keys(await import('@mlperf/core/k6')).sort()).toMatchInlineSnapshot(`
+      [
+        "addToSnapshot",
+        "importK6Ndjson",
+        "readK6Summary",
+      ]
+    `);
+  });
+
+  it('these types', () => {
+    expect(typesOf('../src/k6/index.ts')).toMatchInlineSnapshot(`
+      [
+        "K6NdjsonImport",
+        "K6NdjsonOptions",
+        "K6SummaryImport",
+        "K6ThresholdResult",
+      ]
+    `);
+  });
+});

@@ -1,0 +1,110 @@
+import { fileURLToPath } from 'node:url';
+import { publicApi } from '@mlperf/testkit';
+import { describe, expect, it } from 'vitest';
+
+// The public surface of @mlperf/scenarios. A change here is an API decision: document it in the README first.
+describe('@mlperf/scenarios exports', () => {
+  it('these values', async () => {
+    expect(Object.keys(await import('@mlperf/scenarios')).sort()).toMatchInlineSnapshot(`
+      [
+        "DEFAULT_CALLBACK_PORT",
+        "HubAdmin",
+        "K6_METRICS",
+        "TRANSFERS_ACCEPT",
+        "TRANSFERS_CONTENT_TYPE",
+        "abortOnSignals",
+        "conditionOf",
+        "deriveFulfilment",
+        "findK6",
+        "formatCheckLine",
+        "formatCheckSummary",
+        "formatMoney",
+        "formatSuiteEvent",
+        "k6ClusterNeed",
+        "k6RunQueries",
+        "k6ScaleAdvice",
+        "k6SuiteRunTest",
+        "loadKubeAccess",
+        "newestRunDirectory",
+        "parseQuantity",
+        "readSuiteManifest",
+        "renderK6Script",
+        "runChecks",
+        "runMonitor",
+        "runSuite",
+        "runTest",
+        "runTestOnKubernetes",
+        "runTestWithK6",
+        "standardSuite",
+        "startDfspSim",
+        "toSummaryExport",
+        "writeSuiteManifests",
+      ]
+    `);
+  });
+
+  it('these types', () => {
+    const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+    expect(publicApi(entry).types).toMatchInlineSnapshot(`
+      [
+        "CheckId",
+        "CheckInput",
+        "CheckNumber",
+        "CheckPlan",
+        "CheckReport",
+        "CheckResult",
+        "CheckStatus",
+        "CheckTarget",
+        "ClusterNeed",
+        "ClusterOptions",
+        "DfspPosition",
+        "DfspSim",
+        "DfspSimHandle",
+        "DfspSimManifestOptions",
+        "DfspSimOptions",
+        "IdKind",
+        "K6HandleSummary",
+        "K6LocalRunOptions",
+        "K6LocalRunResult",
+        "K6ScriptOptions",
+        "K6SizingOptions",
+        "K6SummaryExport",
+        "K8sManifestOptions",
+        "K8sRunOptions",
+        "K8sRunResult",
+        "KeyMetricValue",
+        "KubeAccess",
+        "LikelyCause",
+        "LiquidityNeed",
+        "LiveIssue",
+        "LiveIssueKind",
+        "LiveSecond",
+        "MonitorOptions",
+        "MonitorSnapshot",
+        "MonitorSources",
+        "RunTestArgs",
+        "RunTestOptions",
+        "RunTestOutcome",
+        "RunTestResult",
+        "SelfTestResult",
+        "ServiceEndpoint",
+        "StopEvent",
+        "SuiteEvent",
+        "SuiteFindingSummary",
+        "SuiteManifestOptions",
+        "SuitePhase",
+        "SuiteRunDeps",
+        "SuiteRunManifest",
+        "SuiteRunOptions",
+        "SuiteRunResult",
+        "SuiteRunStatus",
+        "SuiteTestAttempt",
+        "SuiteTestEntry",
+        "SuiteTestStatus",
+        "TestAnalysis",
+        "TestContext",
+        "ThresholdResult",
+      ]
+    `);
+  });
+});

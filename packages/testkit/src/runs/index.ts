@@ -1,0 +1,4 @@
+// Results directories and analyses with fixed numbers, for report and CLI tests.
+export * from './make-run.js';
+export * from './analyses.js';
+export * from './k6-import.js';
