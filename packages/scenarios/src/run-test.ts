@@ -238,8 +238,6 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
   const expirationMs = parseDuration(transfer.expiration, 'transfer.expiration');
   const thresholds = parseThresholds(test.thresholds ?? {}, `tests.${test.id}.thresholds`);
   const plannedMs = totalDurationMs(stages);
-  const warmupMs = test.warmup ? parseDuration(test.warmup, 'warmup') : 0;
-  const cooldownMs = test.cooldown ? parseDuration(test.cooldown, 'cooldown') : 0;
   const peakRate = Math.max(...stages.map((s) => Math.max(s.fromRate, s.toRate)), test.recovery?.rate ?? 0);
   const maxInFlight = options.maxInFlight ?? defaultMaxInFlight(test, peakRate);
   const stopWindowMs = test.stopRule?.window
