@@ -53,13 +53,16 @@ const MAX_WAITING = 2000;
  * would: GET /transfers/{id} as the payer, answered asynchronously by PUT /transfers/{id} (or
  * /error) to the payer's callback URL. The transfer stays in flight (its second stays open) for
  * at most `waitMs` more. COMMITTED is a success at the hub's completedTimestamp (its true, late
- * latency); ABORTED or an error is that failure; RESERVED, RECEIVED or no answer is a timeout.
+ * latency); ABORTED or an error is that failure; a state that is not final (RESERVED, RECEIVED)
+ * or no answer by the end of the wait is a timeout.
  */
 export class TransferLookup {
   readonly counts = emptyLookupCounts();
   private readonly pool: Pool;
   private readonly base: string;
   private waiting = 0;
+  /** A state that is not final (RESERVED, RECEIVED) the hub answered, while the wait goes on. */
+  private readonly said = new Map<Transfer, string>();
 
   constructor(
     hubUrl: string,
@@ -89,7 +92,14 @@ export class TransferLookup {
       return true;
     }
     if (now < t.lookupUntil && !force) return true;
-    this.outcomes.fail(t, 'timeout', `no answer to GET /transfers/${t.id} within ${this.waitMs} ms`);
+    const said = this.said.get(t);
+    this.outcomes.fail(
+      t,
+      'timeout',
+      said === undefined
+        ? `no answer to GET /transfers/${t.id} within ${this.waitMs} ms`
+        : `GET /transfers/${t.id}: the hub said ${said}, and no final state came within ${this.waitMs} ms`,
+    );
     return true;
   }
 
@@ -107,17 +117,15 @@ export class TransferLookup {
       return true;
     }
     if (state === 'ABORTED') return false;
-    this.outcomes.fail(
-      t,
-      'timeout',
-      `GET /transfers/${t.id}: the hub says ${String(state)} after the timeout`,
-    );
+    // RESERVED / RECEIVED: not final yet; its notification may still come within the wait
+    this.said.set(t, String(state));
     return true;
   }
 
   /** `t`, looked up, has its outcome (`errorType` undefined: committed), by whatever path: counted. */
   ended(t: Transfer, errorType: string | undefined): void {
     t.lookupUntil = 0;
+    this.said.delete(t);
     this.waiting--;
     if (errorType === undefined) this.counts.committed++;
     else if (errorType === 'timeout') this.counts.timedOut++;
