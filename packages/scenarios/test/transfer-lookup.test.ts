@@ -70,4 +70,24 @@ describe('a transfer with no callback at its timeout is looked up first (GET /tr
     expect(r.totals.succeeded).toBe(r.totals.started - lost);
     expect(r.totals.lookups?.sent).toBe(0);
   }, 60_000);
+
+  it('a prepare the ledger does not hold yet (3208) is asked about again, and commits', async () => {
+    // the prepare handler holds each message 800 ms; the engine's timeout is 300 ms after the send
+    await using slow = await startHub({ knobs: { faults: { latencyMs: 800, latencyStage: 'prepare' } } });
+    const r = await runTest({
+      suite: suiteWith([{ kind: 'constant', rate: 20, duration: '1s' }], { transfer: { expiration: '10s' } }),
+      test: 'probe',
+      target: { url: slow.url, adminUrl: slow.adminUrl, kind: 'url' },
+      out,
+      minFreeBytes: 0,
+      callbackProbe: { waitMs: 0 },
+      timeoutGraceMs: -9_700,
+      lookupWaitMs: 4000,
+    });
+    expect(r.totals.failed).toEqual({});
+    expect(r.totals.succeeded).toBe(r.totals.started);
+    expect(r.totals.lookups).toMatchObject({ sent: r.totals.started, committed: r.totals.started });
+    const log = readFileSync(join(r.dir, 'logs', 'engine.log'), 'utf8');
+    expect(log).not.toContain('fspiop:3208');
+  }, 60_000);
 });

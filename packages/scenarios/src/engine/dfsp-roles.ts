@@ -17,6 +17,8 @@ export interface PayerSide {
   metricsText(): Promise<{ contentType: string; text: string }>;
   /** A PUT for a transfer looked up after its timeout (transfer-lookup.ts): true when settled. */
   lookupAnswered?(t: Transfer, body: TransferStateBody, now: number): boolean;
+  /** An error callback for a transfer looked up: true when the lookup keeps waiting (3208). */
+  lookupError?(t: Transfer, code: string, now: number): boolean;
   /**
    * False for a DFSP whose payer callbacks go to another engine worker: a PUT to it for a
    * transfer not held here is the hub notifying a payee, not an unknown transfer. Default: all.
@@ -195,6 +197,7 @@ export class DfspRoles implements CallbackHandler {
       this.log.write(`payee-error:${code}`, `PUT /transfers/${id}/error to payee ${dfsp}: ${description}`);
       return 200;
     }
+    if (t.lookupUntil !== 0 && this.payer.lookupError?.(t, code, performance.now())) return 200;
     this.payer.fail(t, `fspiop:${code}`, `${id}: ${code} ${description}`);
     return 200;
   }

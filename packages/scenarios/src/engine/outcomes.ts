@@ -126,6 +126,10 @@ export class OutcomeRecorder implements HubEvents, PayerSide {
     return this.lookup?.answered(t, body, now) ?? false;
   }
 
+  lookupError(t: Transfer, code: string, now: number): boolean {
+    return this.lookup?.answeredError(t, code, now) ?? false;
+  }
+
   metricsText(): Promise<{ contentType: string; text: string }> {
     return this.textOfMetrics();
   }

@@ -47,6 +47,14 @@ export interface TransferStateBody {
 }
 
 const MAX_WAITING = 2000;
+/** GETs per transfer at most (the first, and again after answers that are not final). */
+const MAX_ASKS = 3;
+
+interface NotFinal {
+  state: string;
+  asks: number;
+  askAgainAt: number;
+}
 
 /**
  * Before a transfer with no callback is called a timeout, asks the hub for its state, as a DFSP
@@ -61,8 +69,8 @@ export class TransferLookup {
   private readonly pool: Pool;
   private readonly base: string;
   private waiting = 0;
-  /** A state that is not final (RESERVED, RECEIVED) the hub answered, while the wait goes on. */
-  private readonly said = new Map<Transfer, string>();
+  /** Answers that are not final (RESERVED, RECEIVED, 3208 not found yet), while the wait goes on. */
+  private readonly said = new Map<Transfer, NotFinal>();
 
   constructor(
     hubUrl: string,
@@ -91,14 +99,21 @@ export class TransferLookup {
       this.send(t, now);
       return true;
     }
-    if (now < t.lookupUntil && !force) return true;
     const said = this.said.get(t);
+    if (now < t.lookupUntil && !force) {
+      if (said && said.asks < MAX_ASKS && now >= said.askAgainAt) {
+        said.asks++;
+        said.askAgainAt = Infinity;
+        this.get(t);
+      }
+      return true;
+    }
     this.outcomes.fail(
       t,
       'timeout',
       said === undefined
         ? `no answer to GET /transfers/${t.id} within ${this.waitMs} ms`
-        : `GET /transfers/${t.id}: the hub said ${said}, and no final state came within ${this.waitMs} ms`,
+        : `GET /transfers/${t.id}: the hub said ${said.state}, and no final state came within ${this.waitMs} ms`,
     );
     return true;
   }
@@ -118,7 +133,18 @@ export class TransferLookup {
     }
     if (state === 'ABORTED') return false;
     // RESERVED / RECEIVED: not final yet; its notification may still come within the wait
-    this.said.set(t, String(state));
+    this.notFinal(t, String(state), now);
+    return true;
+  }
+
+  /**
+   * An error callback for `t` while it is looked up. 3208 (not found) is not final: a prepare
+   * still queued before central-ledger's prepare handler is not in its database yet, and commits
+   * later. True when handled here; false leaves the error to the usual path (the transfer fails).
+   */
+  answeredError(t: Transfer, code: string, now: number): boolean {
+    if (code !== '3208') return false;
+    this.notFinal(t, '3208 (transfer not found)', now);
     return true;
   }
 
@@ -136,10 +162,23 @@ export class TransferLookup {
     await this.pool.destroy();
   }
 
+  /** The hub answered a state that is not final: ask again a quarter of the wait later. */
+  private notFinal(t: Transfer, state: string, now: number): void {
+    const said = this.said.get(t);
+    if (said) {
+      said.state = state;
+      said.askAgainAt = now + this.waitMs / 4;
+    } else this.said.set(t, { state, asks: 1, askAgainAt: now + this.waitMs / 4 });
+  }
+
   private send(t: Transfer, now: number): void {
     this.counts.sent++;
     this.waiting++;
     t.lookupUntil = now + this.waitMs;
+    this.get(t);
+  }
+
+  private get(t: Transfer): void {
     const headers = fspiopHeaders(
       this.outcomes.payerOf(t),
       this.outcomes.payeeOf(t),
