@@ -143,6 +143,7 @@ describe.skipIf(!present)(`mlperf against the real switch (${SCRIPTS})`, () => {
       mojaloop_p99_ms: 'as mojaloop_p95_ms',
       validation_p95_latency_seconds: 'recorded from tx_transfer, as mojaloop_p95_ms',
       engine_errors_by_type: 'no transfer failed',
+      validation_error_rate_by_type: 'no transfer failed',
     };
     for (const name of empty) console.log(`no data: ${name}: ${WHY[name] ?? 'UNEXPECTED'}`);
     expect(empty.filter((n) => !(n in WHY))).toEqual([]);
