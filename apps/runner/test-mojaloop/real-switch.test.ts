@@ -168,7 +168,7 @@ describe.skipIf(!present)(`mlperf against the real switch (${SCRIPTS})`, () => {
       '--profile',
       'quick',
       '--time-scale',
-      '0.05',
+      '0.02',
       '--rate-cap',
       '3',
       '--out',
