@@ -32,12 +32,9 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
 const between = (lo: number, hi: number) => lo + rnd() * (hi - lo);
 
 const WINDOW = '3s';
+// the saturation family has the pool wait (db_pool_wait_p95_ms) under the hub's central-ledger prefix
 const QUERIES: ExportableQuery[] = [
   ...catalogueFor({ window: WINDOW, families: ['resources', 'saturation'] }),
-  {
-    name: 'db_pool_wait',
-    promql: `histogram_quantile(0.95, sum by (le) (rate(moja_db_pool_wait_seconds_bucket[${WINDOW}])))`,
-  },
   { name: 'mysql_global_status_threads_connected', promql: 'mysql_global_status_threads_connected' },
   { name: 'mysql_global_variables_max_connections', promql: 'mysql_global_variables_max_connections' },
   { name: 'kafka_consumergroup_lag', promql: 'kafka_consumergroup_lag' },

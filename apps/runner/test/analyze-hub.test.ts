@@ -183,11 +183,18 @@ describe.skipIf(!prometheusBin)('analyze against the embedded hub (real load, re
       brief(r),
     ).toEqual([]);
     expect(r.findings.find((f) => f.kind === 'memory-leak')?.subject, brief(r)).toBe('central-ledger');
+    // the projection: (limit - last working set) / slope, as its detail states them
+    const exhaustion = r.endurance?.exhaustion.find(
+      (e) => e.resource === 'memory' && e.subject === 'central-ledger',
+    );
+    const limitMiB = Number(/ of ([\d.]+) MiB used/.exec(exhaustion?.detail ?? '')?.[1]);
+    const lastBytes = leak?.points?.at(-1)?.[1] ?? Number.NaN;
+    const expected = (limitMiB * 2 ** 20 - lastBytes) / (leak?.slopePerHour ?? Number.NaN);
+    expect(expected, exhaustion?.detail).toBeGreaterThan(0);
     expect(
-      r.endurance?.exhaustion.find((e) => e.resource === 'memory' && e.subject === 'central-ledger')
-        ?.hoursRemaining,
-      brief(r),
-    ).toBeGreaterThanOrEqual(0);
+      Math.abs((exhaustion?.hoursRemaining ?? Number.NaN) - expected),
+      exhaustion?.detail,
+    ).toBeLessThanOrEqual(0.006);
   });
 
   it('flaky profile: the top finding is the injected FSPIOP 2001 errors', { timeout: 120_000 }, async () => {

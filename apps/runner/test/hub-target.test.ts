@@ -7,6 +7,8 @@ import { type HubHandle, startHub } from '@mlperf/hub';
 import { runTest, standardSuite } from '@mlperf/scenarios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+const LIMITS = new Set(['generator-saturated', 'host-contention']);
+
 let hub: HubHandle;
 let out: string;
 beforeAll(async () => {
@@ -19,7 +21,7 @@ afterAll(async () => {
 });
 
 describe('the quick target test against the embedded hub (own process)', () => {
-  it('meets the Phase-07 plan criteria: success > 99.5%, p95 < 300 ms, p99 < 500 ms, achieved within 1% of 1000 TPS', {
+  it('meets the Phase-07 plan criteria (success > 99.5%, p95 < 300 ms, p99 < 500 ms, achieved within 1% of 1000 TPS), or names the starved machine and judges nothing', {
     retry: 1,
     timeout: 150_000,
   }, async () => {
@@ -40,17 +42,19 @@ describe('the quick target test against the embedded hub (own process)', () => {
     expect(r.totals.unfinished).toBe(0);
     const failed = Object.values(r.totals.failed).reduce((a, b) => a + b, 0);
     expect(r.totals.succeeded + failed).toBe(r.totals.started);
-    // A CPU-starved machine (the engine itself could not keep its schedule) says nothing about the
-    // hub: then only the accounting above is asserted, and the test says why.
-    const starved = r.totals.dropped > 0 || r.engine.schedulingLagP99Ms > 100;
-    if (starved) {
-      console.warn(
-        `machine too busy to judge the hub (load ${loadavg()[0]?.toFixed(1)} on ${cpus().length} CPUs, engine p99 scheduling lag ${r.engine.schedulingLagP99Ms.toFixed(0)} ms, ${r.totals.dropped} late arrivals dropped): Phase-07 criteria not asserted`,
-      );
-      return;
-    }
     // judged by the one criteria engine, on the steady state, as `mlperf run` and `mlperf analyze` do
     const a = analyzeRun(r.dir, { write: false });
+    const limit = a.findings.find((f) => LIMITS.has(f.kind));
+    if (limit) {
+      // A starved machine (the generator fell behind, or other processes took the host) says nothing
+      // about the hub: the analyzer names that limit first and does not pass or fail the hub.
+      console.warn(
+        `load ${loadavg()[0]?.toFixed(1)} on ${cpus().length} CPUs: ${limit.title}; the hub is not judged`,
+      );
+      expect(a.findings[0]?.kind).toBe(limit.kind);
+      expect(a.verdict).toBe('inconclusive');
+      return;
+    }
     const detail = a.criteria.map((c) => `${c.id}: ${c.status} ${c.detail}`).join('\n');
     const by = (id: string) => a.criteria.filter((c) => c.id.startsWith(id));
     expect(by('success-rate')[0]?.status, detail).toBe('pass');

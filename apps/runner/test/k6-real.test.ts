@@ -55,9 +55,16 @@ describe.skipIf(!k6)(
       // Every transfer k6 started in the window either succeeded or failed: achieved + failed = k6's rate.
       expect(Math.abs((analysis.achievedTps ?? 0) + failedRate - k6Rate) / k6Rate).toBeLessThan(0.01);
       const dropped = ts.reduce((a, r) => a + (r.k6?.droppedIterations ?? 0), 0);
+      // the host and the generator side are recorded every second, as on engine runs
+      expect(ts.filter((r) => r.host && r.k6?.cpu !== undefined).length).toBeGreaterThanOrEqual(
+        ts.length - 2,
+      );
       if (dropped === 0 && failedRate === 0) {
         expect(Math.abs((analysis.achievedTps ?? 0) - k6Rate) / k6Rate).toBeLessThan(0.01);
-      } else if (dropped > 0) expect(analysis.findings[0]?.kind).toBe('k6-saturated');
+      } else if (dropped > Math.max(1, ts.reduce((a, r) => a + r.started, 0) * 0.001)) {
+        // k6 fell behind its arrivals: the runner or the host starving it is named first, not the hub
+        expect(['k6-saturated', 'host-contention']).toContain(analysis.findings[0]?.kind);
+      }
     }, 180_000);
 
     it('target (time-scaled) through --executor k6: a saturated runner is named first and the hub is not judged', async () => {
@@ -96,13 +103,18 @@ describe.skipIf(!k6)(
       writeFileSync(file, JSON.stringify(suite));
       const { run, analyze, analysis } = await runAndAnalyze('ack-threshold', '--suite', file);
       expect(run.stdout).toContain('(k6 exit 99)');
-      expect(run.code).toBe(1);
-      expect(analyze.code).toBe(1);
-      expect(analysis.verdict).toBe('fail');
+      // On a starved host (other processes took the CPU k6 and the hub needed) no load criterion
+      // judges the hub: the same threshold is then inconclusive (exit 4) from run and analyze alike.
+      const starved = analysis.findings.some(
+        (f) => f.kind === 'host-contention' || f.kind === 'k6-saturated',
+      );
+      expect(run.code).toBe(starved ? 4 : 1);
+      expect(analyze.code).toBe(run.code);
+      expect(analysis.verdict).toBe(starved ? 'inconclusive' : 'fail');
       expect(
         analysis.criteria.find((c) => c.id === 'k6-threshold:transfer_prepare_ack_duration:p(95)<0.001')
           ?.status,
-      ).toBe('fail');
+      ).toBe(starved ? 'inconclusive' : 'fail');
     }, 120_000);
 
     it('the NDJSON of two k6 runs in parallel (plain and gzip) is merged by time', async () => {

@@ -72,7 +72,7 @@ export function judge(
 export function missingSignals(signals: Signals, records: readonly TimeseriesRecord[]): string[] {
   const has = (xs: { points: unknown[] }[]) => xs.some((s) => s.points.length > 0);
   const out: string[] = [];
-  if (records.length && !records.some((r) => r.engine))
+  if (records.length && !records.some((r) => r.engine || r.k6?.cpu !== undefined))
     out.push('load generator CPU and lag (timeseries engine)');
   if (records.length && !records.some((r) => r.host)) out.push('host CPU (timeseries host)');
   if (!has(signals.dbConnections) && !has(signals.dbPoolWait) && !has(signals.dbPoolPending))

@@ -1,14 +1,18 @@
 // Imports a generated ~1 GB k6 `--out json` NDJSON file (target: >= 1M lines/s on one core, memory
 // flat), printing RSS and CPU time; the file is written to a temp dir and deleted afterwards.
-// BENCH_K6_MB=200 pnpm bench k6-ndjson  for a smaller file.
+// BENCH_K6_MB=200 pnpm bench k6-ndjson  for a smaller file. `before` is the reader as it was before
+// the byte scanner (bench/k6-before, kept here only), `after` the importer of src/k6.
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importK6Ndjson } from '../src/k6/index.js';
+import { importK6Ndjson as importBefore } from './k6-before/import.js';
 
 const targetBytes = Number(process.env.BENCH_K6_MB ?? 1024) * 1024 * 1024;
 const dir = mkdtempSync(join(tmpdir(), 'mlperf-bench-k6-'));
-const path = join(dir, 'out.json');
+// BENCH_K6_FILE=<file> imports that file instead (kept): e.g. real k6 output.
+const given = process.env.BENCH_K6_FILE;
+const path = given ?? join(dir, 'out.json');
 const corridors = [
   'perffsp-1-\\u003eperffsp-5',
   'perffsp-2-\\u003eperffsp-6',
@@ -100,33 +104,56 @@ async function generate(): Promise<number> {
   return lines;
 }
 
-try {
-  const g0 = performance.now();
-  const written = await generate();
-  const size = statSync(path).size;
-  console.log(
-    `generated ${(size / 1e9).toFixed(2)} GB, ${written.toLocaleString('en-US')} lines in ${((performance.now() - g0) / 1000).toFixed(1)} s`,
-  );
+type Importer = typeof importK6Ndjson;
+
+/** One import of the file: wall and CPU time, RSS sampled every 100 ms, and what it read. */
+async function measure(label: string, run: Importer, size: number) {
   global.gc?.();
-  const rss: number[] = [];
-  const timer = setInterval(() => rss.push(process.memoryUsage().rss), 250);
+  const rss: number[] = [process.memoryUsage().rss];
+  const timer = setInterval(() => rss.push(process.memoryUsage().rss), 100);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const result = await importK6Ndjson(path);
-  const records = result.records;
-  const lines = result.lines;
+  const result = await run(path);
   const s = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  const cpuS = (cpu.user + cpu.system) / 1e6;
   clearInterval(timer);
-  const succeeded = records.reduce((a, r) => a + r.succeeded, 0);
+  rss.push(process.memoryUsage().rss);
+  const cpuS = (cpu.user + cpu.system) / 1e6;
+  const lines = result.lines;
+  const succeeded = result.records.reduce((a, r) => a + r.succeeded, 0);
   const mb = (x: number) => `${(x / 1e6).toFixed(0)} MB`;
   console.log(
-    `streamed ${lines.toLocaleString('en-US')} lines (${(size / 1e9).toFixed(2)} GB) in ${s.toFixed(2)} s = ${Math.round(lines / s).toLocaleString('en-US')} lines/s, ${(size / 1e6 / s).toFixed(0)} MB/s  [target >= 1,000,000 lines/s]`,
+    `${label.padEnd(7)} ${Math.round(lines / s)
+      .toLocaleString('en-US')
+      .padStart(10)} lines/s wall  ${Math.round(lines / cpuS)
+      .toLocaleString('en-US')
+      .padStart(
+        10,
+      )} lines/CPU-s  ${(size / 1e6 / s).toFixed(0).padStart(4)} MB/s  ${s.toFixed(2)} s (${cpuS.toFixed(2)} CPU-s)  rss ${mb(Math.min(...rss))}..${mb(Math.max(...rss))}`,
   );
+  return {
+    lines,
+    succeeded,
+    records: result.records.length,
+    e2e: JSON.stringify(result.records.map((r) => r.latency.e2e?.p99)),
+  };
+}
+
+try {
+  const g0 = performance.now();
+  const written = given ? Number.NaN : await generate();
+  const size = statSync(path).size;
   console.log(
-    `  ${Math.round(lines / cpuS).toLocaleString('en-US')} lines per CPU-second (${cpuS.toFixed(2)} CPU-s); ${records.length} seconds, ${succeeded.toLocaleString('en-US')} transfers succeeded; rss min ${mb(Math.min(...rss))} / max ${mb(Math.max(...rss))} over ${rss.length} samples`,
+    `${given ? `reading ${given},` : `generated ${(size / 1e9).toFixed(2)} GB, ${written.toLocaleString('en-US')} lines in ${((performance.now() - g0) / 1000).toFixed(1)} s;`} target >= 1,000,000 lines/s on one core, RSS flat`,
   );
+  const before = await measure('before', importBefore as Importer, size);
+  const after = await measure('after', importK6Ndjson, size);
+  const same =
+    before.lines === after.lines && before.succeeded === after.succeeded && before.e2e === after.e2e;
+  console.log(
+    `  ${after.lines.toLocaleString('en-US')} lines, ${after.records} seconds, ${after.succeeded.toLocaleString('en-US')} transfers succeeded; before and after agree: ${same}`,
+  );
+  if (!same) process.exitCode = 1;
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (!process.env.BENCH_K6_KEEP) rmSync(dir, { recursive: true, force: true });
 }

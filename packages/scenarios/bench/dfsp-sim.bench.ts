@@ -1,11 +1,20 @@
-// The DFSP simulator under k6-shaped load: every transfer is the rendered k6 script's own
-// POST /transfers to the embedded hub (its own process) plus its long-poll of the outcome.
+// The DFSP simulator as k6 runs use it: the rendered k6 script's prepares go to the embedded hub
+// (its own process) at a fixed rate and k6 moves on; the hub's callbacks come into the simulator
+// (its own process), which records each transfer's outcome and end-to-end time. Printed per rate:
+// outcomes per second out of the simulator (its /seconds, by second of start), end-to-end
+// percentiles as it measured them, and its CPU per 1000 outcomes (/proc of its process).
 //   pnpm bench dfsp-sim
 // Env: BENCH_RATES (default "250,500,1000"), BENCH_STEP_S (seconds per rate, default 5).
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { LatencySnapshot } from '@mlperf/core';
 import { startHub } from '@mlperf/hub';
+import { HubAdmin, renderK6Script, standardSuite, testContext } from '@mlperf/scenarios';
+import * as hdr from 'hdr-histogram-js';
 import { Agent, fetch as ufetch } from 'undici';
-import { HubAdmin, renderK6Script, standardSuite, startDfspSim, testContext } from '@mlperf/scenarios';
 import { type ShimRequest, loadK6Script } from '../test/k6/k6-in-node.js';
 
 const rates = (process.env.BENCH_RATES ?? '250,500,1000').split(',').map(Number);
@@ -13,82 +22,112 @@ const stepS = Number(process.env.BENCH_STEP_S ?? 5);
 const suite = standardSuite();
 const pct = (v: number[], q: number) => v[Math.max(0, Math.ceil(q * v.length) - 1)] ?? Number.NaN;
 
+/** CPU seconds (user + system) a process used so far, from /proc/<pid>/stat. */
+function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
 const hub = await startHub({ isolation: 'process', profile: 'healthy' });
-const sim = await startDfspSim({ hubUrl: hub.url });
+const child = spawn(
+  process.execPath,
+  [
+    '--conditions=source',
+    '--import',
+    'tsx',
+    fileURLToPath(new URL('./_dfsp-sim-process.ts', import.meta.url)),
+    hub.url,
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const first = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
+const simUrl = (JSON.parse(String(first.value)) as { url: string }).url;
 await new HubAdmin(hub.adminUrl).registerCallbacks(
   suite.dfsps.map((d) => d.id),
-  (d) => `${sim.url}/${d}`,
+  (d) => `${simUrl}/${d}`,
 );
-const dispatcher = new Agent({ connections: 512, keepAliveTimeout: 30_000 });
-const send = async (r: ShimRequest) => {
-  const res = await ufetch(r.url, {
-    method: r.method,
-    headers: r.params.headers ?? {},
-    body: r.body ?? null,
-    dispatcher,
-  });
-  return { status: res.status, text: await res.text() };
-};
+const dispatcher = new Agent({ connections: 256, keepAliveTimeout: 30_000 });
+const resolved = async () =>
+  ((await (await ufetch(`${simUrl}/status`, { dispatcher })).json()) as { resolved: number }).resolved;
 
-console.log(`hub ${hub.url} (own process), DFSP simulator ${sim.url} (this process), ${stepS} s per rate`);
+console.log(
+  `hub ${hub.url} (own process), DFSP simulator ${simUrl} (own process, pid ${child.pid}), ${stepS} s per rate`,
+);
 console.log(
   `load average ${loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')} on ${cpus().length} CPUs`,
 );
 console.log(
-  'rate TPS | sent | committed | other | achieved TPS | 202 p50 ms | e2e p50 / p95 / p99 ms (k6 view)',
+  'rate TPS | sent | 202 | 202 p50 / p99 ms | outcomes | committed/s (by second of start) | e2e p50 / p95 / p99 ms (simulator) | sim CPU-s per 1000 outcomes',
 );
+
 for (const rate of rates) {
   await hub.reset();
   const script = renderK6Script(testContext(suite, 'target-1000tps'), {
     hubUrl: hub.url,
-    dfspSimUrl: sim.url,
+    dfspSimUrl: simUrl,
   });
-  const captured: ShimRequest[] = [];
-  const s = loadK6Script(script, (req) => {
-    captured.push(req);
-    return req.method === 'POST' ? { status: 202, body: '' } : { status: 200, body: '{"state":"COMMITTED"}' };
+  const prepares: ShimRequest[] = [];
+  const k6 = loadK6Script(script, (req) => {
+    prepares.push(req);
+    return { status: 202, body: '' };
   });
   const n = rate * stepS;
-  for (let i = 0; i < n; i++) s.iteration();
-  const lat: number[] = [];
-  const postLat: number[] = [];
-  let committed = 0;
-  let other = 0;
+  const before = await resolved();
+  const cpu0 = cpuSeconds(child.pid as number);
   const t0 = performance.now();
+  const startMs = Date.now();
+  let accepted = 0;
+  const ackMs: number[] = [];
   const jobs: Promise<void>[] = [];
   for (let i = 0; i < n; i++) {
-    const due = t0 + (i * 1000) / rate;
-    const wait = due - performance.now();
+    const wait = t0 + (i * 1000) / rate - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const post = captured[2 * i] as ShimRequest;
-    const get = captured[2 * i + 1] as ShimRequest;
+    // The transfer id carries the time k6 started it: render each iteration when it is due.
+    k6.iteration();
+    const r = prepares[prepares.length - 1] as ShimRequest;
+    const sent = performance.now();
     jobs.push(
-      (async () => {
-        const start = performance.now();
-        const p = await send(post);
-        postLat.push(performance.now() - start);
-        if (p.status !== 202) {
-          other++;
-          return;
-        }
-        const o = JSON.parse((await send(get)).text) as { state: string };
-        if (o.state === 'COMMITTED') {
-          committed++;
-          lat.push(performance.now() - start);
-        } else other++;
-      })(),
+      ufetch(r.url, {
+        method: r.method,
+        headers: r.params.headers ?? {},
+        body: r.body ?? null,
+        dispatcher,
+      }).then(async (res) => {
+        await res.text();
+        ackMs.push(performance.now() - sent);
+        if (res.status === 202) accepted++;
+      }),
     );
   }
   await Promise.all(jobs);
-  const took = (performance.now() - t0) / 1000;
-  lat.sort((a, b) => a - b);
-  postLat.sort((a, b) => a - b);
+  const deadline = Date.now() + 30_000;
+  while ((await resolved()) - before < accepted && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
+  const outcomes = (await resolved()) - before;
+  const cpu = cpuSeconds(child.pid as number) - cpu0;
+  const secs = (await (
+    await ufetch(`${simUrl}/seconds/${startMs}/${Date.now()}`, { dispatcher })
+  ).json()) as {
+    t: number;
+    succeeded: number;
+    e2e?: LatencySnapshot;
+  }[];
+  const steady = secs.filter((s) => s.t >= startMs && s.t + 1000 <= startMs + stepS * 1000);
+  const perSecond = steady.map((s) => s.succeeded).sort((a, b) => a - b);
+  const h = hdr.build({ bitBucketSize: 32, highestTrackableValue: 3_600_000_000 });
+  for (const s of secs) if (s.e2e?.hdr) h.add(hdr.decodeFromCompressedBase64(s.e2e.hdr, 32));
+  const ms = (p: number) => (h.getValueAtPercentile(p) / 1000).toFixed(1);
   console.log(
-    `${rate} | ${n} | ${committed} | ${other} | ${(committed / took).toFixed(0)} | ${pct(postLat, 0.5).toFixed(1)} | ${pct(lat, 0.5).toFixed(1)} / ${pct(lat, 0.95).toFixed(1)} / ${pct(lat, 0.99).toFixed(1)}`,
+    `${rate} | ${n} | ${accepted} | ${pct(
+      ackMs.sort((a, b) => a - b),
+      0.5,
+    ).toFixed(
+      1,
+    )} / ${pct(ackMs, 0.99).toFixed(1)} | ${outcomes} | ${pct(perSecond, 0.5)} median, ${perSecond[0] ?? 0}..${perSecond[perSecond.length - 1] ?? 0} | ${ms(50)} / ${ms(95)} / ${ms(99)} | ${((cpu * 1000) / Math.max(1, outcomes)).toFixed(2)}`,
   );
 }
-await sim.close();
+child.kill('SIGTERM');
 await hub.stop();
 await dispatcher.close();

@@ -27,15 +27,15 @@ export const analyzeCommand = defineCommand({
   meta: {
     name: 'analyze',
     description:
-      'Judge a results directory, a suite directory or real k6 output; write analysis.json. Exit 0 pass, 1 fail, 2 bad input, 4 inconclusive (nothing to judge, evidence missing, or the generator or host was the limit).',
+      "Judge a results directory, a suite directory or real k6 output; write analysis.json. k6 output may be several files of one run: its --out json NDJSON (one per runner of a distributed run, merged by time) and its --summary-export/handleSummary JSON (k6's own threshold verdicts), e.g. `mlperf analyze out.ndjson summary.json`. Exit 0 pass, 1 fail, 2 bad input (missing, duplicate or mixed files, two summaries without NDJSON, a summary of another run), 4 inconclusive (nothing to judge, evidence missing, or the generator or host was the limit).",
   },
   args: {
     path: {
       type: 'positional',
       required: true,
       description:
-        'results/<test>-<timestamp>/, a suite directory, or a k6 file (--summary-export JSON, handleSummary JSON, --out json NDJSON[.gz])',
-      valueHint: 'path',
+        'results/<test>-<timestamp>/, a suite directory, or the k6 files of one run (--out json NDJSON[.gz] of each runner, --summary-export or handleSummary JSON)',
+      valueHint: 'path...',
     },
     'target-tps': {
       type: 'string',
@@ -44,22 +44,34 @@ export const analyzeCommand = defineCommand({
     },
     out: {
       type: 'string',
-      description: 'Where to write analysis.json for k6 input (default: beside the file)',
+      description: 'Where to write analysis.json for k6 input (default: beside the first file)',
       valueHint: 'file',
     },
     top: { type: 'string', description: 'How many findings to print (default 3)', valueHint: 'n' },
     json: { type: 'boolean', description: 'Print analysis.json instead of the table' },
   },
   async run({ args }) {
-    const path = args.path;
+    const paths = args._.length > 0 ? args._ : [args.path];
     const targetTps = positiveNumber(args['target-tps'], 'target-tps');
     const top = positiveNumber(args.top, 'top') ?? 3;
     const opts = targetTps ? { targetTps } : {};
-    if (!existsSync(path)) {
-      throw new MlperfError('RESULTS_NOT_FOUND', `${path}: no such file or directory`, {
-        hint: 'pass a results directory written by `mlperf run`, a suite directory, or a k6 output file',
-        exitCode: ExitCode.badInput,
-      });
+    for (const p of paths) {
+      if (!existsSync(p)) {
+        throw new MlperfError('RESULTS_NOT_FOUND', `${p}: no such file or directory`, {
+          hint: 'pass a results directory written by `mlperf run`, a suite directory, or a k6 output file',
+          exitCode: ExitCode.badInput,
+        });
+      }
+    }
+    const path = paths[0] as string;
+    if (paths.length > 1) {
+      const dir = paths.find((p) => statSync(p).isDirectory());
+      if (dir !== undefined)
+        throw new MlperfError('ANALYZE_MIXED_INPUT', `${dir}: a directory among ${paths.length} inputs`, {
+          hint: 'analyse a results or suite directory alone; several inputs must all be k6 files of one run',
+          exitCode: ExitCode.badInput,
+        });
+      return analyzeK6Files(paths, args.out, args.json, top, opts);
     }
     if (statSync(path).isDirectory() && !isResultsDirectory(path)) {
       if (findRuns(path).length === 0) {
@@ -89,10 +101,20 @@ export const analyzeCommand = defineCommand({
       );
       return verdictExitCode(r.verdict);
     }
-    const r = await analyzeK6(path, opts);
-    const out = args.out ?? join(dirname(path), 'analysis.json');
-    writeFileAtomic(out, `${JSON.stringify(r, null, 2)}\n`);
-    console.log(args.json ? JSON.stringify(r, null, 2) : `${formatAnalysis(r, top)}\n\nwrote ${out}`);
-    return verdictExitCode(r.verdict);
+    return analyzeK6Files(paths, args.out, args.json, top, opts);
   },
 });
+
+async function analyzeK6Files(
+  paths: string[],
+  out: string | undefined,
+  json: boolean | undefined,
+  top: number,
+  opts: { targetTps?: number },
+): Promise<number> {
+  const r = await analyzeK6(paths, opts);
+  const file = out ?? join(dirname(paths[0] as string), 'analysis.json');
+  writeFileAtomic(file, `${JSON.stringify(r, null, 2)}\n`);
+  console.log(json ? JSON.stringify(r, null, 2) : `${formatAnalysis(r, top)}\n\nwrote ${file}`);
+  return verdictExitCode(r.verdict);
+}

@@ -32,7 +32,7 @@ interface HostSecond {
 function perSecond(r: TimeseriesRecord, hubCpu: readonly Series[]): HostSecond | undefined {
   const h = r.host;
   if (!h || !(h.cores > 0)) return undefined;
-  const generator = r.engine?.cpu ?? 0;
+  const generator = r.engine?.cpu ?? r.k6?.cpu ?? 0;
   const hub = hubCoresAt(hubCpu, r.t + 500);
   const used = h.busy * h.cores - generator - (hub ?? 0);
   return { cores: h.cores, busy: h.busy, generator, hub, others: Math.max(0, used) / h.cores };

@@ -5,6 +5,7 @@ import { ExitCode, MlperfError } from '@mlperf/core';
 import { importK6Ndjson, readK6Summary } from '@mlperf/core/k6';
 import { type AnalyzeOptions, analyzeData } from '../analyze.js';
 import type { RunData } from '../model.js';
+import { addSummaries, sortK6Inputs } from './inputs.js';
 import { summaryData } from './summary-data.js';
 
 export type K6InputKind = 'summary' | 'ndjson';
@@ -99,17 +100,20 @@ export async function k6NdjsonData(
   return data;
 }
 
-/** Analyzes real k6 output the same way as an mlperf run. */
+/**
+ * Analyzes real k6 output the same way as an mlperf run: one summary, or the NDJSON of one or
+ * several runners (merged by time) with their summaries if given (k6's own threshold verdicts).
+ */
 export async function analyzeK6(
   paths: string | string[],
   opts: AnalyzeOptions = {},
 ): Promise<AnalysisResult> {
   const list = Array.isArray(paths) ? paths : [paths];
-  const kinds = list.map(detectK6Input);
-  const first = list[0];
-  if (first === undefined) throw notFound('(no file)');
-  const data = kinds.every((k) => k === 'ndjson')
-    ? await k6NdjsonData(list, opts)
-    : k6SummaryData(first, opts);
+  if (list.length === 0) throw notFound('(no file)');
+  const { ndjson, summaries } = sortK6Inputs(list, detectK6Input);
+  const first = summaries[0];
+  if (ndjson.length === 0 && first !== undefined) return analyzeData(k6SummaryData(first, opts), opts);
+  const data = await k6NdjsonData(ndjson, opts);
+  addSummaries(data, summaries);
   return analyzeData(data, opts);
 }

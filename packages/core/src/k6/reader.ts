@@ -1,15 +1,5 @@
-import {
-  CORRIDOR,
-  ERROR_TYPE,
-  NameCache,
-  POINT,
-  PREFIX,
-  STATUS,
-  VALUE,
-  numberAt,
-  tagAt,
-  unescapeJson,
-} from './point.js';
+import { NameCache, unescapeJson } from './point.js';
+import { PointScanner } from './scan.js';
 import { Role, type SecondsAccumulator } from './seconds.js';
 import { ThresholdAggregate } from './thresholds.js';
 import { TimeReader } from './time.js';
@@ -100,11 +90,56 @@ export class ImportState {
   }
 }
 
+/** Whether the line ending at `nl` ends as k6 ends a point: `}}}` or `"tags":null}}`. */
+function endsPoint(b: Buffer, nl: number): boolean {
+  const e = b[nl - 1] === 13 ? nl - 1 : nl;
+  return b[e - 1] === 125 && b[e - 2] === 125 && (b[e - 3] === 125 || b[e - 3] === 108);
+}
+
+/** The tags of the point being read, from scanned bytes or a parsed object. */
+interface PointTags {
+  get(key: string): string | undefined;
+}
+
+/** Tags of the line just scanned: the ones the importer reads are decoded from their noted bytes. */
+class ScannedTags implements PointTags {
+  buf: Buffer = Buffer.alloc(0);
+  constructor(
+    private readonly sc: PointScanner,
+    private readonly values: NameCache,
+  ) {}
+
+  get(key: string): string | undefined {
+    const sc = this.sc;
+    if (key === 'corridor')
+      return sc.corridorS < 0 ? undefined : this.values.get(this.buf, sc.corridorS, sc.corridorE);
+    if (key === 'status')
+      return sc.statusS < 0 ? undefined : this.values.get(this.buf, sc.statusS, sc.statusE);
+    if (key === 'error_type')
+      return sc.errorS < 0 ? undefined : this.values.get(this.buf, sc.errorS, sc.errorE);
+    // Any other tag (submetric filters): the scanned object is valid JSON.
+    if (sc.tagsE <= sc.tagsS) return undefined;
+    const tags = JSON.parse(this.buf.toString('utf8', sc.tagsS, sc.tagsE)) as Record<string, unknown>;
+    const v = tags[key];
+    return typeof v === 'string' ? v : undefined;
+  }
+}
+
+class ObjectTags implements PointTags {
+  constructor(private readonly tags: Record<string, unknown>) {}
+  get(key: string): string | undefined {
+    const v = this.tags[key];
+    return typeof v === 'string' ? v : undefined;
+  }
+}
+
 /** Reads the lines of one file into the shared state; its own clock and pairing memory. */
 export class FileReader {
   private readonly times = new TimeReader();
   private readonly names = new NameCache();
-  private readonly tags = new NameCache(unescapeJson);
+  private readonly values = new NameCache(unescapeJson);
+  private readonly sc = new PointScanner();
+  private readonly scanned = new ScannedTags(this.sc, this.values);
   private iterDur = 0;
   private iterAt = Number.NaN;
   private httpDur = 0;
@@ -120,40 +155,54 @@ export class FileReader {
     private readonly st: ImportState,
   ) {}
 
+  /**
+   * Reads whole lines: k6's own Point layout by the byte scanner, anything else by JSON.parse. A
+   * point of a metric the import does not read is skipped once its name is known (its line only
+   * checked to end as k6 ends a point; a damaged one goes to JSON.parse).
+   */
   chunk(buf: Buffer): void {
-    let start = 0;
     const len = buf.length;
-    while (start < len) {
-      let nl = buf.indexOf(10, start);
-      if (nl < 0) nl = len;
-      if (nl > start) this.line(buf, start, nl);
-      start = nl + 1;
-    }
-  }
-
-  private line(buf: Buffer, start: number, end: number): void {
-    this.lines++;
-    if (buf[end - 1] === 13) end--;
-    if (end - start > 40 && buf.compare(PREFIX, 0, PREFIX.length, start, start + PREFIX.length) === 0) {
-      const ns = start + PREFIX.length;
-      const q = buf.indexOf(34, ns);
-      if (q > ns && q < end) {
-        const metric = this.names.get(buf, ns, q);
+    const sc = this.sc;
+    this.scanned.buf = buf;
+    let i = 0;
+    while (i < len) {
+      let e = sc.head(buf, i, len);
+      if (e >= 0) {
+        const metric = this.names.get(buf, sc.nameS, sc.nameE);
         const role = this.st.role(metric);
-        if (role === SKIP) return;
-        if (buf.compare(POINT, 0, POINT.length, q, q + POINT.length) === 0) {
-          const t = q + POINT.length;
-          const ms = this.times.at(buf, t, end);
-          const vi = buf.indexOf(VALUE, t + 20);
-          const value = vi > 0 && vi < end ? numberAt(buf, vi + VALUE.length, end) : undefined;
-          if (!Number.isNaN(ms) && value !== undefined) {
-            this.point(metric, role, ms, value, buf, vi, end, start);
-            return;
+        if (role === SKIP) {
+          e = buf.indexOf(10, e);
+          if (e < 0) e = len;
+          if (endsPoint(buf, e)) {
+            this.lines++;
+            i = e + 1;
+            continue;
+          }
+        } else {
+          e = sc.rest(buf, len);
+          if (e >= 0) {
+            this.lines++;
+            this.scannedPoint(metric, role, buf);
+            i = e + 1;
+            continue;
           }
         }
       }
+      let nl = buf.indexOf(10, i);
+      if (nl < 0) nl = len;
+      if (nl > i) {
+        this.lines++;
+        this.slow(buf.toString('utf8', i, buf[nl - 1] === 13 ? nl - 1 : nl));
+      }
+      i = nl + 1;
     }
-    this.slow(buf.toString('utf8', start, end));
+  }
+
+  private scannedPoint(metric: string, role: number, buf: Buffer): void {
+    const ms = this.times.at(buf, this.sc.timeS, this.sc.timeE);
+    if (Number.isNaN(ms))
+      this.st.bad(this.name, this.lines, `a ${metric} point without a readable time or value`);
+    else this.point(metric, role, ms, this.sc.value, this.scanned);
   }
 
   private slow(text: string): void {
@@ -168,36 +217,24 @@ export class FileReader {
       this.st.declare(o.data as { name?: string });
       return;
     }
-    const d = o?.data as
-      | { time?: unknown; value?: unknown; tags?: Record<string, unknown> | null }
-      | undefined;
+    const d = o?.data as { time?: unknown; value?: unknown; tags?: unknown } | undefined;
     if (o?.type !== 'Point' || typeof o.metric !== 'string' || !d) return;
+    const role = this.st.role(o.metric);
+    if (role === SKIP) return;
     const ms = typeof d.time === 'string' ? this.times.parse(d.time) : Number.NaN;
     if (Number.isNaN(ms) || typeof d.value !== 'number') {
       this.st.bad(this.name, this.lines, `a ${o.metric} point without a readable time or value`);
       return;
     }
-    const role = this.st.role(o.metric);
-    if (role === SKIP) return;
-    // Re-encode the tags as k6 does, so the byte searches of the fast path apply.
-    const line = Buffer.from(JSON.stringify({ value: d.value, tags: d.tags ?? {} }));
-    this.point(o.metric, role, ms, d.value, line, 0, line.length, 0);
+    const tags = d.tags && typeof d.tags === 'object' ? (d.tags as Record<string, unknown>) : {};
+    this.point(o.metric, role, ms, d.value, new ObjectTags(tags));
   }
 
-  private point(
-    metric: string,
-    role: number,
-    ms: number,
-    value: number,
-    buf: Buffer,
-    vi: number,
-    end: number,
-    start: number,
-  ): void {
+  private point(metric: string, role: number, ms: number, value: number, tags: PointTags): void {
     this.points++;
     if (ms > this.maxMs) this.maxMs = ms;
     const aggs = this.st.thresholds.get(metric);
-    if (aggs) for (const a of aggs) if (a.filters.length === 0 || a.matches(buf, start, end)) a.add(value);
+    if (aggs) for (const a of aggs) if (a.filters.length === 0 || a.matches((k) => tags.get(k))) a.add(value);
     const acc = this.st.acc;
     switch (role) {
       case ITER_DURATION:
@@ -219,39 +256,29 @@ export class FileReader {
         acc.add(role as Role, ms, ms, value);
         return;
     }
-    const co = tagAt(buf, CORRIDOR, vi, end);
-    const corridor = co ? this.tags.get(buf, co[0], co[1]) : undefined;
+    const corridor = tags.get('corridor');
     if (role === Role.HttpDuration || role === Role.E2e || role === Role.Ack) {
       if (role === Role.HttpDuration) {
         this.httpDur = value;
         this.httpAt = ms;
-        const st = tagAt(buf, STATUS, vi, end);
-        this.httpStatus = st ? this.tags.get(buf, st[0], st[1]) : undefined;
+        this.httpStatus = tags.get('status');
       }
       acc.add(role as Role, ms - value, ms, value, corridor);
       return;
     }
     // Outcomes: the transfer started when its (last) request did.
     const sinceHttp = ms - this.httpAt;
-    const startMs = sinceHttp >= 0 && sinceHttp < 1000 ? this.httpAt - this.httpDur : ms;
-    const failed = role === Role.HttpFailed ? value !== 0 : value === 0;
     const near = sinceHttp >= 0 && sinceHttp < 1000;
-    acc.add(
-      role as Role,
-      startMs,
-      ms,
-      value,
-      corridor,
-      failed ? this.errorType(buf, vi, end, near) : undefined,
-    );
+    const startMs = near ? this.httpAt - this.httpDur : ms;
+    const failed = role === Role.HttpFailed ? value !== 0 : value === 0;
+    acc.add(role as Role, startMs, ms, value, corridor, failed ? this.errorType(tags, near) : undefined);
   }
 
   /** Error type of a failed outcome: its `error_type` tag, else the HTTP status (`http:500`, `connection`). */
-  private errorType(buf: Buffer, vi: number, end: number, nearHttp: boolean): string | undefined {
-    const et = tagAt(buf, ERROR_TYPE, vi, end);
-    if (et) return this.tags.get(buf, et[0], et[1]);
-    const st = tagAt(buf, STATUS, vi, end);
-    const status = st ? this.tags.get(buf, st[0], st[1]) : nearHttp ? this.httpStatus : undefined;
+  private errorType(tags: PointTags, nearHttp: boolean): string | undefined {
+    const et = tags.get('error_type');
+    if (et !== undefined) return et;
+    const status = tags.get('status') ?? (nearHttp ? this.httpStatus : undefined);
     if (status === undefined || status.startsWith('2')) return undefined;
     return status === '0' ? 'connection' : `http:${status}`;
   }

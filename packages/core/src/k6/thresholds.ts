@@ -16,8 +16,8 @@ type MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
 
 /** Whole-run aggregate of one (sub)metric that carries thresholds. */
 export class ThresholdAggregate {
-  /** Tag filters of a submetric, as the bytes `"key":"value"` that must appear in a point's line. */
-  readonly filters: Buffer[];
+  /** Tag filters of a submetric: `[key, value]` pairs a point's tags must hold. */
+  readonly filters: [string, string][];
   count = 0;
   sum = 0;
   passes = 0;
@@ -32,16 +32,13 @@ export class ThresholdAggregate {
     readonly expressions: string[],
     tags: Record<string, string>,
   ) {
-    this.filters = Object.entries(tags).map(([k, v]) => Buffer.from(JSON.stringify({ [k]: v }).slice(1, -1)));
+    this.filters = Object.entries(tags);
     if (type === 'trend') this.hist = hdr.build({ bitBucketSize: 32, highestTrackableValue: 3_600_000_000 });
   }
 
-  /** Whether a point's line (tags included) belongs to this (sub)metric. */
-  matches(buf: Buffer, start: number, end: number): boolean {
-    for (const f of this.filters) {
-      const i = buf.indexOf(f, start);
-      if (i < 0 || i + f.length > end) return false;
-    }
+  /** Whether a point with these tags belongs to this (sub)metric. */
+  matches(tag: (key: string) => string | undefined): boolean {
+    for (const [k, v] of this.filters) if (tag(k) !== v) return false;
     return true;
   }
 

@@ -11,7 +11,7 @@ export class TimeReader {
   at(buf: Buffer, t: number, end: number): number {
     if (end - t < 20) return Number.NaN;
     let base: number;
-    if (this.hasKey && buf.compare(this.key, 0, 19, t, t + 19) === 0) base = this.keyMs;
+    if (this.hasKey && this.sameKey(buf, t)) base = this.keyMs;
     else {
       base = Date.parse(`${buf.toString('latin1', t, t + 19)}Z`);
       if (Number.isNaN(base)) return Number.NaN;
@@ -38,6 +38,12 @@ export class TimeReader {
     const minutes = (d(1) * 10 + d(2)) * 60 + d(4) * 10 + d(5);
     if (!(minutes >= 0 && minutes < 24 * 60)) return Number.NaN;
     return base + (frac * 1000) / scale - (z === 43 ? 1 : -1) * minutes * 60_000;
+  }
+
+  private sameKey(buf: Buffer, t: number): boolean {
+    // Seconds change fastest: compare from the end.
+    for (let k = 18; k >= 0; k--) if (this.key[k] !== buf[t + k]) return false;
+    return true;
   }
 
   /** The same for a string (the slow path). */

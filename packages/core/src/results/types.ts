@@ -182,8 +182,11 @@ export interface TimeseriesRecord {
    * busy (user+nice+system+irq+softirq+steal), iowait and steal. Absent where /proc/stat is not.
    */
   host?: { cores: number; busy: number; iowait: number; steal: number };
-  /** k6 runs: the runner's own limits in this second (dropped_iterations, active and allocated VUs). */
-  k6?: { droppedIterations: number; vus: number; vusMax: number };
+  /**
+   * k6 runs: the runner's own limits in this second (dropped_iterations, active and allocated VUs)
+   * and, for a local k6, the cores the generator side used (k6 and mlperf's DFSP simulator).
+   */
+  k6?: { droppedIterations: number; vus: number; vusMax: number; cpu?: number };
 }
 
 /** A Prometheus range query written at the end of a run: metrics/<name>.json. */

@@ -10,6 +10,7 @@ import { HubAdmin } from '../hub-admin.js';
 import { requireK6, k6Version } from './binary.js';
 import { testContext } from './context.js';
 import { type K6RunReporting, prometheusExporter } from './prometheus.js';
+import { K6HostWatch } from './host-seconds.js';
 import { k6Seconds } from './run-seconds.js';
 import { simResolved } from './sim-client.js';
 import { totalsOf } from './timeline.js';
@@ -142,18 +143,25 @@ export async function runTestWithK6(options: K6LocalRunOptions): Promise<K6Local
     let totals: RunTotals | undefined;
     const startedAt = new Date();
     writer.updateManifest({ startedAt: startedAt.toISOString(), stages: plannedStageWindows(ctx.test) });
+    let k6Pid: number | undefined;
+    const watch = new K6HostWatch(() => k6Pid);
+    watch.start();
     const code = await runK6(k6, args, {
       env: { ...process.env, ...options.env, MLPERF_SUMMARY_FILE: summaryPath },
       logPath: writer.logPath('k6.log'),
       ...(options.signal ? { signal: options.signal } : {}),
       handleSignals: options.handleSignals === true,
-    });
+      onSpawn: (pid) => {
+        k6Pid = pid;
+      },
+    }).finally(() => watch.stop());
     const endedAt = new Date();
     const aborted = options.signal?.aborted === true || code.signalled;
     if (existsSync(pointsPath)) {
       const seconds = await k6Seconds(pointsPath, ctx, sim.url, resolvedBefore, options.signal);
-      for (const r of seconds.records) writer.appendSecond(r);
-      totals = totalsOf(seconds.records);
+      const records = watch.attach(seconds.records);
+      for (const r of records) writer.appendSecond(r);
+      totals = totalsOf(records);
       if (seconds.startMs) writer.updateManifest({ startedAt: new Date(seconds.startMs).toISOString() });
       for (const d of seconds.notes) note(d);
     }
@@ -205,11 +213,18 @@ export async function runTestWithK6(options: K6LocalRunOptions): Promise<K6Local
 function runK6(
   binary: string,
   args: string[],
-  o: { env: NodeJS.ProcessEnv; logPath: string; signal?: AbortSignal; handleSignals: boolean },
+  o: {
+    env: NodeJS.ProcessEnv;
+    logPath: string;
+    signal?: AbortSignal;
+    handleSignals: boolean;
+    onSpawn?: (pid: number) => void;
+  },
 ): Promise<{ exitCode: number; signalled: boolean }> {
   return new Promise((resolve, reject) => {
     const log = createWriteStream(o.logPath);
     const child = spawn(binary, args, { env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid !== undefined) o.onSpawn?.(child.pid);
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
     let signalled = false;

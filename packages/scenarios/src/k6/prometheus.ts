@@ -6,17 +6,27 @@ import {
   type PrometheusAuth,
   exportQueries,
 } from '@mlperf/core/promql';
+import { DFSP_SIM_METRICS } from '../dfsp-sim/outcomes.js';
 import { K6_METRICS } from './options.js';
 
 /**
- * Queries over one k6 run's own series (selected by the `testid` tag the executors add), from
- * k6's Prometheus remote write with native histograms: the exact percentiles across all runner
- * pods that k6-operator does not compute.
+ * Queries over one k6 run. From k6's Prometheus remote write (selected by the `testid` tag the
+ * executors add; trends as native histograms): arrivals started and dropped, VUs, and the prepare
+ * acknowledgement k6 times itself. From the DFSP simulator's /metrics (where each transfer's outcome
+ * and end-to-end time are recorded; one simulator per run, so the run window selects it): outcomes
+ * and end-to-end percentiles across all runners.
  */
 export function k6RunQueries(runId: string): ExportableQuery[] {
   const sel = `{testid="${runId}"}`;
-  const e2e = `k6_${K6_METRICS.e2e}_seconds${sel}`;
-  const q = (p: number) => `histogram_quantile(${p}, sum(rate(${e2e}[1m]))) * 1000`;
+  const ack = `k6_${K6_METRICS.ack}_seconds${sel}`;
+  const e2e = `${DFSP_SIM_METRICS.transferDuration}_bucket`;
+  const outcomes = DFSP_SIM_METRICS.transfers;
+  const e2eQuery = (p: number): ExportableQuery => ({
+    name: `dfsp_sim_e2e_p${p}`,
+    promql: `histogram_quantile(${p / 100}, sum by (le) (rate(${e2e}[1m]))) * 1000`,
+    unit: 'ms',
+    description: `End-to-end p${p}: k6's send to the payer's callback, at the DFSP simulator (all runners).`,
+  });
   return [
     {
       name: 'k6_run_tps',
@@ -30,31 +40,35 @@ export function k6RunQueries(runId: string): ExportableQuery[] {
       unit: 'tps',
       description: 'Arrivals k6 could not start (no free VU).',
     },
-    {
-      name: 'k6_run_success_ratio',
-      promql: `avg(k6_${K6_METRICS.success}_rate${sel})`,
-      unit: 'ratio',
-      description: 'Share of transfers COMMITTED (mean of the runners).',
-    },
-    {
-      name: 'k6_run_e2e_p50',
-      promql: q(0.5),
-      unit: 'ms',
-      description: 'End-to-end p50 across all runners (native histogram).',
-    },
-    {
-      name: 'k6_run_e2e_p95',
-      promql: q(0.95),
-      unit: 'ms',
-      description: 'End-to-end p95 across all runners (native histogram).',
-    },
-    {
-      name: 'k6_run_e2e_p99',
-      promql: q(0.99),
-      unit: 'ms',
-      description: 'End-to-end p99 across all runners (native histogram).',
-    },
     { name: 'k6_run_vus', promql: `sum(k6_vus${sel})`, unit: 'count', description: 'VUs busy, all runners.' },
+    {
+      name: 'k6_run_accepted_ratio',
+      promql: `avg(k6_${K6_METRICS.accepted}_rate${sel})`,
+      unit: 'ratio',
+      description: 'Share of prepares the hub accepted (202), mean of the runners.',
+    },
+    {
+      name: 'k6_run_ack_p95',
+      promql: `histogram_quantile(0.95, sum(rate(${ack}[1m]))) * 1000`,
+      unit: 'ms',
+      description:
+        'Prepare acknowledgement p95 (POST /transfers -> 202) across all runners (native histogram).',
+    },
+    {
+      name: 'dfsp_sim_committed_tps',
+      promql: `sum(rate(${outcomes}{outcome="success"}[1m]))`,
+      unit: 'tps',
+      description: 'Transfers COMMITTED per second, as the payer callbacks arrive at the DFSP simulator.',
+    },
+    {
+      name: 'dfsp_sim_success_ratio',
+      promql: `sum(rate(${outcomes}{outcome="success"}[1m])) / sum(rate(${outcomes}[1m]))`,
+      unit: 'ratio',
+      description: 'Share of transfer outcomes that were COMMITTED (DFSP simulator).',
+    },
+    e2eQuery(50),
+    e2eQuery(95),
+    e2eQuery(99),
   ];
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { standardDfsps } from '@mlperf/core';
 import { formatCheckReport, runChecks } from '../../src/check/index.js';
+import { EXCHANGES_PER_TRANSFER } from '../../src/check/generator.js';
 import type { CheckInput, CheckPlan, CheckTarget } from '../../src/check/index.js';
 import { type FakeServices, startFakeServices } from './fake-services.js';
 
@@ -259,9 +260,16 @@ describe('mlperf check against FAKE Mojaloop services', () => {
     });
   });
 
-  it('a real self-test of this machine measures a positive capacity', async () => {
+  it('a real self-test of this machine reports the transfers/s its counted exchanges give over its 1.5 s', async () => {
     const r = await runChecks(input({ only: ['generator-capacity'], selfTest: undefined }));
-    const cap = statusOf(r, 'generator-capacity')?.numbers.find((n) => n.label === 'capacity')?.value ?? 0;
-    expect(cap).toBeGreaterThan(0);
+    const number = (label: string) =>
+      statusOf(r, 'generator-capacity')?.numbers.find((n) => n.label === label)?.value ?? 0;
+    const cap = number('capacity');
+    const exchanges = number('self-test exchanges');
+    // past the warm-up round, 32 connections kept busy for 1.5 s (the last round may run over)
+    expect(exchanges).toBeGreaterThanOrEqual(32);
+    const seconds = exchanges / (cap * EXCHANGES_PER_TRANSFER);
+    expect(seconds).toBeGreaterThanOrEqual(1.4);
+    expect(seconds).toBeLessThan(4);
   });
 });

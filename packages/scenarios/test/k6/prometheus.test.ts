@@ -20,10 +20,15 @@ describe('Prometheus queries of a k6 run', () => {
         validateQuery(q.promql).filter((d) => d.severity === 'error'),
         q.name,
       ).toEqual([]);
-      expect(q.promql).toContain('{testid="target-1000tps-20261127T083512Z"}');
+      // k6's own series by the run's testid; the DFSP simulator's by the run window.
+      if (q.name.startsWith('k6_')) expect(q.promql).toContain('{testid="target-1000tps-20261127T083512Z"}');
+      else expect(q.promql).toContain('mlperf_dfsp_sim_');
     }
-    expect(k6RunQueries('r').find((q) => q.name === 'k6_run_e2e_p95')?.promql).toBe(
-      'histogram_quantile(0.95, sum(rate(k6_transfer_e2e_duration_seconds{testid="r"}[1m]))) * 1000',
+    expect(k6RunQueries('r').find((q) => q.name === 'k6_run_ack_p95')?.promql).toBe(
+      'histogram_quantile(0.95, sum(rate(k6_transfer_prepare_ack_duration_seconds{testid="r"}[1m]))) * 1000',
+    );
+    expect(k6RunQueries('r').find((q) => q.name === 'dfsp_sim_e2e_p95')?.promql).toBe(
+      'histogram_quantile(0.95, sum by (le) (rate(mlperf_dfsp_sim_transfer_duration_seconds_bucket[1m]))) * 1000',
     );
   });
 
@@ -63,9 +68,9 @@ describe('Prometheus queries of a k6 run', () => {
         });
         expect(report?.skipped).toEqual([]);
         expect(report?.exported.sort()).toEqual(['up', ...k6RunQueries('x').map((q) => q.name)].sort());
-        expect(readdirSync(join(dir, 'metrics')).length).toBe(8);
+        expect(readdirSync(join(dir, 'metrics')).length).toBe(k6RunQueries('x').length + 1);
         const p95 = JSON.parse(
-          readFileSync(join(dir, 'metrics', 'k6_run_e2e_p95.json'), 'utf8'),
+          readFileSync(join(dir, 'metrics', 'k6_run_ack_p95.json'), 'utf8'),
         ) as MetricsExport;
         expect(p95).toMatchObject({ source: 'k6', resultType: 'matrix', start: start.getTime() / 1000 });
         expect(p95.query).toContain('testid="baseline-100tps-20261127T083512Z"');
