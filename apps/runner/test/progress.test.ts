@@ -42,9 +42,21 @@ describe('the live progress of mlperf run', () => {
     p.second(second(2, 1000, 40));
     expect(lines).toMatchInlineSnapshot(`
       [
-        "0:02/0:30  target 1,000 TPS  achieved 995 TPS  success 99.50%  p95 60 ms  p99 90 ms  in-flight 40  dropped 0",
+        "0:02/0:30  settled to 0:02:  target 1,000 TPS  achieved 995 TPS  success 99.50%  p95 60 ms  p99 90 ms  dropped 0  | now: in-flight 40",
       ]
     `);
+  });
+
+  it('says the figures are those of the latest settled second, and when that is well behind the clock', () => {
+    const lines: string[] = [];
+    const p = new LiveProgress({ tty: false, plainEveryS: 1, line: (l) => lines.push(l), write: () => {} });
+    p.second(second(3, 1000, 40));
+    // second 4 settles only at 0:12: its transfers were open until then (a stalled hub)
+    p.second({ ...second(4, 1000, 40), elapsedS: 12 });
+    expect(lines).toEqual([
+      expect.stringMatching(/^0:04\/0:30 {2}settled to 0:04: {2}target/),
+      expect.stringMatching(/^0:12\/0:30 {2}settled to 0:05 \(7 s behind: transfers still open\): {2}target/),
+    ]);
   });
 
   it("redraws one coloured status line on a terminal, by the Phase-07 plan's bands", () => {

@@ -45,7 +45,19 @@ try {
     target: { url: stub.url, adminUrl: stub.adminUrl },
     out,
     minFreeBytes: 0,
-    ...(workers > 1 ? { engineWorkers: workers } : {}),
+    engineWorkers: workers,
+    // per second (by intended start): scheduling lag p99, event-loop lag p99, CPU, RSS
+    ...(process.env.PROFILE_SECONDS
+      ? {
+          onSecond: (l: { record: { s: number; started: number; engine?: Record<string, number> } }) => {
+            const e = l.record.engine;
+            if (e)
+              console.log(
+                `  s=${l.record.s} started=${l.record.started} sched-p99=${e.schedulingLagP99Ms}ms loop-p99=${e.eventLoopLagP99Ms}ms cpu=${e.cpu} rss=${((e.rssBytes ?? 0) / 2 ** 20).toFixed(0)}MiB`,
+              );
+          },
+        }
+      : {}),
   });
   const perK = (r.engine.cpuSeconds / Math.max(1, r.totals.started)) * 1000;
   console.log(

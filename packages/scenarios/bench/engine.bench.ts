@@ -74,17 +74,35 @@ const run = (
     ...(onSecond ? { onSecond } : {}),
   });
 
-function row(rate: number, r: RunTestResult): { ok: boolean; line: string } {
+/**
+ * The worst per-second p99 scheduling lag after the first second of a step: an upper bound of
+ * the p99 over those seconds (each has at most 1% above its own p99). The first second carries
+ * the start-up (the pools open their connections, the hub opens its own to the callback server).
+ */
+async function step(rate: number, workers: number): Promise<{ r: RunTestResult; steadyP99: number }> {
+  let steadyP99 = 0;
+  const r = await run(rate, stepS, workers, (l) => {
+    const e = l.record.engine;
+    if (e && l.record.s >= 1 && l.record.started > 0) steadyP99 = Math.max(steadyP99, e.schedulingLagP99Ms);
+  });
+  return { r, steadyP99 };
+}
+
+function row(
+  rate: number,
+  { r, steadyP99 }: { r: RunTestResult; steadyP99: number },
+): { ok: boolean; line: string } {
   const dropped = r.totals.dropped / Math.max(1, r.totals.offered);
   const achieved = r.totals.succeeded / stepS;
   const perK = (r.engine.cpuSeconds / Math.max(1, r.totals.started)) * 1000;
-  const ok = dropped < 0.001 && r.engine.schedulingLagP99Ms < 5;
+  const ok = dropped < 0.001 && steadyP99 < 5;
   const cells = [
     String(rate).padStart(5),
     String(r.totals.offered).padStart(7),
     achieved.toFixed(0).padStart(8),
     (dropped * 100).toFixed(3).padStart(8),
     r.engine.schedulingLagP99Ms.toFixed(2).padStart(12),
+    steadyP99.toFixed(2).padStart(14),
     (r.engine.cpuSeconds / r.durationS).toFixed(2).padStart(10),
     perK.toFixed(3).padStart(8),
     mb(r.engine.peakRssBytes).padStart(7),
@@ -99,16 +117,16 @@ try {
   );
   for (const workers of workerCounts) {
     console.log(
-      `\n1) engine workers ${workers}: highest rate with < 0.1% dropped and p99 scheduling lag < 5 ms`,
+      `\n1) engine workers ${workers}: highest rate with < 0.1% dropped and p99 scheduling lag < 5 ms (every second after the first)`,
     );
     console.log(
-      '   rate  offered  achieved  dropped%  sched-p99-ms  engine-cpu  cpu-s/1000  rss-MiB  load(1,5,15m)',
+      '   rate  offered  achieved  dropped%  sched-p99-ms  after-1st-s-ms  engine-cpu  cpu-s/1000  rss-MiB  load(1,5,15m)',
     );
     // warm-up, not reported: JIT compilation and the keep-alive pools would otherwise be charged to the first step
     await run(500, 3, workers);
     let best = 0;
     for (const rate of rates) {
-      const r = row(rate, await run(rate, stepS, workers));
+      const r = row(rate, await step(rate, workers));
       console.log(r.line);
       if (!r.ok) break;
       best = rate;
@@ -119,12 +137,13 @@ try {
   if (rssS > 0) {
     const workers = workerCounts[0] ?? Number(process.env.BENCH_RSS_WORKERS ?? 1);
     console.log(`\n2) RSS at 1000 TPS for ${rssS} s (BENCH_RSS_S), engine workers ${workers}`);
-    const samples: { s: number; rss: number }[] = [];
+    const samples: { s: number; rss: number; heap: number }[] = [];
     const r = await run(1000, rssS, workers, (l) => {
+      // heap: this process's V8 heap after the second (with one engine worker, the engine's own)
       if (l.record.engine && l.record.s % 30 === 0)
-        samples.push({ s: l.record.s, rss: l.record.engine.rssBytes });
+        samples.push({ s: l.record.s, rss: l.record.engine.rssBytes, heap: process.memoryUsage().heapUsed });
     });
-    console.log(`   ${samples.map((x) => `${x.s}s:${mb(x.rss)}MiB`).join('  ')}`);
+    console.log(`   ${samples.map((x) => `${x.s}s:${mb(x.rss)}MiB(heap ${mb(x.heap)})`).join('  ')}`);
     const atMinute = samples.find((x) => x.s >= 60) ?? samples[0];
     const last = samples[samples.length - 1];
     if (atMinute && last)

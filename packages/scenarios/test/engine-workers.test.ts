@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { readResults, type TimeseriesRecord } from '@mlperf/core';
 import { runTest, standardSuite } from '@mlperf/scenarios';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { CorridorPicker } from '../src/engine/arrivals.js';
+import { newHistogram, recordMs } from '../src/engine/histograms.js';
+import { addHdrWire, hdrToWire } from '../src/engine/period-wire.js';
 import { type StubHub, startStubHub } from './support/stub-hub.js';
 import { suiteWith } from './support/suite.js';
 
@@ -82,5 +85,30 @@ describe('the engine as worker threads', () => {
         callback: { publicUrl: 'http://127.0.0.1:9' },
       }),
     ).rejects.toMatchObject({ code: 'ENGINE_WORKERS_CALLBACKS' });
+  });
+});
+
+describe("a worker's histogram on its way to the coordinator", () => {
+  it('merges exactly as HDR add does, across a structured clone and a resize', () => {
+    const a = newHistogram();
+    const b = newHistogram();
+    for (let i = 0; i < 3000; i++) recordMs(a, (i % 997) * 0.05);
+    recordMs(a, 90_000); // beyond the initial range: the receiving side resizes
+    for (let i = 0; i < 500; i++) recordMs(b, 0.5 + (i % 13));
+    const viaAdd = newHistogram();
+    viaAdd.add(a);
+    viaAdd.add(b);
+    const viaWire = newHistogram();
+    for (const h of [a, b]) {
+      const w = hdrToWire(h);
+      if (w) addHdrWire(viaWire, structuredClone(w));
+    }
+    expect(encodeIntoCompressedBase64(viaWire)).toBe(encodeIntoCompressedBase64(viaAdd));
+    expect([viaWire.totalCount, viaWire.minNonZeroValue, viaWire.maxValue]).toEqual([
+      viaAdd.totalCount,
+      viaAdd.minNonZeroValue,
+      viaAdd.maxValue,
+    ]);
+    expect(hdrToWire(newHistogram())).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMlperfError, readResults } from '@mlperf/core';
 import { runTest } from '@mlperf/scenarios';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type StubHub, startStubHub } from './support/stub-hub.js';
 import { suiteWith } from './support/suite.js';
 
@@ -78,7 +78,7 @@ describe('bad input and faults fail before any load, clearly', () => {
   it('a target that dies mid-test: errors by type, the run goes on and keeps its results', async () => {
     hub = await startStubHub();
     const h = hub;
-    const r = await runTest({
+    const run = runTest({
       // Transfers the dying hub accepted but never finished end as timeouts: keep that wait short.
       suite: suiteWith([{ kind: 'constant', rate: 100, duration: '3s' }], { transfer: { expiration: '2s' } }),
       test: 'probe',
@@ -86,10 +86,11 @@ describe('bad input and faults fail before any load, clearly', () => {
       out,
       minFreeBytes: 0,
       timeoutGraceMs: 500,
-      onSecond: (l) => {
-        if (l.record.s === 0) void h.close();
-      },
     });
+    // the hub dies once it has taken half a second of prepares, whenever the machine gets there
+    await vi.waitFor(() => expect(h.prepares).toBeGreaterThanOrEqual(50), { timeout: 10_000, interval: 20 });
+    await h.close();
+    const r = await run;
     expect(r.status).toBe('completed');
     expect(r.totals.failed.connection).toBeGreaterThan(100);
     const failed = Object.values(r.totals.failed).reduce((a, b) => a + b, 0);
@@ -101,17 +102,17 @@ describe('bad input and faults fail before any load, clearly', () => {
   it('with --abort-on-target-down it stops, status aborted, exit 3, results kept', async () => {
     hub = await startStubHub();
     const h = hub;
-    const r = await runTest({
+    const run = runTest({
       suite: suiteWith([{ kind: 'constant', rate: 100, duration: '20s' }]),
       test: 'probe',
       target: { url: h.url, adminUrl: h.adminUrl },
       out,
       minFreeBytes: 0,
       abortOnTargetDown: true,
-      onSecond: (l) => {
-        if (l.record.s === 0) void h.close();
-      },
     });
+    await vi.waitFor(() => expect(h.prepares).toBeGreaterThanOrEqual(50), { timeout: 10_000, interval: 20 });
+    await h.close();
+    const r = await run;
     expect(r.status).toBe('aborted');
     expect(r.exitCode).toBe(3);
     expect(r.reason).toMatch(/target unreachable/);

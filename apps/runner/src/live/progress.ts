@@ -4,8 +4,9 @@ import type { LiveSecond } from '@mlperf/scenarios';
 import { formatLiveQueries } from './prometheus.js';
 
 /**
- * The live view of `mlperf run`: elapsed / total, target vs achieved TPS, success %, p95 / p99,
- * in flight, dropped. On a terminal one status line redrawn every second, coloured by the Phase-07 plan's
+ * The live view of `mlperf run`: elapsed / total, then the figures of the latest settled seconds
+ * (by intended start: target vs achieved TPS, success %, p95 / p99), then what is live now: in
+ * flight, dropped. On a terminal one status line redrawn every second, coloured by the Phase-07 plan's
  * Critical Metrics bands; otherwise a plain line every `plainEveryS` seconds (CI logs).
  * The PromQL key queries and the monitor can add their own lines here.
  */
@@ -40,6 +41,21 @@ const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const clock = (s: number) =>
   Number.isFinite(s) ? `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}` : '∞';
+
+/** A second is settled behind the clock by this much before the line says transfers are still open. */
+const BEHIND_S = 5;
+
+/**
+ * The figures on the line are those of the settled seconds (a second is written once all the
+ * transfers started in it have an outcome), by intended start: say up to which second, and when
+ * that is well behind the clock, why.
+ */
+function settledText(live: LiveSecond): string {
+  const to = live.record.s + 1;
+  const behind = Math.floor(live.elapsedS - to);
+  const text = `settled to ${clock(to)}:`;
+  return behind >= BEHIND_S ? `${text.slice(0, -1)} (${behind} s behind: transfers still open):` : text;
+}
 
 export class LiveProgress {
   private readonly o: Required<Omit<ProgressOptions, 'bands'>> & { bands?: readonly MetricBand[] };
@@ -78,15 +94,16 @@ export class LiveProgress {
     const success = outcomes > 0 ? w.succeeded / outcomes : 1;
     const parts = [
       `${clock(live.elapsedS)}/${clock(live.totalS)}`,
+      settledText(live),
       `target ${fmt(planned)} TPS`,
       `achieved ${planned > 0 ? this.paint('tps', achieved, `${fmt(achieved)} TPS`, planned) : `${fmt(achieved)} TPS`}`,
       `success ${this.paint('success-rate', success, `${fmt(success * 100, 2)}%`)}`,
       `p95 ${this.paint('p95-latency', w.p95, `${fmt(w.p95)} ms`)}`,
       `p99 ${fmt(w.p99)} ms`,
-      `in-flight ${fmt(live.inFlight)}`,
       `dropped ${fmt(live.totals.dropped)}`,
     ];
     if (live.totals.failed > 0) parts.push(`failed ${fmt(live.totals.failed)}`);
+    parts.push(`| now: in-flight ${fmt(live.inFlight)}`);
     if (this.promText) parts.push(`| ${this.promText}`);
     return parts.join('  ');
   }

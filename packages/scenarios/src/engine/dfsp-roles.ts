@@ -24,6 +24,12 @@ export interface PayerSide {
    * transfer not held here is the hub notifying a payee, not an unknown transfer. Default: all.
    */
   ownsPayer?(dfsp: string): boolean;
+  /** Payer and payee of a transfer that had its outcome lately (the hub may still copy it to the payee). */
+  endedParties?(transferId: string): { payer: string; payee: string } | undefined;
+  /** The fulfilment of a transfer in flight here (the payee role then needs no HMAC of its own). */
+  fulfilmentOf?(transferId: string): string | undefined;
+  /** An engine worker: transfers of payers other workers own are not held here. */
+  readonly shared?: boolean;
 }
 
 /** Callbacks the engine could not use, by kind: they are counted and logged, never fatal. */
@@ -112,7 +118,9 @@ export class DfspRoles implements CallbackHandler {
         const e = FSPIOP_ERRORS.payeeRejected;
         this.hub.sendPut(a.id, '/error', h, errorBody(e.errorCode, e.errorDescription));
       } else {
-        const fulfilment = deriveFulfilment(this.secret, a.id).toString('base64url');
+        // the engine's own transfer carries its fulfilment: no second HMAC for it
+        const fulfilment =
+          this.payer.fulfilmentOf?.(a.id) ?? deriveFulfilment(this.secret, a.id).toString('base64url');
         this.hub.sendPut(a.id, '', h, fulfilBody(fulfilment, this.completed.now().iso));
       }
     }
@@ -130,7 +138,7 @@ export class DfspRoles implements CallbackHandler {
     }
     const t = this.payer.find(id);
     if (!t) {
-      if (dfsp !== undefined && this.payer.ownsPayer?.(dfsp) === false) return 200;
+      if (this.isCommitCopy(dfsp, id, p)) return 200;
       this.anomalies.unknownTransfer++;
       this.log.write(
         'callback-unknown-transfer',
@@ -165,6 +173,29 @@ export class DfspRoles implements CallbackHandler {
     return 200;
   }
 
+  /**
+   * A PUT for a transfer not in flight that is the hub's copy of an outcome to a payee: for a
+   * transfer that ended lately, addressed to its payee; in an engine worker, addressed to a DFSP
+   * whose payer callbacks go elsewhere, or a COMMITTED carrying the fulfilment the engine's payee
+   * role derived for that id (the transfer is another worker's). A payer's late callback is not.
+   */
+  private isCommitCopy(
+    dfsp: string | undefined,
+    id: string,
+    p: { transferState?: unknown; fulfilment?: unknown },
+  ): boolean {
+    if (dfsp === undefined) return false;
+    const ended = this.payer.endedParties?.(id);
+    if (ended) return dfsp === ended.payee && dfsp !== ended.payer;
+    if (this.payer.ownsPayer?.(dfsp) === false) return true;
+    return (
+      this.payer.shared === true &&
+      p.transferState === 'COMMITTED' &&
+      typeof p.fulfilment === 'string' &&
+      p.fulfilment === deriveFulfilment(this.secret, id).toString('base64url')
+    );
+  }
+
   transferError(dfsp: string | undefined, id: string, _headers: IncomingHttpHeaders, body: string): number {
     let code = 'unknown';
     let description = '';
@@ -181,7 +212,9 @@ export class DfspRoles implements CallbackHandler {
     }
     const t = this.payer.find(id);
     if (!t) {
-      if (dfsp !== undefined && this.payer.ownsPayer?.(dfsp) === false) {
+      const ended = this.payer.endedParties?.(id);
+      const toPayee = ended ? dfsp === ended.payee && dfsp !== ended.payer : undefined;
+      if (dfsp !== undefined && (toPayee ?? this.payer.ownsPayer?.(dfsp) === false)) {
         this.log.write(`payee-error:${code}`, `PUT /transfers/${id}/error to ${dfsp}: ${description}`);
         return 200;
       }

@@ -65,3 +65,33 @@ export class InFlightTable {
     return this.map.values();
   }
 }
+
+/**
+ * Transfers that ended lately, by id (their corridor): the hub's copy of an outcome to the payee
+ * may come after the payer's callback ended the transfer. Two generations of `keepMs` each, so
+ * memory stays bounded by the rate, never by the run's length.
+ */
+export class RecentlyEnded {
+  private current = new Map<string, number>();
+  private previous = new Map<string, number>();
+  private since = 0;
+
+  constructor(private readonly keepMs = 10_000) {}
+
+  add(t: Transfer): void {
+    this.current.set(t.id, t.corridor);
+  }
+
+  /** The corridor of a transfer that ended in the last `keepMs` (at least). */
+  corridorOf(id: string): number | undefined {
+    return this.current.get(id) ?? this.previous.get(id);
+  }
+
+  /** Drops the older generation once `keepMs` passed (`now` on the engine clock). */
+  rotate(now: number): void {
+    if (now - this.since < this.keepMs) return;
+    this.since = now;
+    this.previous = this.current;
+    this.current = new Map();
+  }
+}

@@ -75,6 +75,7 @@ export class LoadEngine {
   private peakInFlight = 0;
   private cpu0: NodeJS.CpuUsage = process.cpuUsage();
   private timer: NodeJS.Timeout | undefined;
+  private settleQueued = false;
   private finish: (() => void) | undefined;
 
   /**
@@ -123,9 +124,10 @@ export class LoadEngine {
     this.sink = sink ?? (this.settled as SettledSeconds);
   }
 
-  /** Starts the callback server; returns its base URL (`http://host:port`). */
+  /** Starts the callback server and opens connections to the hub; returns its base URL (`http://host:port`). */
   async listen(): Promise<string> {
     const a = await this.server.listen(this.o.callbackPort, this.o.callbackHost);
+    await this.client.warm(Math.min(8, this.o.maxSockets));
     const host = a.host.includes(':') ? `[${a.host}]` : a.host;
     return `http://${host}:${a.port}`;
   }
@@ -315,9 +317,23 @@ export class LoadEngine {
     this.settle();
   }
 
+  /**
+   * Writes whatever has settled, one second per turn of the event loop and outside the arrival
+   * loop: after a hub stall many seconds settle at once, and their records, histograms and
+   * /metrics must not hold up the arrivals due meanwhile.
+   */
   private settle(): void {
-    this.ledger.settle((slot, sample) => this.sink.take(slot, sample));
+    if (this.settleQueued) return;
+    this.settleQueued = true;
+    setImmediate(this.settleOne);
   }
+
+  private readonly settleOne = (): void => {
+    this.settleQueued = false;
+    // the end of the run hands over every second itself
+    if (this.phases.phase === 'done') return;
+    if (this.ledger.settle((slot, sample) => this.sink.take(slot, sample), false, 1)) this.settle();
+  };
 
   /** The rules read the second's live view (outcomes as they arrived): here, or in the coordinator. */
   private judge(s: number, rate: number): void {

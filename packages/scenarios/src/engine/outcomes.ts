@@ -3,7 +3,7 @@ import type { RateLimitedLog } from './clock.js';
 import type { PayerSide } from './dfsp-roles.js';
 import { recordMs } from './histograms.js';
 import type { HubEvents } from './hub-client.js';
-import type { InFlightTable, Transfer } from './inflight.js';
+import { type InFlightTable, RecentlyEnded, type Transfer } from './inflight.js';
 import { PeriodStats } from './period.js';
 import type { SecondSlot } from './second-ledger.js';
 import type { TransferLookup, TransferStateBody } from './transfer-lookup.js';
@@ -27,6 +27,9 @@ export class OutcomeRecorder implements HubEvents, PayerSide {
   /** Asks the hub before a transfer is called a timeout (absent: no lookup). */
   lookup: TransferLookup | undefined = undefined;
   private readonly payers: Set<string>;
+  private readonly recent = new RecentlyEnded();
+  /** An engine worker: other workers hold the transfers of the other payers. */
+  readonly shared: boolean;
 
   constructor(
     private readonly table: InFlightTable,
@@ -37,6 +40,7 @@ export class OutcomeRecorder implements HubEvents, PayerSide {
   ) {
     this.payers = new Set(corridors.filter((_, i) => share?.[i] ?? true).map((c) => c.payer));
     this.live = new PeriodStats(corridors.length);
+    this.shared = share !== undefined;
   }
 
   ownsPayer(dfsp: string): boolean {
@@ -53,6 +57,17 @@ export class OutcomeRecorder implements HubEvents, PayerSide {
 
   find(id: string): Transfer | undefined {
     return this.table.get(id);
+  }
+
+  fulfilmentOf(id: string): string | undefined {
+    return this.table.get(id)?.fulfilment;
+  }
+
+  /** Payer and payee of a transfer that ended lately (no longer in flight). */
+  endedParties(id: string): { payer: string; payee: string } | undefined {
+    const c = this.recent.corridorOf(id);
+    const corridor = c === undefined ? undefined : this.corridors[c];
+    return corridor && { payer: corridor.payer, payee: corridor.payee };
   }
 
   payerOf(t: Transfer): string {
@@ -85,12 +100,19 @@ export class OutcomeRecorder implements HubEvents, PayerSide {
    * after a lookup when there is one (`force`: the run is over, no more waiting).
    */
   expire(before: number, timeoutMs: number, force = false): void {
+    const now = performance.now();
+    this.recent.rotate(now);
     this.table.sweep(before, (t) => {
-      if (this.lookup?.expired(t, performance.now(), force)) return;
-      this.fail(t, 'timeout', `${t.id}: no outcome ${timeoutMs} ms after it started`);
-      t.req?.abort?.(new Error('transfer timed out'));
-      t.req = undefined;
+      if (this.lookup?.expired(t, now, force)) return;
+      this.timedOut(t, timeoutMs);
     });
+  }
+
+  /** The one place a transfer is declared timed out (no outcome `timeoutMs` after it started). */
+  private timedOut(t: Transfer, timeoutMs: number): void {
+    this.fail(t, 'timeout', `${t.id}: no outcome ${timeoutMs} ms after it started`);
+    t.req?.abort?.(new Error('transfer timed out'));
+    t.req = undefined;
   }
 
   prepareSent(t: Transfer, now: number): void {
@@ -139,6 +161,7 @@ export class OutcomeRecorder implements HubEvents, PayerSide {
     if (t.done || this.closed) return false;
     t.done = true;
     this.table.delete(t);
+    this.recent.add(t);
     const slot = this.slotOf(t);
     if (slot) slot.open--;
     return true;

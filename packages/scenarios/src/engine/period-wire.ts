@@ -1,5 +1,66 @@
-import { decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
 import type { Counts, PeriodStats } from './period.js';
+
+/**
+ * A histogram as it crosses threads: its non-empty buckets (counts-array index and count) and
+ * its exact min and max. Both ends build histograms with `newHistogram()`, where an index means
+ * the same value range (auto-resize only adds buckets at the top), so merging adds the counts
+ * index by index as HDR's own `add` does, without the compressed encode/decode of a new
+ * histogram per period.
+ */
+export interface HdrWire {
+  index: number[];
+  count: number[];
+  min: number;
+  max: number;
+}
+
+/** hdr-histogram-js 3.x JsHistogram internals used by its own `add`. */
+interface Internals {
+  countsArrayLength: number;
+  totalCount: number;
+  maxValue: number;
+  minNonZeroValue: number;
+  getCountAtIndex(i: number): number;
+  addToCountAtIndex(i: number, n: number): void;
+  setTotalCount(n: number): void;
+  updatedMaxValue(v: number): void;
+  updateMinNonZeroValue(v: number): void;
+  valueFromIndex(i: number): number;
+  highestEquivalentValue(v: number): number;
+  resize(highest: number): void;
+}
+
+export function hdrToWire(h: Histogram): HdrWire | undefined {
+  const b = h as unknown as Internals;
+  const total = b.totalCount;
+  if (total === 0) return undefined;
+  const w: HdrWire = { index: [], count: [], min: b.minNonZeroValue, max: b.maxValue };
+  let seen = 0;
+  for (let i = 0; i < b.countsArrayLength && seen < total; i++) {
+    const c = b.getCountAtIndex(i);
+    if (c === 0) continue;
+    w.index.push(i);
+    w.count.push(c);
+    seen += c;
+  }
+  return w;
+}
+
+/** Adds a histogram from the wire into `into`, exactly as `into.add(original)` would. */
+export function addHdrWire(into: Histogram, w: HdrWire): void {
+  const b = into as unknown as Internals;
+  if (b.highestEquivalentValue(b.valueFromIndex(b.countsArrayLength - 1)) < w.max) b.resize(w.max);
+  let total = 0;
+  for (let k = 0; k < w.index.length; k++) {
+    const n = w.count[k] as number;
+    b.addToCountAtIndex(w.index[k] as number, n);
+    total += n;
+  }
+  b.setTotalCount(b.totalCount + total);
+  b.updatedMaxValue(Math.max(b.maxValue, w.max));
+  b.updateMinNonZeroValue(Math.min(b.minNonZeroValue, w.min));
+}
 
 type CountsWire = Pick<Counts, 'offered' | 'started' | 'dropped' | 'succeeded' | 'failedTotal' | 'failed'>;
 
@@ -7,15 +68,14 @@ type CountsWire = Pick<Counts, 'offered' | 'started' | 'dropped' | 'succeeded' |
 export interface PeriodWire {
   all: CountsWire;
   corridors: CountsWire[];
-  ack?: string;
-  dispatch?: string;
-  sched?: string;
-  corridorE2e: (string | undefined)[];
-  corridorService: (string | undefined)[];
+  ack?: HdrWire;
+  dispatch?: HdrWire;
+  sched?: HdrWire;
+  corridorE2e: (HdrWire | undefined)[];
+  corridorService: (HdrWire | undefined)[];
 }
 
-const encode = (h: Histogram): string | undefined =>
-  h.totalCount === 0 ? undefined : encodeIntoCompressedBase64(h, 1);
+const encode = hdrToWire;
 
 const counts = (c: Counts): CountsWire => ({
   offered: c.offered,
@@ -52,8 +112,8 @@ function addCounts(into: Counts, w: CountsWire): void {
   for (const k in w.failed) into.failed[k] = (into.failed[k] ?? 0) + (w.failed[k] as number);
 }
 
-function addHdr(into: Histogram | undefined, hdr: string | undefined): void {
-  if (into && hdr) into.add(decodeFromCompressedBase64(hdr));
+function addHdr(into: Histogram | undefined, w: HdrWire | undefined): void {
+  if (into && w) addHdrWire(into, w);
 }
 
 /** Merges an encoded period into `p`, exactly (counts added, histograms HDR-merged). */

@@ -57,13 +57,15 @@ export class SecondLedger {
   }
 
   /**
-   * Hands every settled second to `emit`, oldest first, then frees it. With `force` (the end of
-   * the run), every sampled second is handed over, open transfers or not.
+   * Hands settled seconds to `emit`, oldest first (at most `max`), then frees them. With `force`
+   * (the end of the run), every sampled second is handed over, open transfers or not. True when
+   * it stopped at `max` with another second possibly settled.
    */
-  settle(emit: (slot: SecondSlot, sample: SecondSample) => void, force = false): void {
-    for (;;) {
+  settle(emit: (slot: SecondSlot, sample: SecondSample) => void, force = false, max = Infinity): boolean {
+    for (let n = 0; ; n++) {
       const slot = this.slots[0];
-      if (!slot?.sample || (slot.open > 0 && !force)) return;
+      if (!slot?.sample || (slot.open > 0 && !force)) return false;
+      if (n >= max) return true;
       emit(slot, slot.sample);
       this.slots.shift();
       this.first++;

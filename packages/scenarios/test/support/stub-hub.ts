@@ -22,6 +22,8 @@ export interface StubHubOptions {
   resetEvery?: number;
   /** Send a COMMITTED with a wrong fulfilment for every n-th prepare. */
   badFulfilmentEvery?: number;
+  /** After the payer's COMMITTED callback was answered, send the payee a copy (as a switch may). */
+  copyToPayee?: boolean;
 }
 
 /**
@@ -37,6 +39,11 @@ export async function startStubHub(options: StubHubOptions = {}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   let stalledUntil = 0;
   let prepares = 0;
+  const payees = new Map<string, string>();
+  /** Copies of the payer's COMMITTED sent to the payee, by the HTTP status the payee answered. */
+  const copies: number[] = [];
+  /** Faults injected so far, by kind: what the engine must have recorded, whatever the arrival order. */
+  const injected = { reject: 0, errorCallback: 0, swallow: 0, reset: 0, badFulfilment: 0, forwarded: 0 };
   const held: (() => void)[] = [];
 
   const send = (
@@ -46,6 +53,7 @@ export async function startStubHub(options: StubHubOptions = {}) {
     method: string,
     headers: IncomingHttpHeaders,
     body: string,
+    answered?: (status: number) => void,
   ) => {
     const tpl = endpoints.get(dfsp)?.get(type);
     if (!tpl) return;
@@ -58,7 +66,10 @@ export async function startStubHub(options: StubHubOptions = {}) {
     h['content-length'] = String(Buffer.byteLength(body));
     const req = http.request(
       { agent, host: url.hostname, port: url.port, path: url.pathname, method, headers: h },
-      (res) => res.resume(),
+      (res) => {
+        res.resume();
+        answered?.(res.statusCode ?? 0);
+      },
     );
     req.on('error', () => {});
     req.end(body);
@@ -92,10 +103,12 @@ export async function startStubHub(options: StubHubOptions = {}) {
     if (path === '/transfers' && method === 'POST') {
       const n = ++prepares;
       if (options.resetEvery && n % options.resetEvery === 0) {
+        injected.reset++;
         req.socket.destroy();
         return;
       }
       if (options.rejectEvery && n % options.rejectEvery.n === 0) {
+        injected.reject++;
         const code = options.rejectEvery.errorCode;
         res.writeHead(options.rejectEvery.status, {
           'content-type': code ? 'application/json' : 'text/plain',
@@ -110,8 +123,13 @@ export async function startStubHub(options: StubHubOptions = {}) {
       res.writeHead(202).end();
       const p = JSON.parse(body) as { transferId: string; payerFsp: string; payeeFsp: string };
       payers.set(p.transferId, p.payerFsp);
-      if (options.swallowEvery && n % options.swallowEvery === 0) return;
+      if (options.copyToPayee) payees.set(p.transferId, p.payeeFsp);
+      if (options.swallowEvery && n % options.swallowEvery === 0) {
+        injected.swallow++;
+        return;
+      }
       if (options.errorCallbackEvery && n % options.errorCallbackEvery.n === 0) {
+        injected.errorCallback++;
         const e = JSON.stringify({
           errorInformation: { errorCode: options.errorCallbackEvery.code, errorDescription: 'stub error' },
         });
@@ -127,6 +145,7 @@ export async function startStubHub(options: StubHubOptions = {}) {
         return;
       }
       if (options.badFulfilmentEvery && n % options.badFulfilmentEvery === 0) {
+        injected.badFulfilment++;
         const b = JSON.stringify({
           fulfilment: 'A'.repeat(43),
           completedTimestamp: new Date().toISOString(),
@@ -143,6 +162,7 @@ export async function startStubHub(options: StubHubOptions = {}) {
         payers.delete(p.transferId);
         return;
       }
+      injected.forwarded++;
       send(p.payeeFsp, 'FSPIOP_CALLBACK_URL_TRANSFER_POST', p.transferId, 'POST', req.headers, body);
       return;
     }
@@ -153,6 +173,21 @@ export async function startStubHub(options: StubHubOptions = {}) {
       const payer = payers.get(id);
       if (!payer) return;
       payers.delete(id);
+      const payee = payees.get(id);
+      payees.delete(id);
+      const copy =
+        payee === undefined || put[2]
+          ? undefined
+          : () =>
+              send(
+                payee,
+                'FSPIOP_CALLBACK_URL_TRANSFER_PUT',
+                id,
+                'PUT',
+                { ...req.headers, 'fspiop-source': 'Hub', 'fspiop-destination': payee },
+                body,
+                (status) => copies.push(status),
+              );
       send(
         payer,
         put[2] ? 'FSPIOP_CALLBACK_URL_TRANSFER_ERROR' : 'FSPIOP_CALLBACK_URL_TRANSFER_PUT',
@@ -160,6 +195,7 @@ export async function startStubHub(options: StubHubOptions = {}) {
         'PUT',
         req.headers,
         body,
+        copy,
       );
       return;
     }
@@ -187,6 +223,9 @@ export async function startStubHub(options: StubHubOptions = {}) {
     get prepares() {
       return prepares;
     },
+    copies,
+    /** Prepares answered with each injected fault, and those forwarded to the payee. */
+    injected,
     /** Holds every request for `ms`, then answers them all. */
     stall(ms: number) {
       stalledUntil = Date.now() + ms;
