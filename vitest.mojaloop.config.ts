@@ -7,6 +7,7 @@ export default defineConfig({
   test: {
     name: 'mojaloop',
     include: ['apps/runner/test-mojaloop/**/*.test.ts'],
+    globalSetup: ['apps/runner/test-mojaloop/global-setup.ts'],
     testTimeout: 900_000,
     hookTimeout: 1_200_000,
     fileParallelism: false,

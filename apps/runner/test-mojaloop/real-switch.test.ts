@@ -17,7 +17,6 @@ import {
   positions,
   REPO,
   SCRIPTS,
-  script,
   scriptsPresent,
   switchHealthy,
 } from './switch.js';
@@ -33,22 +32,16 @@ const low = ['--profile', 'quick', '--time-scale', '0.1', '--rate-cap', '4'];
 const PAYERS = ['perffsp-1', 'perffsp-2', 'perffsp-3', 'perffsp-4'];
 const SECRET = 'real-switch-test';
 const out = mkdtempSync(join(tmpdir(), 'mlperf-real-switch-'));
-let startedHere = false;
 const t0 = Date.now();
 
 beforeAll(async () => {
-  if (!present) return;
-  if (!(await switchHealthy())) {
-    startedHere = true;
-    expect(await script('up.sh'), 'up.sh').toBe(0);
-  }
-}, 1_200_000);
+  // global-setup.ts started the switch (or found it up)
+  if (present) expect(await switchHealthy(), 'the switch is up').toBe(true);
+});
 
-afterAll(async () => {
-  // stop exactly what this suite started; a switch that was already up stays up
-  if (startedHere) await script('down.sh');
+afterAll(() => {
   console.log(`real-switch suite: ${Math.round((Date.now() - t0) / 1000)} s`);
-}, 120_000);
+});
 
 function runDir(base: string, prefix: string): string {
   const d = readdirSync(base).find((n) => n.startsWith(prefix));
@@ -150,6 +143,7 @@ describe.skipIf(!present)(`mlperf against the real switch (${SCRIPTS})`, () => {
       mojaloop_p99_ms: 'as mojaloop_p95_ms',
       validation_p95_latency_seconds: 'recorded from tx_transfer, as mojaloop_p95_ms',
       engine_errors_by_type: 'no transfer failed',
+      validation_error_rate_by_type: 'no transfer failed',
     };
     for (const name of empty) console.log(`no data: ${name}: ${WHY[name] ?? 'UNEXPECTED'}`);
     expect(empty.filter((n) => !(n in WHY))).toEqual([]);
@@ -166,17 +160,17 @@ describe.skipIf(!present)(`mlperf against the real switch (${SCRIPTS})`, () => {
 
   it('suite run (compressed): every test against the switch, with a suite report', async () => {
     const base = join(out, 'suite');
-    // --force: a real hub's positions only go back to zero through settlement, so the check's
-    // test-data item fails after the first run (it says so); the suite runs anyway
+    // no --force: the positions earlier runs moved are a warning of the pre-test check, not a failure;
+    // --continue-on-fail: every test runs whatever the verdicts of this 2-core switch (about 260 s planned)
     const r = await cli([
       'suite',
       'run',
-      '--force',
+      '--continue-on-fail',
       ...target,
       '--profile',
       'quick',
       '--time-scale',
-      '0.05',
+      '0.02',
       '--rate-cap',
       '3',
       '--out',
@@ -184,6 +178,14 @@ describe.skipIf(!present)(`mlperf against the real switch (${SCRIPTS})`, () => {
     ]);
     expect([0, 1, 4], r.stderr + r.stdout).toContain(r.code);
     expect(r.stdout).toMatch(/Suite report: /);
+    const dir = runDir(base, 'suite-');
+    const suite = JSON.parse(readFileSync(join(dir, 'suite.json'), 'utf8')) as {
+      check?: { status?: string };
+      tests: { testId: string; status: string; verdict?: string }[];
+    };
+    console.log(`suite: ${suite.tests.map((t) => `${t.testId} ${t.status} ${t.verdict ?? '-'}`).join(', ')}`);
+    expect(suite.tests.map((t) => t.status)).toEqual(suite.tests.map(() => 'completed'));
+    for (const t of suite.tests) expect(['pass', 'fail', 'inconclusive'], t.testId).toContain(t.verdict);
   });
 
   it.skipIf(!existsSync(K6))(

@@ -163,7 +163,12 @@ export class HubCore {
   }
 
   snapshot(): LedgerSnapshot {
-    return { ...this.ledger.snapshot(this.notifier.failed), rejected: this.handlers.rejected };
+    const h = this.handlers;
+    return {
+      ...this.ledger.snapshot(this.notifier.failed),
+      rejected: h.rejected,
+      lostCallbacks: h.lostCallbacks,
+    };
   }
 
   async metricsResponse(res: ServerResponse): Promise<void> {

@@ -191,7 +191,7 @@ export class Ledger {
     return true;
   }
 
-  snapshot(failedCallbacks: number): Omit<LedgerSnapshot, 'rejected'> {
+  snapshot(failedCallbacks: number): Omit<LedgerSnapshot, 'rejected' | 'lostCallbacks'> {
     return {
       participants: [...this.participants.values()].map((p) => ({
         name: p.name,

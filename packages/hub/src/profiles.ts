@@ -39,6 +39,7 @@ const HEALTHY: HubKnobs = {
     leakService: 'central-ledger',
     stall: null,
     crash: null,
+    lostCallbackRatio: 0,
   },
   callbacks: { retries: 2, retryDelayMs: 50, timeoutMs: 5000, maxSockets: 128 },
   duplicateTtlMs: 60_000,
@@ -176,6 +177,8 @@ function checkKnobs(k: HubKnobs): HubKnobs {
     if (cores <= 0) throw badKnob(`knobs.cpuCores.${svc}`, 'a number > 0', cores);
   }
   if (k.faults.errorRate > 1) throw badKnob('knobs.faults.errorRate', 'a fraction 0..1', k.faults.errorRate);
+  if (!(k.faults.lostCallbackRatio >= 0 && k.faults.lostCallbackRatio <= 1))
+    throw badKnob('knobs.faults.lostCallbackRatio', 'a fraction 0..1', k.faults.lostCallbackRatio);
   if (k.faults.latencyRatio > 1)
     throw badKnob('knobs.faults.latencyRatio', 'a fraction 0..1', k.faults.latencyRatio);
   for (const o of [k.faults.stall, k.faults.crash]) {

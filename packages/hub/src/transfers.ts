@@ -25,6 +25,9 @@ export class TransferHandlers {
   private readonly expiries: ExpiryWheel;
   private readonly out: Outbox;
   rejected = 0;
+  /** Fulfil notifications to payers dropped by `faults.lostCallbackRatio`. */
+  lostCallbacks = 0;
+  private lostAcc = 0;
 
   constructor(
     private readonly ledger: () => Ledger,
@@ -199,7 +202,7 @@ export class TransferHandlers {
       this.metrics.fulfil(true, (performance.now() - (t.fulfilAt ?? t.receivedAt)) / 1000);
       const k = this.knobs().faults;
       this.emu.leak(k.leakService, k.leakBytesPerTransfer);
-      this.out.commit(t, t.payer);
+      if (!this.loseCallback(k.lostCallbackRatio)) this.out.commit(t, t.payer);
       if (t.notifyPayee) {
         const patch = JSON.stringify({
           transferState: 'COMMITTED',
@@ -326,6 +329,16 @@ export class TransferHandlers {
     if (ok && m.committed) this.metrics.observeDelivered((performance.now() - m.committed.receivedAt) / 1000);
     return ok;
   };
+
+  /** True for the `ratio` share of commits (evenly spread) whose payer notification is lost. */
+  private loseCallback(ratio: number): boolean {
+    if (ratio <= 0) return false;
+    this.lostAcc += ratio;
+    if (this.lostAcc < 1) return false;
+    this.lostAcc -= 1;
+    this.lostCallbacks++;
+    return true;
+  }
 
   /** A reserved transfer passed its expiration: abort with 3303, both sides told. */
   private expired(t: Transfer): void {

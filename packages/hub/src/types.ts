@@ -55,6 +55,12 @@ export interface FaultKnobs {
   leakService: HubService;
   stall: OutageKnobs | null;
   crash: OutageKnobs | null;
+  /**
+   * Fraction of committed transfers whose fulfil notification to the payer is never sent (a lost
+   * callback, as the notification handler does not retry): the transfer is COMMITTED and
+   * GET /transfers/{id} says so.
+   */
+  lostCallbackRatio: number;
 }
 
 export interface CallbackKnobs {
@@ -163,6 +169,8 @@ export interface LedgerSnapshot {
   netPositionSum: number;
   /** Callback deliveries that failed after every retry. */
   failedCallbacks: number;
+  /** Fulfil notifications to payers never sent (`faults.lostCallbackRatio`). */
+  lostCallbacks: number;
 }
 
 export interface HubHandle {

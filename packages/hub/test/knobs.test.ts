@@ -27,6 +27,13 @@ describe('knobs', () => {
     expect(() => resolveHubProfile('healthy', parseKnobAssignments('faults.errorRate=2'))).toThrow(
       /a fraction 0..1/,
     );
+    expect(() => resolveHubProfile('healthy', parseKnobAssignments('faults.lostCallbackRatio=1.5'))).toThrow(
+      /knobs.faults.lostCallbackRatio: invalid value 1.5; expected a fraction 0..1/,
+    );
+    expect(
+      resolveHubProfile('healthy', parseKnobAssignments('faults.lostCallbackRatio=0.1')).knobs.faults
+        .lostCallbackRatio,
+    ).toBe(0.1);
     expect(() => resolveHubProfile('healthy', parseKnobAssignments('faults.latencyStage=7'))).toThrow(
       /expected a string/,
     );

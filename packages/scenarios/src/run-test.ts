@@ -32,6 +32,7 @@ import {
   type StopEvent,
 } from './engine/load-engine.js';
 import { parseThresholds, type ThresholdResult } from './engine/thresholds.js';
+import { lookupSummary } from './engine/transfer-lookup.js';
 import type { IdKind } from './fspiop/ids.js';
 import { canonicalAmount } from './fspiop/messages.js';
 import { type CallbackProbeResult, probeCallbacks } from './callback-probe.js';
@@ -92,6 +93,11 @@ export interface RunTestOptions {
   maxSockets?: number;
   /** A transfer with no outcome this long after its expiration is a timeout (default 5000 ms). */
   timeoutGraceMs?: number;
+  /**
+   * A transfer with no callback at its timeout is looked up (GET /transfers/{id}) and waits this
+   * long for the hub's answer before it is called a timeout (default 5000 ms; 0: no lookup).
+   */
+  lookupWaitMs?: number;
   /** End the run early when the target stops answering (default false: keep going, count errors). */
   abortOnTargetDown?: boolean;
   /** Bounded drain after an abort (ms, default 5000). */
@@ -262,6 +268,7 @@ export async function runTest(options: RunTestOptions): Promise<RunTestResult> {
     maxInFlight,
     expirationMs,
     timeoutMs,
+    lookupWaitMs: options.lookupWaitMs ?? 5000,
     abortDrainMs: options.abortDrainMs ?? 5000,
     secret,
     idKind: options.idKind ?? 'uuid',
@@ -453,7 +460,8 @@ function finishRun(
       ? `stop rule fired at ${r.stop.rate.toFixed(0)} TPS after ${r.stop.atS.toFixed(1)} s: ${r.stop.reason}`
       : undefined);
   writer.updateManifest({ stages: r.stages, ...(r.stop ? { stopped: r.stop } : {}) });
-  writer.finish(r.status, { ...(reason ? { reason } : {}), totals: r.totals });
+  const totals: RunTotals = { ...r.totals, lookups: { ...r.lookups } };
+  writer.finish(r.status, { ...(reason ? { reason } : {}), totals });
   for (const t of results)
     log.write(
       `k6 threshold (whole run, information) ${t.metric} ${t.expression}: ${t.ok ? 'ok' : 'crossed'} (${t.actual ?? 'no data'})`,
@@ -462,6 +470,7 @@ function finishRun(
   log.write(
     `callbacks: ${a.badJson} bad JSON, ${a.unknownTransfer} unknown transfer, ${a.badFulfilment} bad fulfilment, ${a.unexpected} unexpected`,
   );
+  log.write(`lookups: ${lookupSummary(r.lookups)}`);
   const exitCode = r.targetDown
     ? ExitCode.unavailable
     : r.status === 'aborted'
@@ -470,7 +479,7 @@ function finishRun(
   const out: RunTestResult = {
     dir: writer.dir,
     status: r.status,
-    totals: r.totals,
+    totals,
     thresholds: results,
     exitCode,
     stages: r.stages,

@@ -13,6 +13,11 @@ export function runSummary(testId: string, r: RunTestResult): string[] {
   ];
   const byType = Object.entries(t.failed).sort((a, b) => b[1] - a[1]);
   if (byType.length) lines.push(`  errors by type: ${byType.map(([k, v]) => `${k} ${int(v)}`).join(', ')}`);
+  const lk = t.lookups;
+  if (lk && lk.sent + lk.skipped > 0)
+    lines.push(
+      `  timeouts looked up (GET /transfers/{id}): ${int(lk.sent)}: ${int(lk.committed)} committed, ${int(lk.failed)} failed, ${int(lk.timedOut)} still timed out${lk.skipped ? `, ${int(lk.skipped)} not looked up (too many waiting)` : ''}`,
+    );
   if (r.stop)
     lines.push(
       `  breaking point: stop rule fired at ${int(r.stop.rate)} TPS after ${r.stop.atS.toFixed(1)} s: ${r.stop.reason}`,

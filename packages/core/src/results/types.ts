@@ -65,6 +65,13 @@ export interface RunTotals {
   failed: Record<string, number>;
   /** Started but not finished when the run ended (only for aborted runs). */
   unfinished: number;
+  /**
+   * Transfers with no callback at their timeout that were looked up (GET /transfers/{id}) before
+   * being called a timeout, and what the hub answered: `committed` ones are in `succeeded` (at the
+   * hub's commit time), `failed` in `failed` by error type, `timedOut` and `skipped` in
+   * `failed.timeout`. Absent in results of engines without lookups (k6, older runs).
+   */
+  lookups?: { sent: number; committed: number; failed: number; timedOut: number; skipped: number };
 }
 
 export interface RunManifest {

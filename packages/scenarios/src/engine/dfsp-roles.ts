@@ -5,6 +5,7 @@ import type { CallbackHandler } from './callback-server.js';
 import { CachedTimestamp, type HttpDate, type RateLimitedLog } from './clock.js';
 import type { HubClient, RequestHeaders } from './hub-client.js';
 import type { Transfer } from './inflight.js';
+import type { TransferStateBody } from './transfer-lookup.js';
 
 /** What the payer role needs from the engine. */
 export interface PayerSide {
@@ -14,6 +15,10 @@ export interface PayerSide {
   succeed(t: Transfer, now: number): void;
   fail(t: Transfer, errorType: string, detail: string): void;
   metricsText(): Promise<{ contentType: string; text: string }>;
+  /** A PUT for a transfer looked up after its timeout (transfer-lookup.ts): true when settled. */
+  lookupAnswered?(t: Transfer, body: TransferStateBody, now: number): boolean;
+  /** An error callback for a transfer looked up: true when the lookup keeps waiting (3208). */
+  lookupError?(t: Transfer, code: string, now: number): boolean;
   /**
    * False for a DFSP whose payer callbacks go to another engine worker: a PUT to it for a
    * transfer not held here is the hub notifying a payee, not an unknown transfer. Default: all.
@@ -123,7 +128,7 @@ export class DfspRoles implements CallbackHandler {
 
   transferPut(dfsp: string | undefined, id: string, _headers: IncomingHttpHeaders, body: string): number {
     const now = performance.now();
-    let p: { transferState?: unknown; fulfilment?: unknown };
+    let p: TransferStateBody;
     try {
       p = JSON.parse(body);
     } catch {
@@ -143,6 +148,7 @@ export class DfspRoles implements CallbackHandler {
     }
     // The hub may also notify the payee (commit notification): that does not end the transfer.
     if (dfsp !== undefined && dfsp !== this.payer.payerOf(t)) return 200;
+    if (t.lookupUntil !== 0 && this.payer.lookupAnswered?.(t, p, now)) return 200;
     if (p.transferState === 'COMMITTED') {
       if (p.fulfilment === t.fulfilment) this.payer.succeed(t, now);
       else {
@@ -224,6 +230,7 @@ export class DfspRoles implements CallbackHandler {
       this.log.write(`payee-error:${code}`, `PUT /transfers/${id}/error to payee ${dfsp}: ${description}`);
       return 200;
     }
+    if (t.lookupUntil !== 0 && this.payer.lookupError?.(t, code, performance.now())) return 200;
     this.payer.fail(t, `fspiop:${code}`, `${id}: ${code} ${description}`);
     return 200;
   }

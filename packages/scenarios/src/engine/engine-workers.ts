@@ -10,6 +10,7 @@ import { RunRules, type SecondSignal } from './rules.js';
 import { LiveMerger, SecondMerger } from './second-merger.js';
 import { SettledSeconds } from './settled-seconds.js';
 import type { EngineResult, LoadEngineOptions, StopEvent } from './types.js';
+import { addLookupCounts, emptyLookupCounts } from './transfer-lookup.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-messages.js';
 import { planShares, type WorkerShare, workerForDfsp } from './worker-plan.js';
 
@@ -244,6 +245,8 @@ export class EngineWorkers {
     const anomalies: CallbackAnomalies = { badJson: 0, unknownTransfer: 0, badFulfilment: 0, unexpected: 0 };
     for (const e of ends)
       for (const k of Object.keys(anomalies) as (keyof CallbackAnomalies)[]) anomalies[k] += e.anomalies[k];
+    const lookups = emptyLookupCounts();
+    for (const e of ends) addLookupCounts(lookups, e.lookups);
     const latest = ends.reduce((a, b) => (b.window.elapsedMs > a.window.elapsedMs ? b : a));
     return {
       abortReason: this.abortReason ?? ends.find((e) => e.abortReason !== undefined)?.abortReason,
@@ -260,6 +263,7 @@ export class EngineWorkers {
       maxInFlight: this.o.maxInFlight,
       peakInFlight: ends.reduce((a, e) => a + e.peakInFlight, 0),
       anomalies,
+      lookups,
       cpuSeconds,
       peakRssBytes: Math.max(...ends.map((e) => e.peakRssBytes)),
     };

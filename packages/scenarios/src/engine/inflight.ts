@@ -7,6 +7,8 @@ export class Transfer {
   done = false;
   ackAt = 0;
   req: PendingRequest | undefined = undefined;
+  /** While the hub is asked for its state after the timeout (transfer-lookup.ts): until when; else 0. */
+  lookupUntil = 0;
   /** The second of its intended start, where its outcome is recorded (engine only). */
   slot: SecondSlot | undefined = undefined;
   /** `slot.s` when the transfer started: a slot reused for a later second no longer matches. */

@@ -14,6 +14,7 @@ import { RunRules, type SecondSignal } from './rules.js';
 import { type SecondSink, SettledSeconds } from './settled-seconds.js';
 import type { PeriodStats } from './period.js';
 import { TransferStarter } from './starter.js';
+import { emptyLookupCounts, TransferLookup } from './transfer-lookup.js';
 import type { EngineResult, LoadEngineOptions, StopEvent } from './types.js';
 
 export type { EngineCorridor, EngineResult, LoadEngineOptions, StopEvent } from './types.js';
@@ -111,6 +112,9 @@ export class LoadEngine {
       this.log,
     );
     this.server = new CallbackServer(this.roles);
+    const wait = options.lookupWaitMs ?? 0;
+    if (wait > 0)
+      this.outcomes.lookup = new TransferLookup(options.hubUrl, this.outcomes, wait, date, this.log);
     this.outcomes.liveLatency = this.rules.needsLatency;
     this.starter = new TransferStarter(options.corridors, options, this.client, date, this.outcomes);
     this.ledger = new SecondLedger(names.length);
@@ -189,6 +193,7 @@ export class LoadEngine {
     this.sampler.stop();
     await this.server.close();
     await this.client.close();
+    await this.outcomes.lookup?.close();
   }
 
   private nowMs(): number {
@@ -228,7 +233,7 @@ export class LoadEngine {
     const phase = this.phases.phase;
     if (phase === 'drain' && (this.table.size === 0 || now >= this.phases.drainDeadlineMs)) {
       // a transfer whose time ran out with the drain is a timeout, not unfinished (sweeps are 100 ms apart)
-      this.outcomes.expire(this.t0 + now - this.o.timeoutMs, this.o.timeoutMs);
+      this.outcomes.expire(this.t0 + now - this.o.timeoutMs, this.o.timeoutMs, true);
       this.move(this.phases.on({ kind: 'settled' }, now), now);
       return;
     }
@@ -244,7 +249,8 @@ export class LoadEngine {
     const recovery =
       this.o.recovery !== undefined && this.phases.phase === 'load' && this.abortReason === undefined;
     this.plannedEndMs = Math.min(this.plannedEndMs, now);
-    this.move(this.phases.on({ kind: 'arrivals-ended', recovery, drainMs: this.o.timeoutMs }, now), now);
+    const drainMs = this.o.timeoutMs + (this.o.lookupWaitMs ?? 0);
+    this.move(this.phases.on({ kind: 'arrivals-ended', recovery, drainMs }, now), now);
   }
 
   /** What entering a phase does. */
@@ -388,6 +394,7 @@ export class LoadEngine {
       maxInFlight: this.o.maxInFlight,
       peakInFlight: this.peakInFlight,
       anomalies: this.roles.anomalies,
+      lookups: this.outcomes.lookup?.counts ?? emptyLookupCounts(),
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       peakRssBytes: this.sampler.peakRssBytes,
     };

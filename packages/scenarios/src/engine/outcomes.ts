@@ -6,6 +6,7 @@ import type { HubEvents } from './hub-client.js';
 import { type InFlightTable, RecentlyEnded, type Transfer } from './inflight.js';
 import { PeriodStats } from './period.js';
 import type { SecondSlot } from './second-ledger.js';
+import type { TransferLookup, TransferStateBody } from './transfer-lookup.js';
 import type { EngineCorridor } from './types.js';
 
 /**
@@ -23,6 +24,8 @@ export class OutcomeRecorder implements HubEvents, PayerSide {
    */
   readonly live: PeriodStats;
   liveLatency = false;
+  /** Asks the hub before a transfer is called a timeout (absent: no lookup). */
+  lookup: TransferLookup | undefined = undefined;
   private readonly payers: Set<string>;
   private readonly recent = new RecentlyEnded();
   /** An engine worker: other workers hold the transfers of the other payers. */
@@ -77,6 +80,7 @@ export class OutcomeRecorder implements HubEvents, PayerSide {
 
   succeed(t: Transfer, now: number): void {
     if (!this.end(t)) return;
+    if (t.lookupUntil !== 0) this.lookup?.ended(t, undefined);
     const e2e = now - t.intendedAt;
     this.slotOf(t)?.stats.succeeded(t.corridor, e2e, now - t.sentAt);
     this.live.all.succeeded++;
@@ -85,15 +89,23 @@ export class OutcomeRecorder implements HubEvents, PayerSide {
 
   fail(t: Transfer, errorType: string, detail: string): void {
     if (!this.end(t)) return;
+    if (t.lookupUntil !== 0) this.lookup?.ended(t, errorType);
     this.slotOf(t)?.stats.failed(t.corridor, errorType);
     this.live.all.fail(errorType);
     this.log.write(errorType, detail);
   }
 
-  /** Every transfer that started before `before` (engine clock) and has no outcome times out. */
-  expire(before: number, timeoutMs: number): void {
-    this.recent.rotate(performance.now());
-    this.table.sweep(before, (t) => this.timedOut(t, timeoutMs));
+  /**
+   * Every transfer that started before `before` (engine clock) and has no outcome times out,
+   * after a lookup when there is one (`force`: the run is over, no more waiting).
+   */
+  expire(before: number, timeoutMs: number, force = false): void {
+    const now = performance.now();
+    this.recent.rotate(now);
+    this.table.sweep(before, (t) => {
+      if (this.lookup?.expired(t, now, force)) return;
+      this.timedOut(t, timeoutMs);
+    });
   }
 
   /** The one place a transfer is declared timed out (no outcome `timeoutMs` after it started). */
@@ -129,6 +141,15 @@ export class OutcomeRecorder implements HubEvents, PayerSide {
   request(failed: boolean): void {
     this.httpRequests++;
     if (failed) this.httpFailed++;
+  }
+
+  /** A PUT /transfers/{id} for a transfer being looked up: true when the lookup settled it. */
+  lookupAnswered(t: Transfer, body: TransferStateBody, now: number): boolean {
+    return this.lookup?.answered(t, body, now) ?? false;
+  }
+
+  lookupError(t: Transfer, code: string, now: number): boolean {
+    return this.lookup?.answeredError(t, code, now) ?? false;
   }
 
   metricsText(): Promise<{ contentType: string; text: string }> {

@@ -3,6 +3,7 @@ import { stageName } from '@mlperf/core';
 import type { ArrivalSchedule } from './arrivals.js';
 import type { CallbackAnomalies } from './dfsp-roles.js';
 import type { SettledSeconds } from './settled-seconds.js';
+import type { LookupCounts } from './transfer-lookup.js';
 import type { EngineResult, LoadEngineOptions, StopEvent } from './types.js';
 
 /** Where the run's arrivals stood when it ended (ms from the start). */
@@ -63,6 +64,7 @@ export interface RunEnd {
   maxInFlight: number;
   peakInFlight: number;
   anomalies: CallbackAnomalies;
+  lookups: LookupCounts;
   cpuSeconds: number;
   peakRssBytes: number;
 }
@@ -89,6 +91,7 @@ export function engineResult(settled: SettledSeconds, e: RunEnd): EngineResult {
     maxInFlight: e.maxInFlight,
     peakInFlight: e.peakInFlight,
     anomalies: { ...e.anomalies },
+    lookups: { ...e.lookups },
     durationS: e.window.elapsedMs / 1000,
     arrivalsS: Math.min(e.window.arrivalsEndMs, e.window.elapsedMs) / 1000,
     startedAt: e.startedAt,

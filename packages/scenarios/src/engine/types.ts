@@ -10,6 +10,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import type { IdKind } from '../fspiop/ids.js';
 import type { CallbackAnomalies } from './dfsp-roles.js';
 import type { PeriodStats } from './period.js';
+import type { LookupCounts } from './transfer-lookup.js';
 
 /** A corridor as the engine runs it: names and amounts resolved. */
 export interface EngineCorridor extends CorridorDefinition {
@@ -29,6 +30,11 @@ export interface LoadEngineOptions {
   expirationMs: number;
   /** A transfer with no outcome this long after its send is a timeout. */
   timeoutMs: number;
+  /**
+   * A transfer with no callback at its timeout is looked up (GET /transfers/{id}) and waits this
+   * long more for the answer before it is called a timeout; 0 or absent: no lookup.
+   */
+  lookupWaitMs?: number;
   /** Bounded drain after arrivals stop (abort); a normal end drains up to `timeoutMs`. */
   abortDrainMs: number;
   secret: string;
@@ -72,6 +78,8 @@ export interface EngineResult {
   maxInFlight: number;
   peakInFlight: number;
   anomalies: CallbackAnomalies;
+  /** Transfers looked up at their timeout, and what the hub said (transfer-lookup.ts). */
+  lookups: LookupCounts;
   durationS: number;
   /** Seconds during which arrivals were scheduled (planned stages and recovery). */
   arrivalsS: number;

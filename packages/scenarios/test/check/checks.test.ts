@@ -162,7 +162,7 @@ describe('mlperf check against FAKE Mojaloop services', () => {
     });
   });
 
-  it('fails test data when a DFSP is missing, a position is off, or liquidity is short', async () => {
+  it('fails test data when a DFSP is missing or liquidity is short', async () => {
     fake.state.participants = dfsps.filter((d) => d.id !== 'perffsp-8');
     fake.state.positions['perffsp-2'] = 1234.5;
     const r = await runChecks(
@@ -174,10 +174,34 @@ describe('mlperf check against FAKE Mojaloop services', () => {
     const c = statusOf(r, 'test-data');
     expect(c?.status).toBe('fail');
     expect(c?.reason).toContain('perffsp-8 does not exist');
-    expect(c?.reason).toContain('perffsp-2 position $1,234.50, defined $0.00');
     expect(c?.reason).toContain('perffsp-1 can pay out $1,000,000.00');
     expect(c?.reason).toContain('the plan needs $2,000,000.00');
-    expect(c?.numbers).toContainEqual({ label: 'DFSPs provisioned', value: 5 });
+    // a moved position alone is not a missing DFSP: 8 defined, perffsp-8 missing, perffsp-1 short
+    expect(c?.numbers).toContainEqual({ label: 'DFSPs provisioned', value: 6 });
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('a hub that has already run transfers: moved positions warn while the plan still fits under the limits', async () => {
+    // payers' positions grew by what they paid, payees' fell by what they received (no settlement since)
+    fake.state.positions['perffsp-1'] = 650;
+    fake.state.positions['perffsp-5'] = -650;
+    let r = await runChecks(input({ only: ['test-data'] }));
+    let c = statusOf(r, 'test-data');
+    expect(c?.status).toBe('warn');
+    expect(c?.reason).toContain(
+      'positions moved by earlier transfers (perffsp-1 $650.00, perffsp-5 -$650.00; defined $0.00), within their limits for the plan',
+    );
+    expect(c?.hint).toContain('settlement');
+    expect(c?.numbers).toContainEqual({ label: 'perffsp-1 available', value: 999_350, unit: 'USD' });
+    expect(c?.numbers).toContainEqual({ label: 'DFSPs provisioned', value: 8 });
+    expect(r.exitCode).toBe(0);
+    // so far moved that the plan no longer fits: that fails, naming the room left
+    fake.state.positions['perffsp-1'] = 700_000;
+    r = await runChecks(input({ only: ['test-data'] }));
+    c = statusOf(r, 'test-data');
+    expect(c?.status).toBe('fail');
+    expect(c?.reason).toContain('perffsp-1 can pay out $300,000.00');
+    expect(c?.reason).toContain('the plan needs $380,000.00');
     expect(r.exitCode).toBe(1);
   });
 

@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_CALLBACK_PORT, runTest, standardSuite } from '@mlperf/scenarios';
+import { describe, expect, it } from 'vitest';
+import { ADMIN, dbNow, FSPIOP, ledgerStatesSince, scriptsPresent, switchHealthy } from './switch.js';
+
+/** central-ledger's count of GET /transfers/{id} it answered (its get handler's histogram). */
+async function getsAnswered(): Promise<number> {
+  const text = await fetch('http://127.0.0.1:3101/metrics').then((r) => r.text());
+  let n = 0;
+  for (const m of text.matchAll(/^moja_cl_transfer_get_count\{[^}]*success="true"[^}]*\} (\d+)/gm))
+    n += Number(m[1]);
+  return n;
+}
+
+describe.skipIf(!scriptsPresent())('transfers whose callback misses the timeout, on the real switch', () => {
+  it('are looked up (GET /transfers/{id}) and counted as the ledger has them', async () => {
+    if (!(await switchHealthy())) throw new Error('the switch is not up (global-setup.ts starts it)');
+    const suite = standardSuite();
+    // a 300 ms timeout (30 s expiration, grace -29.7 s): most callbacks of this switch come later
+    const test = {
+      id: 'late-callbacks',
+      name: 'Callbacks after the timeout',
+      kind: 'custom' as const,
+      stages: [{ kind: 'constant' as const, rate: 4, duration: '8s' }],
+      criteria: [],
+      transfer: { expiration: '30s' },
+    };
+    const out = mkdtempSync(join(tmpdir(), 'mlperf-lookup-'));
+    const gets0 = await getsAnswered();
+    const since = await dbNow();
+    const r = await runTest({
+      suite: { ...suite, tests: [test] },
+      test: 'late-callbacks',
+      target: { url: FSPIOP, adminUrl: ADMIN, kind: 'url' },
+      callback: { port: DEFAULT_CALLBACK_PORT },
+      callbackProbe: {},
+      out,
+      minFreeBytes: 0,
+      timeoutGraceMs: -29_700,
+      lookupWaitMs: 20_000,
+    });
+    console.log(`late callbacks: ${JSON.stringify(r.totals)}`);
+    const lk = r.totals.lookups;
+    expect(lk?.sent ?? 0).toBeGreaterThan(0);
+    expect(lk?.committed ?? 0).toBeGreaterThan(0);
+    // the switch answered the GETs itself
+    expect(await getsAnswered()).toBeGreaterThan(gets0);
+    // what mlperf counts is what central-ledger holds
+    await expect
+      .poll(
+        async () => {
+          const s = await ledgerStatesSince(since);
+          return (s.RECEIVED_PREPARE ?? 0) + (s.RESERVED ?? 0) + (s.RECEIVED_FULFIL ?? 0);
+        },
+        { timeout: 60_000, interval: 2000 },
+      )
+      .toBe(0);
+    const states = await ledgerStatesSince(since);
+    expect(states.COMMITTED ?? 0, JSON.stringify(states)).toBe(r.totals.succeeded);
+    const failed = Object.values(r.totals.failed).reduce((a, b) => a + b, 0);
+    expect(r.totals.succeeded + failed).toBe(r.totals.started);
+    const log = readFileSync(join(r.dir, 'logs', 'engine.log'), 'utf8');
+    expect(log).toMatch(/lookups: \d+ transfers looked up at their timeout/);
+  });
+});

@@ -1,0 +1,93 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readResults, type TimeseriesRecord } from '@mlperf/core';
+import { type HubHandle, startHub } from '@mlperf/hub';
+import { runTest } from '@mlperf/scenarios';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { suiteWith } from './support/suite.js';
+
+let hub: HubHandle;
+let out: string;
+beforeAll(async () => {
+  // one commit in ten: the hub commits the transfer but never sends the payer its fulfil notification
+  hub = await startHub({ knobs: { faults: { lostCallbackRatio: 0.1 } } });
+  out = mkdtempSync(join(tmpdir(), 'mlperf-lookup-'));
+});
+afterAll(async () => {
+  await hub?.stop();
+  rmSync(out, { recursive: true, force: true });
+});
+
+const suite = suiteWith([{ kind: 'constant', rate: 50, duration: '2s' }], { transfer: { expiration: '2s' } });
+
+function run(lookupWaitMs: number) {
+  return runTest({
+    suite,
+    test: 'probe',
+    target: { url: hub.url, adminUrl: hub.adminUrl, kind: 'url' },
+    out,
+    minFreeBytes: 0,
+    callbackProbe: { waitMs: 0 },
+    timeoutGraceMs: 500,
+    lookupWaitMs,
+  });
+}
+
+describe('a transfer with no callback at its timeout is looked up first (GET /transfers/{id})', () => {
+  it('counts the lost-callback transfers the hub committed as successes, at their commit time', async () => {
+    const before = await hub.ledger();
+    const r = await run(3000);
+    const after = await hub.ledger();
+    const lost = after.lostCallbacks - before.lostCallbacks;
+    expect(lost).toBeGreaterThan(0);
+    expect(after.committed - before.committed).toBe(r.totals.started);
+    expect(r.totals.succeeded).toBe(r.totals.started);
+    expect(r.totals.failed).toEqual({});
+    expect(r.totals.lookups).toEqual({ sent: lost, committed: lost, failed: 0, timedOut: 0, skipped: 0 });
+    const d = readResults(r.dir);
+    expect(d.problems).toEqual([]);
+    expect(d.manifest.totals?.lookups?.committed).toBe(lost);
+    // the looked-up transfers' latency is the hub's commit time, not the 2.5 s timeout plus the lookup
+    const records = readFileSync(join(r.dir, 'timeseries.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as TimeseriesRecord);
+    for (const rec of records) expect(rec.latency.e2e?.count ?? 0).toBe(rec.succeeded);
+    const maxE2e = Math.max(...records.map((x) => x.latency.e2e?.max ?? 0));
+    expect(maxE2e).toBeLessThan(2500);
+    const log = readFileSync(join(r.dir, 'logs', 'engine.log'), 'utf8');
+    expect(log).toContain(`lookups: ${lost} transfers looked up at their timeout`);
+  }, 60_000);
+
+  it('without the lookup the same lost callbacks are timeouts (the control)', async () => {
+    const before = await hub.ledger();
+    const r = await run(0);
+    const after = await hub.ledger();
+    const lost = after.lostCallbacks - before.lostCallbacks;
+    expect(lost).toBeGreaterThan(0);
+    expect(r.totals.failed).toEqual({ timeout: lost });
+    expect(r.totals.succeeded).toBe(r.totals.started - lost);
+    expect(r.totals.lookups?.sent).toBe(0);
+  }, 60_000);
+
+  it('a prepare the ledger does not hold yet (3208) is asked about again, and commits', async () => {
+    // the prepare handler holds each message 800 ms; the engine's timeout is 300 ms after the send
+    await using slow = await startHub({ knobs: { faults: { latencyMs: 800, latencyStage: 'prepare' } } });
+    const r = await runTest({
+      suite: suiteWith([{ kind: 'constant', rate: 20, duration: '1s' }], { transfer: { expiration: '10s' } }),
+      test: 'probe',
+      target: { url: slow.url, adminUrl: slow.adminUrl, kind: 'url' },
+      out,
+      minFreeBytes: 0,
+      callbackProbe: { waitMs: 0 },
+      timeoutGraceMs: -9_700,
+      lookupWaitMs: 4000,
+    });
+    expect(r.totals.failed).toEqual({});
+    expect(r.totals.succeeded).toBe(r.totals.started);
+    expect(r.totals.lookups).toMatchObject({ sent: r.totals.started, committed: r.totals.started });
+    const log = readFileSync(join(r.dir, 'logs', 'engine.log'), 'utf8');
+    expect(log).not.toContain('fspiop:3208');
+  }, 60_000);
+});
