@@ -46,7 +46,8 @@ export function formatLiveQueries(values: readonly LiveValue[]): string {
         )}`,
       );
     else if (v.name === 'validation_success_rate')
-      parts.push(`success ${num(Math.min(...finite) * 100, 2)}%`);
+      // fulfils counted in the window may belong to prepares before it: the ratio can pass 1 for a while
+      parts.push(`success ${num(Math.min(1, ...finite) * 100, 2)}%`);
     else if (v.name === 'validation_p95_latency_seconds')
       parts.push(`p95 ${num(Math.max(...finite) * 1000, 0)} ms`);
     else if (v.name === 'cpu_usage_ratio') parts.push(`cpu max ${num(Math.max(...finite) * 100, 0)}%`);
