@@ -468,7 +468,7 @@ function finishRun(
     );
   const a = r.anomalies;
   log.write(
-    `callbacks: ${a.badJson} bad JSON, ${a.unknownTransfer} unknown transfer, ${a.badFulfilment} bad fulfilment, ${a.unexpected} unexpected`,
+    `callbacks: ${a.badJson} bad JSON, ${a.unknownTransfer} unknown transfer, ${a.late} late, ${a.badFulfilment} bad fulfilment, ${a.unexpected} unexpected`,
   );
   log.write(`lookups: ${lookupSummary(r.lookups)}`);
   const exitCode = r.targetDown

@@ -305,4 +305,26 @@ describe('the open-model engine over real HTTP', () => {
       expect(metrics).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
     expect(metrics).toMatch(/^mlperf_iterations_total\{corridor="perffsp-1->perffsp-5"\} \d+/m);
   });
+
+  it('counts an outcome that reaches the payer after the engine stopped waiting as late, not unknown', async () => {
+    // every 5th transfer is forwarded 1.5 s late: past its 1 s expiration + 0.2 s grace, before the run ends
+    const h = await stub({ lateEvery: { n: 5, delayMs: 1500 } });
+    const r = await runTest({
+      suite: suiteWith([{ kind: 'constant', rate: 20, duration: '4s' }], { transfer: { expiration: '1s' } }),
+      test: 'probe',
+      target: { url: h.url, adminUrl: h.adminUrl },
+      out,
+      minFreeBytes: 0,
+      timeoutGraceMs: 200,
+      lookupWaitMs: 0,
+    });
+    // (on a starved machine an on-time transfer may time out too)
+    const timeouts = r.totals.failed.timeout ?? 0;
+    expect(timeouts).toBeGreaterThanOrEqual(h.injected.late);
+    const k6 = readResults(r.dir).k6Summary as { metrics: Record<string, Record<string, number>> };
+    // the late outcomes of the last second arrive after the run ended: the earlier ones are counted
+    expect(k6.metrics.callbacks_late?.count).toBeGreaterThan(0);
+    expect(k6.metrics.callbacks_late?.count).toBeLessThanOrEqual(timeouts);
+    expect(k6.metrics.callbacks_unknown_transfer?.count).toBe(0);
+  });
 });

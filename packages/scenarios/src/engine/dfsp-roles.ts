@@ -36,6 +36,8 @@ export interface PayerSide {
 export interface CallbackAnomalies {
   badJson: number;
   unknownTransfer: number;
+  /** The payer's callback for a transfer that already ended (timed out, or settled by a lookup). */
+  late: number;
   badFulfilment: number;
   unexpected: number;
 }
@@ -53,7 +55,13 @@ interface PendingAnswer {
  * configured share, with a 5105 error. Payer: ends its transfers on the COMMITTED or error callback.
  */
 export class DfspRoles implements CallbackHandler {
-  readonly anomalies: CallbackAnomalies = { badJson: 0, unknownTransfer: 0, badFulfilment: 0, unexpected: 0 };
+  readonly anomalies: CallbackAnomalies = {
+    badJson: 0,
+    unknownTransfer: 0,
+    late: 0,
+    badFulfilment: 0,
+    unexpected: 0,
+  };
   private readonly headers = new Map<string, RequestHeaders>();
   private pending: PendingAnswer[] = [];
   private scheduled = false;
@@ -139,6 +147,14 @@ export class DfspRoles implements CallbackHandler {
     const t = this.payer.find(id);
     if (!t) {
       if (this.isCommitCopy(dfsp, id, p)) return 200;
+      if (this.isLate(dfsp, id)) {
+        this.anomalies.late++;
+        this.log.write(
+          'callback-late',
+          `PUT /transfers/${id} to payer ${dfsp}: the transfer had already ended`,
+        );
+        return 200;
+      }
       this.anomalies.unknownTransfer++;
       this.log.write(
         'callback-unknown-transfer',
@@ -179,6 +195,12 @@ export class DfspRoles implements CallbackHandler {
    * whose payer callbacks go elsewhere, or a COMMITTED carrying the fulfilment the engine's payee
    * role derived for that id (the transfer is another worker's). A payer's late callback is not.
    */
+  /** A callback to the payer of a transfer that ended lately: the hub answered after the engine stopped waiting. */
+  private isLate(dfsp: string | undefined, id: string): boolean {
+    const ended = this.payer.endedParties?.(id);
+    return ended !== undefined && dfsp === ended.payer;
+  }
+
   private isCommitCopy(
     dfsp: string | undefined,
     id: string,
@@ -216,6 +238,14 @@ export class DfspRoles implements CallbackHandler {
       const toPayee = ended ? dfsp === ended.payee && dfsp !== ended.payer : undefined;
       if (dfsp !== undefined && (toPayee ?? this.payer.ownsPayer?.(dfsp) === false)) {
         this.log.write(`payee-error:${code}`, `PUT /transfers/${id}/error to ${dfsp}: ${description}`);
+        return 200;
+      }
+      if (this.isLate(dfsp, id)) {
+        this.anomalies.late++;
+        this.log.write(
+          'callback-late',
+          `PUT /transfers/${id}/error (${code}) to payer ${dfsp}: the transfer had already ended`,
+        );
         return 200;
       }
       this.anomalies.unknownTransfer++;

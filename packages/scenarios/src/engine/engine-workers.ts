@@ -242,7 +242,13 @@ export class EngineWorkers {
   private mergedEnd(cpuSeconds: number): RunEnd {
     const ends = this.slots.map((s) => s.end as RunEnd);
     const first = ends[0] as RunEnd;
-    const anomalies: CallbackAnomalies = { badJson: 0, unknownTransfer: 0, badFulfilment: 0, unexpected: 0 };
+    const anomalies: CallbackAnomalies = {
+      badJson: 0,
+      unknownTransfer: 0,
+      late: 0,
+      badFulfilment: 0,
+      unexpected: 0,
+    };
     for (const e of ends)
       for (const k of Object.keys(anomalies) as (keyof CallbackAnomalies)[]) anomalies[k] += e.anomalies[k];
     const lookups = emptyLookupCounts();

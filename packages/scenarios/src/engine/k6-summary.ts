@@ -65,6 +65,7 @@ export function k6Summary(
       secs,
     ),
     callbacks_unknown_transfer: counter(r.anomalies.unknownTransfer, secs),
+    callbacks_late: counter(r.anomalies.late, secs),
   };
   corridorNames.forEach((name, i) => {
     const c = t.corridors[i];

@@ -24,6 +24,8 @@ export interface StubHubOptions {
   badFulfilmentEvery?: number;
   /** After the payer's COMMITTED callback was answered, send the payee a copy (as a switch may). */
   copyToPayee?: boolean;
+  /** Forward every n-th prepare to the payee only after `delayMs`, so its outcome reaches the payer late. */
+  lateEvery?: { n: number; delayMs: number };
 }
 
 /**
@@ -43,7 +45,15 @@ export async function startStubHub(options: StubHubOptions = {}) {
   /** Copies of the payer's COMMITTED sent to the payee, by the HTTP status the payee answered. */
   const copies: number[] = [];
   /** Faults injected so far, by kind: what the engine must have recorded, whatever the arrival order. */
-  const injected = { reject: 0, errorCallback: 0, swallow: 0, reset: 0, badFulfilment: 0, forwarded: 0 };
+  const injected = {
+    reject: 0,
+    errorCallback: 0,
+    swallow: 0,
+    reset: 0,
+    badFulfilment: 0,
+    forwarded: 0,
+    late: 0,
+  };
   const held: (() => void)[] = [];
 
   const send = (
@@ -163,7 +173,12 @@ export async function startStubHub(options: StubHubOptions = {}) {
         return;
       }
       injected.forwarded++;
-      send(p.payeeFsp, 'FSPIOP_CALLBACK_URL_TRANSFER_POST', p.transferId, 'POST', req.headers, body);
+      const forward = () =>
+        send(p.payeeFsp, 'FSPIOP_CALLBACK_URL_TRANSFER_POST', p.transferId, 'POST', req.headers, body);
+      if (options.lateEvery && n % options.lateEvery.n === 0) {
+        injected.late++;
+        setTimeout(forward, options.lateEvery.delayMs).unref();
+      } else forward();
       return;
     }
     const put = /^\/transfers\/([^/]+)(\/error)?$/.exec(path);
