@@ -7,6 +7,32 @@ import { type CriteriaContext, inconclusive, pct, r2, result } from './criteria-
 
 export type { CriteriaContext } from './criteria-result.js';
 
+/** Below this steady window (minutes) a memory rise fails the leak criterion only when it is large. */
+const LEAK_WINDOW_MIN = 10;
+/** Growth within the window, as a share of the level, that is a leak however short the window. */
+const CLEAR_GROWTH = 0.25;
+
+/**
+ * In a short window a significant rise may be a warm-up or a backlog of a starved hub (queued work
+ * holds memory), not a leak: returns the largest such rise when none of the leaks is clear.
+ */
+function shortWindowGrowth(
+  leaks: readonly TrendResult[],
+  steady: CriteriaContext['steady'],
+): { subject: string; share: number; minutes: number } | undefined {
+  if (leaks.length === 0) return undefined;
+  const spanMs = (t: TrendResult) =>
+    steady ? steady.end - steady.start : (t.points?.at(-1)?.[0] ?? 0) - (t.points?.[0]?.[0] ?? 0);
+  const grown = leaks.map((t) => {
+    const level = t.points?.[0]?.[1] ?? t.intercept ?? 0;
+    const share = level > 0 ? (t.slopePerHour * spanMs(t)) / 3_600_000 / level : Number.POSITIVE_INFINITY;
+    return { subject: t.subject, share, minutes: Math.round((spanMs(t) / 60_000) * 10) / 10 };
+  });
+  const first = grown[0] as (typeof grown)[number];
+  if (first.minutes >= LEAK_WINDOW_MIN || grown.some((g) => g.share >= CLEAR_GROWTH)) return undefined;
+  return grown.reduce((a, b) => (b.share > a.share ? b : a), first);
+}
+
 /** Evaluates one test criterion. Missing data is `inconclusive`, never `pass`. */
 export function evaluateCriterion(c: TestCriterion, ctx: CriteriaContext): CriterionResult {
   const w: TimeWindow | undefined = ctx.steady ? { start: ctx.steady.start, end: ctx.steady.end } : undefined;
@@ -93,6 +119,18 @@ export function evaluateCriterion(c: TestCriterion, ctx: CriteriaContext): Crite
           (c.maxSlopeBytesPerHour === undefined || t.slopePerHour > c.maxSlopeBytesPerHour),
       );
       const worst = [...ctx.memoryTrends].sort((a, b) => b.slopePerHour - a.slopePerHour)[0] as TrendResult;
+      const short = shortWindowGrowth(leaks, ctx.steady);
+      if (short)
+        return {
+          ...inconclusive(
+            'no-memory-leak',
+            label,
+            `${short.subject} grew ${Math.round(short.share * 100)}% of its level over a ${short.minutes} min window: too short to tell a leak from a warm-up or a backlog (a fail needs >= ${LEAK_WINDOW_MIN} min, or growth of >= ${Math.round(CLEAR_GROWTH * 100)}% within the window)`,
+          ),
+          value: r2(worst.slopePerHour),
+          unit: `${worst.unit}/h`,
+          ...win,
+        };
       return {
         id: 'no-memory-leak',
         label,

@@ -50,6 +50,42 @@ describe('endurance', () => {
     expect(r.findings.some((f) => f.kind === 'memory-leak' && f.subject === 'central-ledger')).toBe(true);
   });
 
+  it('a small rise in a short window is not called a leak: inconclusive, with the reason; a large one fails', () => {
+    const seconds = 150;
+    // central-ledger's working set rises 3% over the run (a warm-up, or a backlog), or 60%
+    const rising = (share: number) =>
+      exportsOf('healthy', seconds).map((e) =>
+        e.name === 'container_memory_working_set_bytes' || e.name === 'memory_working_set_ratio'
+          ? {
+              ...e,
+              series: e.series.map((x) =>
+                x.labels.container === 'central-ledger'
+                  ? { ...x, value: (t: number) => x.value(t) * (1 + (share * t) / seconds) }
+                  : x,
+              ),
+            }
+          : e,
+      );
+    const judge = (share: number) =>
+      analyzeRun(
+        writeRun(tempDir(), {
+          test: constantTest(`short-${share}`, 100, `${seconds}s`, {
+            warmup: '10s',
+            cooldown: '5s',
+            criteria: [{ kind: 'no-memory-leak' }],
+          }),
+          seconds,
+          second: secondOf('healthy', 100),
+          exports: rising(share),
+        }),
+        { write: false },
+      ).criteria.find((c) => c.id === 'no-memory-leak');
+    const small = judge(0.03);
+    expect(small?.status).toBe('inconclusive');
+    expect(small?.detail).toMatch(/central-ledger grew \d+% of its level over a 2\.3 min window: too short/);
+    expect(judge(0.6)?.status).toBe('fail');
+  });
+
   it('projects payer liquidity exhaustion at the observed rate', () => {
     const dir = writeRun(tempDir(), {
       test: endurance('endurance-liq', 1000, '30m'),
