@@ -24,7 +24,7 @@ describe('mlperf', () => {
              reset    Reset DFSP funds, limits and positions to the suite's opening state (reset-test-data), then show them.
          positions    Show each DFSP's funds available to send (liquidity minus position), as check-dfsp-positions does.
                hub    Run the embedded Mojaloop hub simulator until Ctrl-C, printing its URLs.
-           analyze    Judge a results directory, a suite directory or real k6 output; write analysis.json. Exit 0 pass, 1 fail, 2 bad input, 4 inconclusive (nothing to judge, evidence missing, or the generator or host was the limit).
+           analyze    Judge a results directory, a suite directory or real k6 output; write analysis.json. k6 output may be several files of one run: its --out json NDJSON (one per runner of a distributed run, merged by time) and its --summary-export/handleSummary JSON (k6's own threshold verdicts), e.g. \`mlperf analyze out.ndjson summary.json\`. Exit 0 pass, 1 fail, 2 bad input (missing, duplicate or mixed files, two summaries without NDJSON, a summary of another run), 4 inconclusive (nothing to judge, evidence missing, or the generator or host was the limit).
            compare    Compare run B against baseline run A metric by metric with a significance test (a CI gate). Exit 0 no regression, 1 significant regression, 2 bad input, 4 inconclusive (a side has no data).
             report    Write analysis-report.html for a results directory, or the suite, success and playbook reports for a suite directory
         dashboards    Grafana dashboards: export them for provisioning, capture screenshots of a test

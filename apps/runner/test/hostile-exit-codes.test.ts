@@ -36,6 +36,22 @@ describe('one mapping from failures to documented exit codes', () => {
     expect(r.stderr).toContain('/sys/mlperf-probe');
   });
 
+  it('a lookup wait that is not a number of seconds: exit 2 naming the flag, before any hub starts', async () => {
+    const r = await cli(
+      'run',
+      'baseline-100tps',
+      '--profile',
+      'quick',
+      '--lookup-wait',
+      'soon',
+      '--out',
+      base,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--lookup-wait');
+    expect(r.stderr).not.toMatch(NO_STACK);
+  });
+
   it('dashboards export into an unwritable place: exit 2 naming the path', async () => {
     const r = await cli('dashboards', 'export', '--out', `${UNWRITABLE}/dash`);
     expect(r.code).toBe(2);

@@ -9,6 +9,7 @@ const value = (name: string, v: number): LiveValue => ({
   at: 0,
   value: v,
   series: [],
+  warnings: [],
 });
 
 describe('the live line of the Phase-07 validation queries', () => {

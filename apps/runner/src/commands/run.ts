@@ -63,6 +63,7 @@ export const runCommand = defineCommand({
     },
     'callback-port': targetArgs['callback-port'],
     'callback-wait': targetArgs['callback-wait'],
+    'lookup-wait': targetArgs['lookup-wait'],
     'metric-prefix': targetArgs['metric-prefix'],
     metrics: targetArgs.metrics,
     'callback-url': {
@@ -126,6 +127,7 @@ export const runCommand = defineCommand({
         ...(args.prometheus ? { prometheus: args.prometheus } : {}),
         ...(args['callback-port'] !== undefined ? { 'callback-port': args['callback-port'] } : {}),
         ...(args['callback-wait'] !== undefined ? { 'callback-wait': args['callback-wait'] } : {}),
+        ...(args['lookup-wait'] !== undefined ? { 'lookup-wait': args['lookup-wait'] } : {}),
         ...(args['metric-prefix'] !== undefined ? { 'metric-prefix': args['metric-prefix'] } : {}),
         ...(args.metrics !== undefined ? { metrics: args.metrics } : {}),
         'no-private-prometheus': args['no-private-prometheus'] === true || k6,

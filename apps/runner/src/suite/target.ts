@@ -87,6 +87,12 @@ export const targetArgs = {
       "Real hub: how long to wait (seconds, default 240) for the hub to call this run's callback address (its endpoint cache) before giving up with exit 3",
     valueHint: 's',
   },
+  'lookup-wait': {
+    type: 'string',
+    description:
+      'How long (seconds, default 5; 0: off) a transfer that reached its timeout without a callback is looked up (GET /transfers/{id}) before it counts as a timeout',
+    valueHint: 's',
+  },
 } satisfies ArgsDef;
 
 export interface TargetFlags {
@@ -102,6 +108,7 @@ export interface TargetFlags {
   context?: string;
   'callback-port'?: string;
   'callback-wait'?: string;
+  'lookup-wait'?: string;
   'metric-prefix'?: string;
 }
 
@@ -120,6 +127,8 @@ export interface OpenTarget {
   enginePort?: number;
   /** Real hub: bound on the wait for its endpoint cache before load (`--callback-wait`). */
   callbackWaitMs?: number;
+  /** How long a timed-out transfer is looked up before it counts as a timeout (`--lookup-wait`). */
+  lookupWaitMs?: number;
   /** The Mojaloop metric prefixes the catalogue queries use, and where they came from. */
   metricPrefixes: ResolvedPrefixes;
   close(): Promise<void>;
@@ -157,6 +166,8 @@ export async function openTarget(
   }
   const callbackPort = opts.enginePort ?? flagPort;
   const waitS = numberFlag('--callback-wait', flags['callback-wait'], { min: 0 });
+  const lookupS = numberFlag('--lookup-wait', flags['lookup-wait'], { min: 0 });
+  const lookup = lookupS !== undefined ? { lookupWaitMs: lookupS * 1000 } : {};
   const alertmanagerRaw = url(
     '--alertmanager',
     flags.alertmanager ?? process.env[PROMETHEUS_ENV.alertmanagerUrl],
@@ -237,6 +248,7 @@ export async function openTarget(
           }),
       enginePort,
       ...(waitS !== undefined ? { callbackWaitMs: waitS * 1000 } : {}),
+      ...lookup,
       close: async () => {
         await prom?.stop();
       },
@@ -285,6 +297,7 @@ export async function openTarget(
     url: hub.url,
     adminUrl: hub.adminUrl,
     hubProfile: profile,
+    ...lookup,
     hub,
     check: {
       kind: 'embedded',

@@ -140,10 +140,14 @@ async function firstTransfer(suite: SuiteDefinition, target: OpenTarget) {
   }
 }
 
-/** The callback probe's bound and its notes (printed on stderr: stdout may be JSON). */
-export function probeOptions(target: OpenTarget): Pick<RunTestOptions, 'callbackProbe' | 'onNote'> {
-  if (target.kind === 'embedded') return {};
+/** The callback probe's bound and its notes (printed on stderr: stdout may be JSON), and the lookup wait. */
+export function probeOptions(
+  target: OpenTarget,
+): Pick<RunTestOptions, 'callbackProbe' | 'onNote' | 'lookupWaitMs'> {
+  const lookup = target.lookupWaitMs !== undefined ? { lookupWaitMs: target.lookupWaitMs } : {};
+  if (target.kind === 'embedded') return lookup;
   return {
+    ...lookup,
     callbackProbe: target.callbackWaitMs !== undefined ? { waitMs: target.callbackWaitMs } : {},
     onNote: (line) => console.error(`note: ${line}`),
   };
