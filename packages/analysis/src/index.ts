@@ -19,5 +19,7 @@ export type { TwoSampleTest } from './stats/tests.js';
 export { detectKnee } from './stats/knee.js';
 export type { Knee } from './stats/knee.js';
 export { fitUsl } from './stats/usl.js';
-export { mergeLatency, snapshotOf } from './stats/latency.js';
+export { mergeLatency } from './stats/latency.js';
+/** A snapshot (with its HDR histogram) of raw latencies in ms: core's, for the analysis API's users. */
+export { latencySnapshot as snapshotOf } from '@mlperf/core/k6';
 export { latencyDrift, trendOf } from './endurance.js';

@@ -263,6 +263,7 @@ describe('@mlperf/core/k6 exports', () => {
       [
         "addToSnapshot",
         "importK6Ndjson",
+        "latencySnapshot",
         "readK6Summary",
       ]
     `);

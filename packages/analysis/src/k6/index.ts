@@ -2,10 +2,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { AnalysisResult } from '@mlperf/core';
 import { ExitCode, MlperfError } from '@mlperf/core';
-import { importK6Ndjson, readK6Summary } from '@mlperf/core/k6';
+import { importK6Ndjson } from '@mlperf/core/k6';
 import { type AnalyzeOptions, analyzeData } from '../analyze.js';
 import type { RunData } from '../model.js';
-import { addSummaries, sortK6Inputs } from './inputs.js';
+import { addSummaries, readSummary, sortK6Inputs } from './inputs.js';
 import { summaryData } from './summary-data.js';
 
 export type K6InputKind = 'summary' | 'ndjson';
@@ -48,16 +48,7 @@ export function baseData(origin: string, source: RunData['source']): RunData {
 
 /** The internal model of a k6 summary (no per-second data: criteria over the whole run, no steady state). */
 export function k6SummaryData(path: string, opts: { targetTps?: number } = {}): RunData {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new MlperfError('K6_SUMMARY_INVALID', `${path}: not valid JSON (${(err as Error).message})`, {
-      hint: 'pass the file k6 wrote with --summary-export or handleSummary',
-      exitCode: ExitCode.badInput,
-    });
-  }
-  return summaryData(readK6Summary(json, path), baseData(path, 'k6-summary'), opts);
+  return summaryData(readSummary(path), baseData(path, 'k6-summary'), opts);
 }
 
 /**

@@ -42,7 +42,8 @@ export function sortK6Inputs(paths: string[], kindOf: (path: string) => K6InputK
   return { ndjson, summaries };
 }
 
-function readSummary(path: string): K6SummaryImport {
+/** A k6 summary file (--summary-export or handleSummary), read and checked; exit 2 when it is not JSON. */
+export function readSummary(path: string): K6SummaryImport {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));

@@ -160,36 +160,3 @@ function mergeHdr(snaps: readonly LatencySnapshot[]): MergedLatency | undefined 
     acc.destroy();
   }
 }
-
-let scratch: hdr.Histogram | undefined;
-
-/** Builds a snapshot (with its HDR histogram) from raw latencies in ms; used by the k6 importer and tests. */
-export function snapshotOf(valuesMs: readonly number[]): LatencySnapshot | undefined {
-  if (valuesMs.length === 0) return undefined;
-  scratch ??= hdr.build({ bitBucketSize: 32, highestTrackableValue: 3_600_000_000 });
-  const h = scratch;
-  h.reset();
-  let sumMs = 0;
-  let min = Number.POSITIVE_INFINITY;
-  let max = 0;
-  for (const v of valuesMs) {
-    const us = Math.max(1, Math.round(v * 1000));
-    h.recordValue(us);
-    sumMs += v;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const ms = (p: number) => h.getValueAtPercentile(p) / 1000;
-  const snap: LatencySnapshot = {
-    count: valuesMs.length,
-    min,
-    mean: sumMs / valuesMs.length,
-    p50: ms(50),
-    p90: ms(90),
-    p95: ms(95),
-    p99: ms(99),
-    max,
-    hdr: hdr.encodeIntoCompressedBase64(h),
-  };
-  return snap;
-}
