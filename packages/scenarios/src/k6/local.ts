@@ -3,7 +3,6 @@ import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunTotals, SuiteDefinition } from '@mlperf/core';
-import { safeUrl } from '@mlperf/core/promql';
 import { ExitCode, MlperfError, ResultsWriter, isMlperfError, runDirName } from '@mlperf/core';
 import { startDfspSim } from '../dfsp-sim/server.js';
 import { HubAdmin } from '../hub-admin.js';
@@ -14,7 +13,7 @@ import { K6HostWatch } from './host-seconds.js';
 import { k6Seconds } from './run-seconds.js';
 import { simResolved } from './sim-client.js';
 import { totalsOf } from './timeline.js';
-import { baseManifest, plannedStageWindows, thresholdsPassed } from './run-manifest.js';
+import { baseManifest, hubTarget, plannedStageWindows, thresholdsPassed } from './run-manifest.js';
 import { renderK6Script } from './script.js';
 import { type K6HandleSummary, toSummaryExport } from './summary.js';
 
@@ -103,11 +102,7 @@ export async function runTestWithK6(options: K6LocalRunOptions): Promise<K6Local
       baseManifest(ctx, {
         runId,
         suite: options.suite,
-        target: {
-          kind: 'url',
-          url: options.hubUrl,
-          ...(options.prometheus ? { prometheusUrl: safeUrl(options.prometheus.url) } : {}),
-        },
+        target: hubTarget(options.hubUrl, options.prometheus),
         executor: { kind: 'k6', version, settings: { binary: k6, dfspSim: sim.url } },
         ...(options.suiteRunId ? { suiteRunId: options.suiteRunId } : {}),
         versions: { k6: version, ...options.versions },

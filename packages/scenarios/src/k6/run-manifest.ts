@@ -8,9 +8,15 @@ import type {
   TestDefinition,
 } from '@mlperf/core';
 import { parseDuration, stageName, timeStages } from '@mlperf/core';
+import { safeUrl } from '@mlperf/core/promql';
 import type { TestContext } from './context.js';
 import { peakRate } from './options.js';
 import type { K6HandleSummary } from './summary.js';
+
+/** The hub a k6 or k6-operator run loads, and the Prometheus watching it (credentials never kept). */
+export function hubTarget(hubUrl: string, prometheus: { url: string } | undefined): RunTarget {
+  return { kind: 'url', url: hubUrl, ...(prometheus ? { prometheusUrl: safeUrl(prometheus.url) } : {}) };
+}
 
 /** The run.json of a k6 or k6-operator run, before it starts. */
 export function baseManifest(

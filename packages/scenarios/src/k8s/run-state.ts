@@ -1,9 +1,8 @@
 import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { safeUrl } from '@mlperf/core/promql';
 import { ResultsWriter, runDirName } from '@mlperf/core';
 import { type TestContext, testContext } from '../k6/context.js';
-import { baseManifest } from '../k6/run-manifest.js';
+import { baseManifest, hubTarget } from '../k6/run-manifest.js';
 import type { Cluster } from './cluster.js';
 import type { K8sRunOptions } from './executor.js';
 import { type K8sManifestOptions, k8sName, type RenderedTestRun, renderTestRun } from './manifests.js';
@@ -65,11 +64,7 @@ export function openRun(cluster: Cluster, options: K8sRunOptions): K8sRun {
     baseManifest(ctx, {
       runId,
       suite: options.suite,
-      target: {
-        kind: 'url',
-        url: options.manifests.hubUrl,
-        ...(options.prometheus ? { prometheusUrl: safeUrl(options.prometheus.url) } : {}),
-      },
+      target: hubTarget(options.manifests.hubUrl, options.prometheus),
       executor: {
         kind: 'k8s',
         version: rendered.testRun.spec.runner.image,
