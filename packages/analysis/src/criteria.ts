@@ -1,37 +1,12 @@
 import type { CriterionResult, StressAnalysis, TestCriterion, TimeWindow, TrendResult } from '@mlperf/core';
 import { restartCount } from './signals.js';
 import { subjectOf, values } from './metrics.js';
+import { CLEAR_GROWTH, LEAK_WINDOW_MIN, shortWindowGrowth } from './endurance.js';
 import { mean } from './stats/basic.js';
 import { achievedRate, errorRate, latency, successRate } from './criteria-load.js';
 import { type CriteriaContext, inconclusive, pct, r2, result } from './criteria-result.js';
 
 export type { CriteriaContext } from './criteria-result.js';
-
-/** Below this steady window (minutes) a memory rise fails the leak criterion only when it is large. */
-const LEAK_WINDOW_MIN = 10;
-/** Growth within the window, as a share of the level, that is a leak however short the window. */
-const CLEAR_GROWTH = 0.25;
-
-/**
- * In a short window a significant rise may be a warm-up or a backlog of a starved hub (queued work
- * holds memory), not a leak: returns the largest such rise when none of the leaks is clear.
- */
-function shortWindowGrowth(
-  leaks: readonly TrendResult[],
-  steady: CriteriaContext['steady'],
-): { subject: string; share: number; minutes: number } | undefined {
-  if (leaks.length === 0) return undefined;
-  const spanMs = (t: TrendResult) =>
-    steady ? steady.end - steady.start : (t.points?.at(-1)?.[0] ?? 0) - (t.points?.[0]?.[0] ?? 0);
-  const grown = leaks.map((t) => {
-    const level = t.points?.[0]?.[1] ?? t.intercept ?? 0;
-    const share = level > 0 ? (t.slopePerHour * spanMs(t)) / 3_600_000 / level : Number.POSITIVE_INFINITY;
-    return { subject: t.subject, share, minutes: Math.round((spanMs(t) / 60_000) * 10) / 10 };
-  });
-  const first = grown[0] as (typeof grown)[number];
-  if (first.minutes >= LEAK_WINDOW_MIN || grown.some((g) => g.share >= CLEAR_GROWTH)) return undefined;
-  return grown.reduce((a, b) => (b.share > a.share ? b : a), first);
-}
 
 /** Evaluates one test criterion. Missing data is `inconclusive`, never `pass`. */
 export function evaluateCriterion(c: TestCriterion, ctx: CriteriaContext): CriterionResult {

@@ -39,6 +39,32 @@ export function trendOf(
   };
 }
 
+/** Below this steady window (minutes) a memory rise fails the leak criterion only when it is large. */
+export const LEAK_WINDOW_MIN = 10;
+/** Growth within the window, as a share of the level, that is a leak however short the window. */
+export const CLEAR_GROWTH = 0.25;
+
+/**
+ * In a short window a significant rise may be a warm-up or a backlog of a starved hub (queued work
+ * holds memory), not a leak: returns the largest such rise when none of the leaks is clear.
+ */
+export function shortWindowGrowth(
+  leaks: readonly TrendResult[],
+  steady: TimeWindow | undefined,
+): { subject: string; share: number; minutes: number } | undefined {
+  if (leaks.length === 0) return undefined;
+  const spanMs = (t: TrendResult) =>
+    steady ? steady.end - steady.start : (t.points?.at(-1)?.[0] ?? 0) - (t.points?.[0]?.[0] ?? 0);
+  const grown = leaks.map((t) => {
+    const level = t.points?.[0]?.[1] ?? t.intercept ?? 0;
+    const share = level > 0 ? (t.slopePerHour * spanMs(t)) / 3_600_000 / level : Number.POSITIVE_INFINITY;
+    return { subject: t.subject, share, minutes: Math.round((spanMs(t) / 60_000) * 10) / 10 };
+  });
+  const first = grown[0] as (typeof grown)[number];
+  if (first.minutes >= LEAK_WINDOW_MIN || grown.some((g) => g.share >= CLEAR_GROWTH)) return undefined;
+  return grown.reduce((a, b) => (b.share > a.share ? b : a), first);
+}
+
 /** Memory trend per service; a leak is a significant rise faster than `maxSlope` (default 1% of the level per hour). */
 export function memoryTrends(signals: Signals, maxSlopeBytesPerHour?: number): TrendResult[] {
   const useBytes = signals.memoryBytes.length > 0;
@@ -81,6 +107,8 @@ export function analyzeEndurance(
 
   for (const m of memory) {
     if (!(m.significant && m.slopePerHour > 0)) continue;
+    // the criterion's rule: a small rise in a short window is not called a leak
+    if (shortWindowGrowth([m], steady)) continue;
     const bytes = signals.memoryBytes.find((s) => subjectOf(s.labels) === m.subject);
     const ratio = signals.memoryRatio.find((s) => subjectOf(s.labels) === m.subject);
     // The limit from its own export, else derived from working set / (working set / limit).
