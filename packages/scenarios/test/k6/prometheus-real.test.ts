@@ -20,13 +20,14 @@ import {
   standardSuite,
   startDfspSim,
 } from '@mlperf/scenarios';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testContext } from '../../src/k6/context.js';
 import { loadK6Script, type ShimRequest } from './k6-in-node.js';
 
 const prometheus = findPrometheusBinary();
 const k6 = findK6();
 const RUN = 'k6-queries-run';
+const DFSP_SIM_OUTCOMES = 'mlperf_dfsp_sim_transfers_total';
 const suite = standardSuite();
 let hub: HubHandle | undefined;
 let sim: DfspSim | undefined;
@@ -42,15 +43,36 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** 100 transfers of the rendered k6 script through the embedded hub: outcomes land at the simulator. */
-async function transfersThroughSimulator(s: DfspSim, h: HubHandle): Promise<void> {
+/**
+ * 100 transfers of the rendered k6 script through the embedded hub, in two batches: outcomes land at
+ * the simulator. The second batch waits until Prometheus has scraped the first, so the outcome
+ * counter has two samples that differ (a counter first seen at its final value has a rate of 0, and
+ * the success ratio 0/0 would be NaN however long the test waits).
+ */
+async function transfersThroughSimulator(s: DfspSim, h: HubHandle, client: PrometheusClient): Promise<void> {
+  await sendTransfers(s, h, 50);
+  const counted = async () => {
+    const r = await client.query(`sum(${DFSP_SIM_OUTCOMES})`);
+    const v = r.data.result as { value: [number, string] }[];
+    return Number(v[0]?.value[1] ?? 0);
+  };
+  await vi.waitFor(
+    async () => {
+      if ((await counted()) !== 50) throw new Error('Prometheus has not scraped the first batch yet');
+    },
+    { timeout: 60_000, interval: 250 },
+  );
+  await sendTransfers(s, h, 50);
+}
+
+async function sendTransfers(s: DfspSim, h: HubHandle, n: number): Promise<void> {
   const script = renderK6Script(testContext(suite, 'target-1000tps'), { hubUrl: h.url, dfspSimUrl: s.url });
   const captured: ShimRequest[] = [];
   const shim = loadK6Script(script, (req) => {
     captured.push(req);
     return { status: 202, body: '' };
   });
-  for (let i = 0; i < 100; i++) shim.iteration();
+  for (let i = 0; i < n; i++) shim.iteration();
   const sent = await Promise.all(
     captured.map((r) =>
       fetch(r.url, {
@@ -130,7 +152,8 @@ describe.skipIf(!prometheus || !k6)(
       });
       if (!started.running) throw new Error(started.reason);
       prom = started;
-      await Promise.all([transfersThroughSimulator(sim, hub), k6RemoteWrite(prom.url)]);
+      const client = new PrometheusClient({ url: prom.url });
+      await Promise.all([transfersThroughSimulator(sim, hub, client), k6RemoteWrite(prom.url)]);
     }, 120_000);
 
     it('every query names series that exist and gives a value', async () => {
