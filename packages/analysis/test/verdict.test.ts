@@ -1,18 +1,11 @@
 import { analyzeRun } from '@mlperf/analysis';
+import { HUB_CAUSES } from '@mlperf/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportsOf, secondOf } from '@mlperf/testkit/synth';
 import { cleanTemp, constantTest, tempDir, writeRun } from '@mlperf/testkit/synth';
 
 afterAll(cleanTemp);
 
-const HUB_CAUSES = new Set([
-  'db-pool-exhausted',
-  'kafka-lag',
-  'cpu-throttling',
-  'memory-near-limit',
-  'event-loop-lag',
-  'other',
-]);
 const LOAD_CRITERIA = constantTest('x', 1, '1s').criteria.filter((c) =>
   ['achieved-rate', 'success-rate', 'latency'].includes(c.kind),
 );
