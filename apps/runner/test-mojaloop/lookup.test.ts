@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { customTest, runOnSwitch } from './custom-test.js';
-import { dbNow, ledgerStatesSince, scriptsPresent, switchHealthy } from './switch.js';
+import { dbNow, ledgerStatesSince, scriptsPresent, switchHealthy, unfinishedSince } from './switch.js';
 
 /** central-ledger's count of GET /transfers/{id} it answered (its get handler's histogram). */
 async function getsAnswered(): Promise<number> {
@@ -29,15 +29,7 @@ describe.skipIf(!scriptsPresent())('transfers whose callback misses the timeout,
     // the switch answered the GETs itself
     expect(await getsAnswered()).toBeGreaterThan(gets0);
     // what mlperf counts is what central-ledger holds
-    await expect
-      .poll(
-        async () => {
-          const s = await ledgerStatesSince(since);
-          return (s.RECEIVED_PREPARE ?? 0) + (s.RESERVED ?? 0) + (s.RECEIVED_FULFIL ?? 0);
-        },
-        { timeout: 60_000, interval: 2000 },
-      )
-      .toBe(0);
+    await expect.poll(() => unfinishedSince(since), { timeout: 60_000, interval: 2000 }).toBe(0);
     const states = await ledgerStatesSince(since);
     expect(states.COMMITTED ?? 0, JSON.stringify(states)).toBe(r.totals.succeeded);
     const failed = Object.values(r.totals.failed).reduce((a, b) => a + b, 0);
