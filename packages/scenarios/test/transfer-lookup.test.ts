@@ -20,18 +20,20 @@ afterAll(async () => {
 
 const suite = suiteWith([{ kind: 'constant', rate: 50, duration: '2s' }], { transfer: { expiration: '2s' } });
 
-function run(lookupWaitMs: number) {
-  return runProbeTest(hub, suite, out, { timeoutGraceMs: 500, lookupWaitMs });
+/** A run, with the callbacks the hub lost and the transfers it committed meanwhile. */
+async function run(lookupWaitMs: number) {
+  const before = await hub.ledger();
+  const r = await runProbeTest(hub, suite, out, { timeoutGraceMs: 500, lookupWaitMs });
+  const after = await hub.ledger();
+  const lost = after.lostCallbacks - before.lostCallbacks;
+  return { r, lost, committed: after.committed - before.committed };
 }
 
 describe('a transfer with no callback at its timeout is looked up first (GET /transfers/{id})', () => {
   it('counts the lost-callback transfers the hub committed as successes, at their commit time', async () => {
-    const before = await hub.ledger();
-    const r = await run(3000);
-    const after = await hub.ledger();
-    const lost = after.lostCallbacks - before.lostCallbacks;
+    const { r, lost, committed } = await run(3000);
     expect(lost).toBeGreaterThan(0);
-    expect(after.committed - before.committed).toBe(r.totals.started);
+    expect(committed).toBe(r.totals.started);
     expect(r.totals.succeeded).toBe(r.totals.started);
     expect(r.totals.failed).toEqual({});
     expect(r.totals.lookups).toEqual({ sent: lost, committed: lost, failed: 0, timedOut: 0, skipped: 0 });
@@ -51,10 +53,7 @@ describe('a transfer with no callback at its timeout is looked up first (GET /tr
   }, 60_000);
 
   it('without the lookup the same lost callbacks are timeouts (the control)', async () => {
-    const before = await hub.ledger();
-    const r = await run(0);
-    const after = await hub.ledger();
-    const lost = after.lostCallbacks - before.lostCallbacks;
+    const { r, lost } = await run(0);
     expect(lost).toBeGreaterThan(0);
     expect(r.totals.failed).toEqual({ timeout: lost });
     expect(r.totals.succeeded).toBe(r.totals.started - lost);
