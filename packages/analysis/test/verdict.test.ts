@@ -17,6 +17,18 @@ const processCpu = (hubCores: number) => ({
   step: 1,
 });
 
+/** 120 s of a healthy 300 TPS run on 2 cores `busy` (a fraction), the hub using `hubCores` of them. */
+function healthyOnHost(busy: number, hubCores: number) {
+  const healthy = secondOf('healthy', 300);
+  const dir = writeRun(tempDir(), {
+    test: test300,
+    seconds: 120,
+    second: (s) => ({ ...healthy(s), host: { cores: 2, busy, iowait: 0, steal: 0 } }),
+    exports: [processCpu(hubCores)],
+  });
+  return analyzeRun(dir, { write: false });
+}
+
 describe('the generator and the host are judged before the hub', () => {
   it('host CPU taken by other processes ranks first, demotes the lag it explains, and makes a failing run inconclusive', () => {
     const healthy = secondOf('healthy', 300);
@@ -53,27 +65,13 @@ describe('the generator and the host are judged before the hub', () => {
   });
 
   it('a healthy run on a busy host still passes: contention only makes failures inconclusive', () => {
-    const healthy = secondOf('healthy', 300);
-    const dir = writeRun(tempDir(), {
-      test: test300,
-      seconds: 120,
-      second: (s) => ({ ...healthy(s), host: { cores: 2, busy: 0.9, iowait: 0, steal: 0 } }),
-      exports: [processCpu(0.3)],
-    });
-    const r = analyzeRun(dir, { write: false });
+    const r = healthyOnHost(0.9, 0.3);
     expect(r.findings[0]?.kind).toBe('host-contention');
     expect(r.verdict).toBe('pass');
   });
 
   it('a quiet host is not named', () => {
-    const healthy = secondOf('healthy', 300);
-    const dir = writeRun(tempDir(), {
-      test: test300,
-      seconds: 120,
-      second: (s) => ({ ...healthy(s), host: { cores: 2, busy: 0.45, iowait: 0, steal: 0 } }),
-      exports: [processCpu(0.4)],
-    });
-    expect(analyzeRun(dir, { write: false }).findings).toEqual([]);
+    expect(healthyOnHost(0.45, 0.4).findings).toEqual([]);
   });
 
   it('one burst of Kafka lag (a pause) is not a hub bottleneck; sustained growth is', () => {
