@@ -51,6 +51,9 @@ describe('run and analyze give one verdict', () => {
       hub.url,
       '--admin-url',
       hub.adminUrl,
+      // a free port: the default (4040, for real hubs) is not the test's to take
+      '--callback-port',
+      '0',
       '--max-in-flight',
       '1',
       '--out',
