@@ -7,6 +7,10 @@ export interface RequestHead {
   headers: Record<string, string>;
   /** HTTP/1.1 (else 1.0). */
   http11: boolean;
+  /** The body decoded as UTF-8 ('' when there is none); filled in by the parser. */
+  body: string;
+  /** The connection stays open after the answer; decided by the parser. */
+  keepAlive: boolean;
 }
 
 /** Why a head was refused: the status to answer (the connection closes after it). */
@@ -74,6 +78,8 @@ export function parseHead(head: string): RequestHead | HeadError {
     target: head.slice(sp1 + 1, sp2),
     headers,
     http11: version === 'HTTP/1.1',
+    body: '',
+    keepAlive: false,
   };
 }
 

@@ -2,12 +2,7 @@ import { ChunkedDecoder } from './http1-chunked.js';
 import { parseHead, type RequestHead } from './http1-head.js';
 
 /** One complete request. */
-export interface ParsedRequest extends RequestHead {
-  /** The body decoded as UTF-8 ('' when there is none). */
-  body: string;
-  /** The connection stays open after the answer (HTTP/1.1 without `Connection: close`, or 1.0 with keep-alive). */
-  keepAlive: boolean;
-}
+export type ParsedRequest = RequestHead;
 
 /** The statuses a request is refused with; the connection closes after the answer. */
 export type ParseErrorStatus = 400 | 413 | 417 | 431 | 501 | 505;
@@ -87,14 +82,13 @@ export class Http1Parser {
   }
 
   /** Decides how the body is delimited (RFC 9112 section 6.3). */
-  private frame(head: RequestHead, buf: Buffer, pos: number): number {
-    const h = head.headers;
-    const conn = h.connection?.toLowerCase();
-    const keepAlive = head.http11
-      ? !(conn !== undefined && hasToken(conn, 'close'))
+  private frame(r: ParsedRequest, buf: Buffer, pos: number): number {
+    const h = r.headers;
+    const conn = h.connection;
+    r.keepAlive = r.http11
+      ? conn === undefined || !hasToken(conn, 'close')
       : conn !== undefined && hasToken(conn, 'keep-alive');
-    const r: ParsedRequest = { ...head, body: '', keepAlive };
-    if (head.http11 && h.host === undefined) return this.fail(400, 'HTTP/1.1 request without Host');
+    if (r.http11 && h.host === undefined) return this.fail(400, 'HTTP/1.1 request without Host');
     const expect = h.expect;
     if (expect !== undefined && expect.toLowerCase() !== '100-continue')
       return this.fail(417, `Expect: ${expect} is not supported`);
@@ -102,12 +96,12 @@ export class Http1Parser {
     const cl = h['content-length'];
     if (te !== undefined) {
       if (cl !== undefined) return this.fail(400, 'both Transfer-Encoding and Content-Length');
-      if (!head.http11) return this.fail(400, 'Transfer-Encoding in an HTTP/1.0 request');
+      if (!r.http11) return this.fail(400, 'Transfer-Encoding in an HTTP/1.0 request');
       if (te.toLowerCase() !== 'chunked') return this.fail(501, `Transfer-Encoding ${te} is not supported`);
       this.chunked = new ChunkedDecoder(this.limits.maxBodyBytes, this.limits.maxHeadBytes);
     } else if (cl !== undefined) {
-      if (!/^\d{1,15}$/.test(cl)) return this.fail(400, `invalid Content-Length ${cl}`);
-      this.remaining = Number(cl);
+      this.remaining = decimal(cl);
+      if (this.remaining < 0) return this.fail(400, `invalid Content-Length ${cl}`);
       if (this.remaining > this.limits.maxBodyBytes) return this.fail(413, 'request body too large');
       if (this.remaining === 0) return this.emit(r, pos);
       if (buf.length - pos >= this.remaining) {
@@ -174,7 +168,22 @@ export class Http1Parser {
   }
 }
 
+/** A comma-separated list holds the token (case-insensitive). */
 function hasToken(list: string, token: string): boolean {
-  for (const t of list.split(',')) if (t.trim() === token) return true;
+  const l = list.toLowerCase();
+  if (l === token) return true;
+  for (const t of l.split(',')) if (t.trim() === token) return true;
   return false;
+}
+
+/** 1 to 15 decimal digits, else -1. */
+function decimal(s: string): number {
+  if (s.length === 0 || s.length > 15) return -1;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
