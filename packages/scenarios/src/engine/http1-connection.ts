@@ -88,6 +88,11 @@ export class Connection {
     } finally {
       this.socket.uncork();
     }
+    // a client that pipelines without reading its answers: stop reading until they drain
+    if (this.socket.writableNeedDrain && !this.socket.isPaused()) {
+      this.socket.pause();
+      this.socket.once('drain', () => this.socket.resume());
+    }
   }
 
   /** ParserSink */
