@@ -207,6 +207,29 @@ describe('the callback server (lean HTTP/1.1 on node:net)', () => {
     expect(got.find((g) => g.kind === 'prepare')?.body).toBe('{"transferId":"c1"}');
   });
 
+  it('answers every one of 20,000 pipelined requests from a client that reads only after writing them all', async () => {
+    const { got, handler } = recorder();
+    const port = await start(handler);
+    const sock = net.connect(port, '127.0.0.1');
+    sock.on('error', () => {});
+    await new Promise((r) => sock.once('connect', r));
+    sock.pause();
+    const n = 20_000;
+    const batch = Array.from({ length: n }, (_, i) => put(`/p/transfers/t${i}`, '{}')).join('');
+    sock.write(batch);
+    // its answers back up (the server pauses reading meanwhile); none may be lost or reordered
+    await vi.waitFor(() => expect(got.length).toBeGreaterThan(0));
+    const chunks: Buffer[] = [];
+    sock.on('data', (b: Buffer) => chunks.push(b));
+    sock.resume();
+    await vi.waitFor(() => expect(statuses(Buffer.concat(chunks).toString('latin1')).length).toBe(n), {
+      timeout: 30_000,
+      interval: 200,
+    });
+    expect(got.map((g) => g.id)).toEqual(Array.from({ length: n }, (_, i) => `t${i}`));
+    sock.destroy();
+  });
+
   it('drops kept-alive connections when it closes', async () => {
     const { handler } = recorder();
     const s = new CallbackServer(handler);
