@@ -1,4 +1,5 @@
-// The engine's callback server alone: CPU of the server process per 1000 FSPIOP callbacks.
+// The engine's callback server alone: CPU of the server process per 1000 FSPIOP callbacks, sent by
+// the engine's hub client (whose CPU, this process's, is printed too).
 //   pnpm bench engine-callback-server
 // Env: BENCH_CALLBACKS (per round, default 40000), BENCH_ROUNDS (default 3),
 //      BENCH_COMPARE (path of another checkout's src/engine/callback-server.ts, run side by side).
@@ -6,7 +7,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Pool } from 'undici';
+import { HubClient, type HubEvents } from '../src/engine/hub-client.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const n = Number(process.env.BENCH_CALLBACKS ?? 40_000);
@@ -52,22 +53,39 @@ async function cpu(c: Child): Promise<{ cpuUs: number; sysUs: number }> {
   return await m;
 }
 
-/** Sends `count` PUTs over 64 keep-alive connections, at most 256 in flight (as the hub's pool would). */
-async function load(port: number, count: number): Promise<number> {
-  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 64, pipelining: 1 });
-  const t0 = performance.now();
+/**
+ * Sends `count` PUTs through the engine's own hub client (undici, 64 keep-alive connections), at
+ * most 256 in flight; returns the seconds it took and this process's CPU for it (the client side).
+ */
+async function load(port: number, count: number): Promise<{ s: number; clientCpuUs: number }> {
   let sent = 0;
-  const worker = async () => {
-    while (sent < count) {
-      const id = sent++;
-      const r = await pool.request({ method: 'PUT', path: `/perffsp-1/transfers/t-${id}`, headers, body });
-      await r.body.dump();
-    }
+  let done = 0;
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((r) => {
+    finish = r;
+  });
+  const events: HubEvents = {
+    prepareSent: () => {},
+    prepareAccepted: () => {},
+    prepareFailed: () => {},
+    payeeCallbackFailed: (_id, type, detail) => {
+      throw new Error(`callback failed: ${type} ${detail}`);
+    },
+    request: () => {
+      if (++done === count) finish();
+      else if (sent < count) send();
+    },
   };
-  await Promise.all(Array.from({ length: 256 }, worker));
+  const client = new HubClient(`http://127.0.0.1:${port}`, events, 64);
+  const send = () => client.sendPut(`t-${sent++}`, '', headers, body);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < 256 && sent < count; i++) send();
+  await finished;
   const s = (performance.now() - t0) / 1000;
-  await pool.close();
-  return s;
+  const cpu = process.cpuUsage(cpu0);
+  await client.close();
+  return { s, clientCpuUs: cpu.user + cpu.system };
 }
 
 const children = await Promise.all(impls.map(start));
@@ -81,11 +99,11 @@ try {
   for (let r = 0; r < rounds; r++) {
     for (const [i, c] of children.entries()) {
       const before = await cpu(c);
-      const s = await load(c.port, n);
+      const { s, clientCpuUs } = await load(c.port, n);
       const after = await cpu(c);
       const perK = (us: number) => ((us / 1e6 / n) * 1000).toFixed(3);
       console.log(
-        `  round ${r + 1} ${i === 0 ? 'this checkout' : 'compared     '}: ${perK(after.cpuUs - before.cpuUs)} server CPU-s/1000 callbacks (system ${perK(after.sysUs - before.sysUs)}), ${(n / s).toFixed(0)} callbacks/s, load ${loadavg()[0]?.toFixed(1)}`,
+        `  round ${r + 1} ${i === 0 ? 'this checkout' : 'compared     '}: ${perK(after.cpuUs - before.cpuUs)} server CPU-s/1000 callbacks (system ${perK(after.sysUs - before.sysUs)}), client (undici) ${perK(clientCpuUs)}, ${(n / s).toFixed(0)} callbacks/s, load ${loadavg()[0]?.toFixed(1)}`,
       );
     }
   }
