@@ -4,16 +4,15 @@
 // the analyzer's top finding. Prints top-1 accuracy and the false-finding rate on healthy runs.
 // Env: BENCH_TRUTH_RUNS (default 8), BENCH_TRUTH_SECONDS (12), BENCH_TRUTH_RATE (300), BENCH_TRUTH_SEED (7).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeRun } from '@mlperf/analysis';
-import type { AnalysisResult, TestDefinition } from '@mlperf/core';
-import { exportQueries, findPrometheusBinary, startPrivatePrometheus } from '@mlperf/core/promql';
+import type { AnalysisResult } from '@mlperf/core';
+import { findPrometheusBinary, startPrivatePrometheus } from '@mlperf/core/promql';
 import { type HubKnobsPatch, startHub } from '@mlperf/hub';
-import { runTest, standardSuite } from '@mlperf/scenarios';
 import { type Fault, hostOthersShare, truthOf } from './truth.js';
-import { HUB_QUERIES } from '../test/_hub-queries.js';
+import { exportHubQueries, runOnHub, runWindow, shortTest } from '../test/_hub-run.js';
 
 const RUNS = Number(process.env.BENCH_TRUTH_RUNS ?? 8);
 const SECONDS = Number(process.env.BENCH_TRUTH_SECONDS ?? 12);
@@ -139,43 +138,23 @@ try {
     await hub.reset();
     const background = await hostOthersShare(1000);
     const hogs = hog ? startHogs(seconds + 5) : [];
-    const test: TestDefinition = {
+    const kind = leak ? 'endurance' : 'target';
+    const rate = leak ? 200 : RATE;
+    const test = shortTest({
       id: `truth-${i}`,
       name: `truth ${i}`,
-      kind: leak ? 'endurance' : 'target',
-      stages: [{ kind: 'constant', rate: leak ? 200 : RATE, duration: `${seconds}s` }],
+      kind,
+      rate,
+      seconds,
       warmup: '3s',
-      cooldown: '1s',
-      criteria: [
-        { kind: 'achieved-rate', minRatio: 0.95 },
-        { kind: 'success-rate', min: 0.995 },
-        { kind: 'latency', percentile: 95, maxMs: 300 },
-        { kind: 'no-memory-leak' },
-      ],
-    };
+      memoryLeak: true,
+    });
     let a: AnalysisResult;
     try {
-      const run = await runTest({
-        suite: { ...standardSuite(), tests: [test], criteria: [] },
-        test: test.id,
-        target: { url: hub.url, adminUrl: hub.adminUrl, kind: 'embedded' },
-        out: base,
-        dirName: test.id,
-        minFreeBytes: 0,
-        timeoutGraceMs: 1000,
-        abortDrainMs: 2000,
-      });
-      const startMs = Date.parse(JSON.parse(readFileSync(join(run.dir, 'run.json'), 'utf8')).startedAt);
+      const run = await runOnHub(hub, test, base);
+      const window = runWindow(run);
       await new Promise((r) => setTimeout(r, 1500));
-      await exportQueries({
-        client: prom.client,
-        queries: HUB_QUERIES,
-        start: startMs / 1000,
-        end: startMs / 1000 + run.durationS,
-        dir: run.dir,
-        scrapeIntervalS: 1,
-        step: 1,
-      });
+      await exportHubQueries(prom.client, run, window);
       a = analyzeRun(run.dir);
     } finally {
       for (const h of hogs) if (h.pid && h.exitCode === null) process.kill(h.pid);

@@ -1,9 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_CALLBACK_PORT, runTest, standardSuite } from '@mlperf/scenarios';
 import { describe, expect, it } from 'vitest';
-import { ADMIN, dbNow, FSPIOP, ledgerStatesSince, scriptsPresent, switchHealthy } from './switch.js';
+import { customTest, runOnSwitch } from './custom-test.js';
+import { dbNow, ledgerStatesSince, scriptsPresent, switchHealthy, unfinishedSince } from './switch.js';
 
 /** central-ledger's count of GET /transfers/{id} it answered (its get handler's histogram). */
 async function getsAnswered(): Promise<number> {
@@ -17,30 +16,12 @@ async function getsAnswered(): Promise<number> {
 describe.skipIf(!scriptsPresent())('transfers whose callback misses the timeout, on the real switch', () => {
   it('are looked up (GET /transfers/{id}) and counted as the ledger has them', async () => {
     if (!(await switchHealthy())) throw new Error('the switch is not up (global-setup.ts starts it)');
-    const suite = standardSuite();
     // a 300 ms timeout (30 s expiration, grace -29.7 s): most callbacks of this switch come later
-    const test = {
-      id: 'late-callbacks',
-      name: 'Callbacks after the timeout',
-      kind: 'custom' as const,
-      stages: [{ kind: 'constant' as const, rate: 4, duration: '8s' }],
-      criteria: [],
-      transfer: { expiration: '30s' },
-    };
-    const out = mkdtempSync(join(tmpdir(), 'mlperf-lookup-'));
+    const stage = { rate: 4, duration: '8s', expiration: '30s' };
+    const test = customTest('late-callbacks', 'Callbacks after the timeout', stage);
     const gets0 = await getsAnswered();
     const since = await dbNow();
-    const r = await runTest({
-      suite: { ...suite, tests: [test] },
-      test: 'late-callbacks',
-      target: { url: FSPIOP, adminUrl: ADMIN, kind: 'url' },
-      callback: { port: DEFAULT_CALLBACK_PORT },
-      callbackProbe: {},
-      out,
-      minFreeBytes: 0,
-      timeoutGraceMs: -29_700,
-      lookupWaitMs: 20_000,
-    });
+    const r = await runOnSwitch(test, { timeoutGraceMs: -29_700, lookupWaitMs: 20_000 });
     console.log(`late callbacks: ${JSON.stringify(r.totals)}`);
     const lk = r.totals.lookups;
     expect(lk?.sent ?? 0).toBeGreaterThan(0);
@@ -48,15 +29,7 @@ describe.skipIf(!scriptsPresent())('transfers whose callback misses the timeout,
     // the switch answered the GETs itself
     expect(await getsAnswered()).toBeGreaterThan(gets0);
     // what mlperf counts is what central-ledger holds
-    await expect
-      .poll(
-        async () => {
-          const s = await ledgerStatesSince(since);
-          return (s.RECEIVED_PREPARE ?? 0) + (s.RESERVED ?? 0) + (s.RECEIVED_FULFIL ?? 0);
-        },
-        { timeout: 60_000, interval: 2000 },
-      )
-      .toBe(0);
+    await expect.poll(() => unfinishedSince(since), { timeout: 60_000, interval: 2000 }).toBe(0);
     const states = await ledgerStatesSince(since);
     expect(states.COMMITTED ?? 0, JSON.stringify(states)).toBe(r.totals.succeeded);
     const failed = Object.values(r.totals.failed).reduce((a, b) => a + b, 0);

@@ -19,6 +19,7 @@ import {
   SCRIPTS,
   scriptsPresent,
   switchHealthy,
+  unfinishedSince,
 } from './switch.js';
 
 /**
@@ -55,15 +56,7 @@ async function reconcile(dir: string, since: string, before: Record<string, numb
   const totals = run.totals as { started: number; succeeded: number; failed: Record<string, number> };
   const amount = Number(run.definition.transfer.amount);
   // wait until the switch has finished every transfer (expired ones are aborted by its 15 s timeout cron)
-  await expect
-    .poll(
-      async () => {
-        const s = await ledgerStatesSince(since);
-        return (s.RECEIVED_PREPARE ?? 0) + (s.RESERVED ?? 0) + (s.RECEIVED_FULFIL ?? 0);
-      },
-      { timeout: 120_000, interval: 2000 },
-    )
-    .toBe(0);
+  await expect.poll(() => unfinishedSince(since), { timeout: 120_000, interval: 2000 }).toBe(0);
   const states = await ledgerStatesSince(since);
   // every transfer mlperf counts as committed is COMMITTED, and nothing it counts as failed is
   expect(states.COMMITTED ?? 0, JSON.stringify(states)).toBe(totals.succeeded);

@@ -99,6 +99,12 @@ export async function ledgerStatesSince(since: string): Promise<Record<string, n
   return Object.fromEntries(rows.map(([s, n]) => [s as string, Number(n)]));
 }
 
+/** How many transfers created since `since` the switch has not finished (prepared, reserved or fulfilling). */
+export async function unfinishedSince(since: string): Promise<number> {
+  const s = await ledgerStatesSince(since);
+  return (s.RECEIVED_PREPARE ?? 0) + (s.RESERVED ?? 0) + (s.RECEIVED_FULFIL ?? 0);
+}
+
 /** Committed amount per payer DFSP since `since`. */
 export async function committedByPayer(since: string): Promise<Record<string, number>> {
   const rows = await sql(`SELECT p.name, SUM(tp.amount) FROM transfer t

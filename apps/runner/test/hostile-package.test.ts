@@ -1,24 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanTemp, tempDir } from '@mlperf/testkit/synth';
 import { makeRun } from '@mlperf/testkit/runs';
 import { cli } from './_cli.js';
 
 let base: string;
 beforeAll(() => {
-  base = mkdtempSync(join(tmpdir(), 'mlperf-hostile-pkg-'));
+  base = tempDir('hostile-pkg');
 });
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+afterAll(cleanTemp);
 
 describe('mlperf package refuses unsafe members, outputs and inputs', () => {
   it('a file named ..\\..\\evil.txt stays inside its top folder; GNU tar extracts it and sha256sum -c passes', async () => {

@@ -1,18 +1,9 @@
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { standardSuite } from '@mlperf/scenarios';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanTemp, tempDir } from '@mlperf/testkit/synth';
 import { passAnalysis } from '@mlperf/testkit/runs';
 import { makeRun, writeAnalysis } from '@mlperf/testkit/runs';
 import { cli } from './_cli.js';
@@ -29,11 +20,11 @@ let base: string;
 let pristine: string;
 let n = 0;
 beforeAll(() => {
-  base = mkdtempSync(join(tmpdir(), 'mlperf-hostile-prop-'));
+  base = tempDir('hostile-prop');
   pristine = makeRun(join(base, 'pristine'), { testId: 'prop', seconds: 8, tps: 20, errorEvery: 7 });
   writeAnalysis(pristine, passAnalysis('prop'));
 });
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+afterAll(cleanTemp);
 
 async function expectDocumented(...argv: string[]): Promise<void> {
   const r = await cli(...argv);

@@ -1,24 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanTemp, tempDir } from '@mlperf/testkit/synth';
 import { makeRun } from '@mlperf/testkit/runs';
 import { cli } from './_cli.js';
 
 let base: string;
 beforeAll(() => {
-  base = mkdtempSync(join(tmpdir(), 'mlperf-hostile-secrets-'));
+  base = tempDir('hostile-secrets');
 });
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+afterAll(cleanTemp);
 
 /** Every shape of credential a hostile (or careless) log holds, and the part that must vanish. */
 const LEAKS: [string, string][] = [

@@ -1,65 +1,26 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnalysisResult } from '@mlperf/core';
 import { findK6 } from '@mlperf/scenarios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from './_cli.js';
+import { twoK6Runners } from './_k6-runners.js';
 
 const k6 = findK6();
 const dir = mkdtempSync(join(tmpdir(), 'mlperf-k6-files-'));
-let server: Server | undefined;
-afterAll(async () => {
-  if (server) await new Promise<void>((r) => server?.close(() => r()));
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const ndjson = [join(dir, 'runner-0.ndjson'), join(dir, 'runner-1.ndjson.gz')];
-const summaries = [join(dir, 'summary-0.json'), join(dir, 'summary-1.json')];
 const THRESHOLD = 'http_req_duration{corridor:a->b}';
+let ndjson: string[] = [];
+let summaries: string[] = [];
 
 /** Two k6 runners in parallel against a loopback 202 server, each with NDJSON and a summary export. */
 async function twoRunners(): Promise<void> {
-  server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.statusCode = 202;
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/transfers`;
-  const script = join(dir, 'script.js');
-  writeFileSync(
-    script,
-    `import http from 'k6/http';
-import { Rate, Trend } from 'k6/metrics';
-const e2e = new Trend('transfer_e2e_duration', true);
-const ok = new Rate('transfer_success');
-export const options = {
-  scenarios: { s: { executor: 'constant-arrival-rate', rate: 40, timeUnit: '1s', duration: '3s', preAllocatedVUs: 5, maxVUs: 20 } },
-  thresholds: { '${THRESHOLD}': ['p(95)<0.0001'] },
-};
-export default function () {
-  const t0 = Date.now();
-  const r = http.post('${url}', '{}', { tags: { corridor: 'a->b' } });
-  ok.add(r.status === 202, { corridor: 'a->b' });
-  e2e.add(Date.now() - t0, { corridor: 'a->b' });
-}
-`,
-  );
-  const run = (i: number) =>
-    new Promise<number>((resolve) => {
-      const args = ['run', '--quiet', '--no-color', '--out', `json=${ndjson[i]}`];
-      execFile(k6 as string, [...args, `--summary-export=${summaries[i]}`, script], (err) =>
-        resolve(err ? Number((err as { code?: number }).code) : 0),
-      );
-    });
+  const r = await twoK6Runners(k6 as string, dir, THRESHOLD);
+  ({ ndjson, summaries } = r);
   // The submetric threshold no loopback request meets: k6 ends each run with exit 99.
-  expect(await Promise.all([run(0), run(1)])).toEqual([99, 99]);
+  expect(r.codes).toEqual([99, 99]);
 }
 
 const analysisOf = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as AnalysisResult;

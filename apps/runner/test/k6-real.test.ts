@@ -1,15 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { analyzeK6 } from '@mlperf/analysis';
 import { type AnalysisResult, readResults, type TimeseriesRecord } from '@mlperf/core';
 import { findK6, standardSuite } from '@mlperf/scenarios';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from './_cli.js';
+import { twoK6Runners } from './_k6-runners.js';
 
 const k6 = findK6();
 const dirs: string[] = [];
@@ -118,50 +115,17 @@ describe.skipIf(!k6)(
     }, 120_000);
 
     it('the NDJSON of two k6 runs in parallel (plain and gzip) is merged by time', async () => {
-      const dir = tmp();
-      const server = createServer((req, res) => {
-        req.resume();
-        req.on('end', () => {
-          res.statusCode = 202;
-          res.end();
-        });
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      try {
-        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/transfers`;
-        const script = join(dir, 'script.js');
-        writeFileSync(
-          script,
-          `import http from 'k6/http';
-import { Rate, Trend } from 'k6/metrics';
-const e2e = new Trend('transfer_e2e_duration', true);
-const ok = new Rate('transfer_success');
-export const options = { scenarios: { s: { executor: 'constant-arrival-rate', rate: 40, timeUnit: '1s', duration: '3s', preAllocatedVUs: 5, maxVUs: 20 } } };
-export default function () {
-  const t0 = Date.now();
-  const r = http.post('${url}', '{}', { tags: { corridor: 'a->b' } });
-  ok.add(r.status === 202, { corridor: 'a->b' });
-  e2e.add(Date.now() - t0, { corridor: 'a->b' });
-}
-`,
-        );
-        const run = promisify(execFile);
-        const outs = [join(dir, 'runner-0.ndjson'), join(dir, 'runner-1.ndjson.gz')];
-        await Promise.all(
-          outs.map((o) => run(k6 as string, ['run', '--quiet', '--no-color', '--out', `json=${o}`, script])),
-        );
-        const a = await analyzeK6(outs, { targetTps: 80 });
-        expect(a.totals.started).toBeGreaterThanOrEqual(2 * 115);
-        expect(a.totals.started).toBeLessThanOrEqual(2 * 121);
-        expect(a.totals.succeeded).toBe(a.totals.started);
-        // Per-corridor figures cover the steady state; every transfer carried the corridor tag.
-        expect(a.corridors.map((c) => c.corridor)).toEqual(['a->b']);
-        expect(a.corridors[0]?.succeeded).toBe(a.corridors[0]?.transfers);
-        expect(a.totals.durationS).toBeGreaterThan(2.5);
-        expect(a.totals.durationS).toBeLessThan(4);
-      } finally {
-        await new Promise<void>((r) => server.close(() => r()));
-      }
+      const { ndjson: outs, codes } = await twoK6Runners(k6 as string, tmp());
+      expect(codes).toEqual([0, 0]);
+      const a = await analyzeK6(outs, { targetTps: 80 });
+      expect(a.totals.started).toBeGreaterThanOrEqual(2 * 115);
+      expect(a.totals.started).toBeLessThanOrEqual(2 * 121);
+      expect(a.totals.succeeded).toBe(a.totals.started);
+      // Per-corridor figures cover the steady state; every transfer carried the corridor tag.
+      expect(a.corridors.map((c) => c.corridor)).toEqual(['a->b']);
+      expect(a.corridors[0]?.succeeded).toBe(a.corridors[0]?.transfers);
+      expect(a.totals.durationS).toBeGreaterThan(2.5);
+      expect(a.totals.durationS).toBeLessThan(4);
     }, 120_000);
   },
 );

@@ -5,14 +5,16 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AnalysisResult, TestDefinition } from '@mlperf/core';
+import type { AnalysisResult } from '@mlperf/core';
 import { type HubHandle, startHub } from '@mlperf/hub';
 import { standardSuite } from '@mlperf/scenarios';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { secondOf } from '@mlperf/testkit/synth';
 import { constantTest, writeRun } from '@mlperf/testkit/synth';
+import { HUB_CAUSES } from '@mlperf/testkit';
 import { cli } from './_cli.js';
+import { shortTest } from './_hub-run.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mlperf-verdict-'));
 let hub: HubHandle;
@@ -24,14 +26,6 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const HUB_CAUSES = new Set([
-  'db-pool-exhausted',
-  'kafka-lag',
-  'cpu-throttling',
-  'memory-near-limit',
-  'event-loop-lag',
-  'other',
-]);
 const verdictLine = (stdout: string) => /^Verdict: (\w+) \(exit (\d)\)$/m.exec(stdout)?.slice(1);
 const resultsDir = (stdout: string) => (/results: (.*)$/m.exec(stdout) as RegExpExecArray)[1] as string;
 const analysisOf = (dir: string) =>
@@ -39,19 +33,7 @@ const analysisOf = (dir: string) =>
 
 /** A one-test suite file: `rate` TPS for `seconds`. */
 function suiteFile(name: string, rate: number, seconds: number): string {
-  const test: TestDefinition = {
-    id: 'one',
-    name: 'one test',
-    kind: 'target',
-    stages: [{ kind: 'constant', rate, duration: `${seconds}s` }],
-    warmup: '1s',
-    cooldown: '1s',
-    criteria: [
-      { kind: 'achieved-rate', minRatio: 0.95 },
-      { kind: 'success-rate', min: 0.995 },
-      { kind: 'latency', percentile: 95, maxMs: 300 },
-    ],
-  };
+  const test = shortTest({ id: 'one', name: 'one test', rate, seconds, warmup: '1s' });
   const path = join(tmp, `${name}.json`);
   writeFileSync(path, JSON.stringify({ ...standardSuite(), tests: [test], criteria: [] }));
   return path;

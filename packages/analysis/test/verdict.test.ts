@@ -1,18 +1,11 @@
 import { analyzeRun } from '@mlperf/analysis';
+import { HUB_CAUSES } from '@mlperf/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportsOf, secondOf } from '@mlperf/testkit/synth';
 import { cleanTemp, constantTest, tempDir, writeRun } from '@mlperf/testkit/synth';
 
 afterAll(cleanTemp);
 
-const HUB_CAUSES = new Set([
-  'db-pool-exhausted',
-  'kafka-lag',
-  'cpu-throttling',
-  'memory-near-limit',
-  'event-loop-lag',
-  'other',
-]);
 const LOAD_CRITERIA = constantTest('x', 1, '1s').criteria.filter((c) =>
   ['achieved-rate', 'success-rate', 'latency'].includes(c.kind),
 );
@@ -23,6 +16,18 @@ const processCpu = (hubCores: number) => ({
   series: [{ labels: { job: 'hub', instance: '127.0.0.1:1' }, value: () => hubCores }],
   step: 1,
 });
+
+/** 120 s of a healthy 300 TPS run on 2 cores `busy` (a fraction), the hub using `hubCores` of them. */
+function healthyOnHost(busy: number, hubCores: number) {
+  const healthy = secondOf('healthy', 300);
+  const dir = writeRun(tempDir(), {
+    test: test300,
+    seconds: 120,
+    second: (s) => ({ ...healthy(s), host: { cores: 2, busy, iowait: 0, steal: 0 } }),
+    exports: [processCpu(hubCores)],
+  });
+  return analyzeRun(dir, { write: false });
+}
 
 describe('the generator and the host are judged before the hub', () => {
   it('host CPU taken by other processes ranks first, demotes the lag it explains, and makes a failing run inconclusive', () => {
@@ -60,27 +65,13 @@ describe('the generator and the host are judged before the hub', () => {
   });
 
   it('a healthy run on a busy host still passes: contention only makes failures inconclusive', () => {
-    const healthy = secondOf('healthy', 300);
-    const dir = writeRun(tempDir(), {
-      test: test300,
-      seconds: 120,
-      second: (s) => ({ ...healthy(s), host: { cores: 2, busy: 0.9, iowait: 0, steal: 0 } }),
-      exports: [processCpu(0.3)],
-    });
-    const r = analyzeRun(dir, { write: false });
+    const r = healthyOnHost(0.9, 0.3);
     expect(r.findings[0]?.kind).toBe('host-contention');
     expect(r.verdict).toBe('pass');
   });
 
   it('a quiet host is not named', () => {
-    const healthy = secondOf('healthy', 300);
-    const dir = writeRun(tempDir(), {
-      test: test300,
-      seconds: 120,
-      second: (s) => ({ ...healthy(s), host: { cores: 2, busy: 0.45, iowait: 0, steal: 0 } }),
-      exports: [processCpu(0.4)],
-    });
-    expect(analyzeRun(dir, { write: false }).findings).toEqual([]);
+    expect(healthyOnHost(0.45, 0.4).findings).toEqual([]);
   });
 
   it('one burst of Kafka lag (a pause) is not a hub bottleneck; sustained growth is', () => {

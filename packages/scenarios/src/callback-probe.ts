@@ -1,17 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ExitCode, MlperfError } from '@mlperf/core';
-import { conditionOf, deriveFulfilment, toBase64Url } from './fspiop/crypto.js';
 import { uuid } from './fspiop/ids.js';
-import { ilpPrepare, ilpTemplate } from './fspiop/ilp.js';
-import {
-  amountInMinorUnits,
-  errorBody,
-  fspiopHeaders,
-  prepareBody,
-  prepareParts,
-  transactionData,
-} from './fspiop/messages.js';
+import { errorBody, fspiopHeaders } from './fspiop/messages.js';
+import { prepareRequest } from './fspiop/prepare-request.js';
 
 /**
  * The callback port mlperf listens on against a real hub, unless told otherwise
@@ -177,19 +169,9 @@ function transferIdOf(body: string): string | undefined {
 
 async function sendPrepare(o: CallbackProbeOptions, id: string, attemptMs: number): Promise<void> {
   const expiration = new Date(Date.now() + Math.max(attemptMs, 5000) + 10_000).toISOString();
-  const condition = conditionOf(deriveFulfilment('mlperf-callback-probe', id));
-  const tpl = ilpTemplate(
-    `g.${o.payee}.msisdn.probe`,
-    amountInMinorUnits(o.amount),
-    transactionData(o.payer, o.payee, o.amount, o.currency, id),
-  );
-  const body = prepareBody(
-    prepareParts(o.payer, o.payee, o.amount, o.currency),
-    id,
-    ilpPrepare(tpl, expiration, condition),
-    toBase64Url(condition),
-    expiration,
-  );
+  const { payer, payee, amount, currency } = o;
+  const secret = 'mlperf-callback-probe';
+  const { body } = prepareRequest({ transferId: id, payer, payee, amount, currency, secret, expiration });
   await send(o, 'POST', '/transfers', o.payer, o.payee, body);
 }
 

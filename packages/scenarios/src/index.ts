@@ -9,6 +9,8 @@ export type { DfspPosition } from './hub-admin.js';
 export { conditionOf, deriveFulfilment } from './fspiop/crypto.js';
 export type { IdKind } from './fspiop/ids.js';
 export { TRANSFERS_ACCEPT, TRANSFERS_CONTENT_TYPE } from './fspiop/messages.js';
+export { prepareRequest } from './fspiop/prepare-request.js';
+export type { PrepareRequestOptions } from './fspiop/prepare-request.js';
 export { abortOnSignals } from './signals.js';
 export type { TestContext } from './k6/context.js';
 export { K6_METRICS } from './k6/options.js';

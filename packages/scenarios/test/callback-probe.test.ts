@@ -1,21 +1,21 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, isMlperfError } from '@mlperf/core';
 import { type HubHandle, startHub } from '@mlperf/hub';
-import { HubAdmin, runTest } from '@mlperf/scenarios';
+import { HubAdmin } from '@mlperf/scenarios';
+import { cleanTemp, tempDir } from '@mlperf/testkit/synth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { suiteWith } from './support/suite.js';
+import { runProbeTest, suiteWith } from './support/suite.js';
 
 let hub: HubHandle;
 let out: string;
 beforeAll(async () => {
   hub = await startHub();
-  out = mkdtempSync(join(tmpdir(), 'mlperf-probe-'));
+  out = tempDir('probe');
 });
 afterAll(async () => {
   await hub?.stop();
-  rmSync(out, { recursive: true, force: true });
+  cleanTemp();
 });
 
 const suite = suiteWith([{ kind: 'constant', rate: 5, duration: '1s' }]);
@@ -24,14 +24,7 @@ describe('the callback probe before load (hub treated as a real one)', () => {
   it('proves the hub calls this process, then runs on the same port; the rejected probe moves no position', async () => {
     const admin = new HubAdmin(hub.adminUrl);
     const before = await admin.positions(suite.dfsps);
-    const r = await runTest({
-      suite,
-      test: 'probe',
-      target: { url: hub.url, adminUrl: hub.adminUrl, kind: 'url' },
-      out,
-      minFreeBytes: 0,
-      callbackProbe: { waitMs: 0 },
-    });
+    const r = await runProbeTest(hub, suite, out);
     expect(r.totals.succeeded).toBe(r.totals.started);
     const log = readFileSync(join(r.dir, 'logs', 'engine.log'), 'utf8');
     const port = /callbacks at http:\/\/127\.0\.0\.1:(\d+)/.exec(log)?.[1];
@@ -48,15 +41,7 @@ describe('the callback probe before load (hub treated as a real one)', () => {
     const dfsps = [...new Set(suite.corridors.flatMap((c) => [c.payer, c.payee]))];
     // endpoints of a process that is gone (port 9 discards): the hub calls there, not here
     await new HubAdmin(hub.adminUrl).registerCallbacks(dfsps, (d) => `http://127.0.0.1:9/${d}`);
-    const err = await runTest({
-      suite,
-      test: 'probe',
-      target: { url: hub.url, adminUrl: hub.adminUrl, kind: 'url' },
-      out,
-      minFreeBytes: 0,
-      registerEndpoints: false,
-      callbackProbe: { waitMs: 0 },
-    }).catch((e: unknown) => e);
+    const err = await runProbeTest(hub, suite, out, { registerEndpoints: false }).catch((e: unknown) => e);
     expect(isMlperfError(err)).toBe(true);
     if (!isMlperfError(err)) return;
     expect(err.code).toBe('CALLBACKS_NOT_RECEIVED');

@@ -59,63 +59,56 @@ async function startRun(workers?: number): Promise<string> {
 
 const exited = (c: ChildProcess) => new Promise<number | null>((r) => c.once('exit', (code) => r(code)));
 
+/** Starts the child run, sends it `signal` once two seconds are on disk, and waits for its exit. */
+async function interrupted(signal: NodeJS.Signals, workers?: number) {
+  const dir = await startRun(workers);
+  const c = child as ChildProcess;
+  const done = exited(c);
+  c.kill(signal);
+  return { dir, code: await done };
+}
+
+/** A drained run's directory: aborted by `signal`, no problems, every started transfer accounted for. */
+function expectDrained(dir: string, signal: string) {
+  const d = readResults(dir);
+  expect(d.manifest.status).toBe('aborted');
+  expect(d.manifest.statusReason).toMatch(new RegExp(signal));
+  expect(d.problems).toEqual([]);
+  const t = d.manifest.totals;
+  expect(t).toBeDefined();
+  const failed = Object.values(t?.failed ?? {}).reduce((a, b) => a + b, 0);
+  expect((t?.succeeded ?? 0) + failed + (t?.unfinished ?? 0)).toBe(t?.started);
+  return { d, t: t as NonNullable<typeof t> };
+}
+
 describe('an interrupted run leaves an analyzable directory', () => {
   it('SIGINT: stops arrivals, drains, writes the summary with status aborted', async () => {
-    const dir = await startRun();
-    const c = child as ChildProcess;
-    const done = exited(c);
-    c.kill('SIGINT');
-    expect(await done).toBe(1);
-    const d = readResults(dir);
-    expect(d.manifest.status).toBe('aborted');
-    expect(d.manifest.statusReason).toMatch(/SIGINT/);
-    expect(d.problems).toEqual([]);
+    const { dir, code } = await interrupted('SIGINT');
+    expect(code).toBe(1);
+    const { d, t } = expectDrained(dir, 'SIGINT');
     expect(d.timeseries.length).toBeGreaterThanOrEqual(2);
-    const t = d.manifest.totals;
-    expect(t).toBeDefined();
-    if (!t) return;
     expect(t.offered).toBeLessThan(6000);
-    const failed = Object.values(t.failed).reduce((a, b) => a + b, 0);
-    expect(t.succeeded + failed + t.unfinished).toBe(t.started);
     const k6 = d.k6Summary as { metrics: Record<string, Record<string, number>> };
     expect(k6.metrics.iterations?.count).toBe(t.started);
   }, 60_000);
 
   it('SIGINT with 2 engine workers: the same drain, one analyzable directory', async () => {
-    const dir = await startRun(2);
-    const c = child as ChildProcess;
-    const done = exited(c);
-    c.kill('SIGINT');
-    expect(await done).toBe(1);
-    const d = readResults(dir);
-    expect(d.manifest.status).toBe('aborted');
-    expect(d.manifest.statusReason).toMatch(/SIGINT/);
-    expect(d.problems).toEqual([]);
+    const { dir, code } = await interrupted('SIGINT', 2);
+    expect(code).toBe(1);
+    const { d, t } = expectDrained(dir, 'SIGINT');
     expect(d.manifest.executor.settings?.engineWorkers).toBe(2);
-    const t = d.manifest.totals;
-    expect(t).toBeDefined();
-    if (!t) return;
-    const failed = Object.values(t.failed).reduce((a, b) => a + b, 0);
-    expect(t.succeeded + failed + t.unfinished).toBe(t.started);
     const fromSeconds = d.timeseries.reduce((a, r) => a + r.started, 0);
     expect(fromSeconds).toBe(t.started);
   }, 120_000);
 
   it('SIGTERM does the same', async () => {
-    const dir = await startRun();
-    const c = child as ChildProcess;
-    const done = exited(c);
-    c.kill('SIGTERM');
-    expect(await done).toBe(1);
+    const { dir, code } = await interrupted('SIGTERM');
+    expect(code).toBe(1);
     expect(readResults(dir).manifest.statusReason).toMatch(/SIGTERM/);
   }, 60_000);
 
   it('SIGKILL: the reader still accepts the directory and says what is missing; a torn last line is skipped', async () => {
-    const dir = await startRun();
-    const c = child as ChildProcess;
-    const done = exited(c);
-    c.kill('SIGKILL');
-    await done;
+    const { dir } = await interrupted('SIGKILL');
     appendFileSync(join(dir, 'timeseries.ndjson'), '{"t":1,"s":99,"offe');
     const d = readResults(dir);
     expect(d.manifest.status).toBe('running');

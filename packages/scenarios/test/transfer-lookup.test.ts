@@ -1,47 +1,39 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readResults, type TimeseriesRecord } from '@mlperf/core';
 import { type HubHandle, startHub } from '@mlperf/hub';
-import { runTest } from '@mlperf/scenarios';
+import { cleanTemp, tempDir } from '@mlperf/testkit/synth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { suiteWith } from './support/suite.js';
+import { runProbeTest, suiteWith } from './support/suite.js';
 
 let hub: HubHandle;
 let out: string;
 beforeAll(async () => {
   // one commit in ten: the hub commits the transfer but never sends the payer its fulfil notification
   hub = await startHub({ knobs: { faults: { lostCallbackRatio: 0.1 } } });
-  out = mkdtempSync(join(tmpdir(), 'mlperf-lookup-'));
+  out = tempDir('lookup');
 });
 afterAll(async () => {
   await hub?.stop();
-  rmSync(out, { recursive: true, force: true });
+  cleanTemp();
 });
 
 const suite = suiteWith([{ kind: 'constant', rate: 50, duration: '2s' }], { transfer: { expiration: '2s' } });
 
-function run(lookupWaitMs: number) {
-  return runTest({
-    suite,
-    test: 'probe',
-    target: { url: hub.url, adminUrl: hub.adminUrl, kind: 'url' },
-    out,
-    minFreeBytes: 0,
-    callbackProbe: { waitMs: 0 },
-    timeoutGraceMs: 500,
-    lookupWaitMs,
-  });
+/** A run, with the callbacks the hub lost and the transfers it committed meanwhile. */
+async function run(lookupWaitMs: number) {
+  const before = await hub.ledger();
+  const r = await runProbeTest(hub, suite, out, { timeoutGraceMs: 500, lookupWaitMs });
+  const after = await hub.ledger();
+  const lost = after.lostCallbacks - before.lostCallbacks;
+  return { r, lost, committed: after.committed - before.committed };
 }
 
 describe('a transfer with no callback at its timeout is looked up first (GET /transfers/{id})', () => {
   it('counts the lost-callback transfers the hub committed as successes, at their commit time', async () => {
-    const before = await hub.ledger();
-    const r = await run(3000);
-    const after = await hub.ledger();
-    const lost = after.lostCallbacks - before.lostCallbacks;
+    const { r, lost, committed } = await run(3000);
     expect(lost).toBeGreaterThan(0);
-    expect(after.committed - before.committed).toBe(r.totals.started);
+    expect(committed).toBe(r.totals.started);
     expect(r.totals.succeeded).toBe(r.totals.started);
     expect(r.totals.failed).toEqual({});
     expect(r.totals.lookups).toEqual({ sent: lost, committed: lost, failed: 0, timedOut: 0, skipped: 0 });
@@ -61,10 +53,7 @@ describe('a transfer with no callback at its timeout is looked up first (GET /tr
   }, 60_000);
 
   it('without the lookup the same lost callbacks are timeouts (the control)', async () => {
-    const before = await hub.ledger();
-    const r = await run(0);
-    const after = await hub.ledger();
-    const lost = after.lostCallbacks - before.lostCallbacks;
+    const { r, lost } = await run(0);
     expect(lost).toBeGreaterThan(0);
     expect(r.totals.failed).toEqual({ timeout: lost });
     expect(r.totals.succeeded).toBe(r.totals.started - lost);
@@ -74,16 +63,10 @@ describe('a transfer with no callback at its timeout is looked up first (GET /tr
   it('a prepare the ledger does not hold yet (3208) is asked about again, and commits', async () => {
     // the prepare handler holds each message 800 ms; the engine's timeout is 300 ms after the send
     await using slow = await startHub({ knobs: { faults: { latencyMs: 800, latencyStage: 'prepare' } } });
-    const r = await runTest({
-      suite: suiteWith([{ kind: 'constant', rate: 20, duration: '1s' }], { transfer: { expiration: '10s' } }),
-      test: 'probe',
-      target: { url: slow.url, adminUrl: slow.adminUrl, kind: 'url' },
-      out,
-      minFreeBytes: 0,
-      callbackProbe: { waitMs: 0 },
-      timeoutGraceMs: -9_700,
-      lookupWaitMs: 4000,
+    const slowSuite = suiteWith([{ kind: 'constant', rate: 20, duration: '1s' }], {
+      transfer: { expiration: '10s' },
     });
+    const r = await runProbeTest(slow, slowSuite, out, { timeoutGraceMs: -9_700, lookupWaitMs: 4000 });
     expect(r.totals.failed).toEqual({});
     expect(r.totals.succeeded).toBe(r.totals.started);
     expect(r.totals.lookups).toMatchObject({ sent: r.totals.started, committed: r.totals.started });

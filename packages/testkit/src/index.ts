@@ -1,4 +1,5 @@
 export { FspiopSpec } from './fspiop-spec.js';
+export { HUB_CAUSES } from './findings.js';
 export type { HttpMessage } from './fspiop-spec.js';
 export { parseMetrics, scrape, sum } from './prometheus.js';
 export type { Sample } from './prometheus.js';

@@ -25,7 +25,7 @@ export function scalingChart(
       type: 'scatter',
       name: 'tests',
       symbolSize: 10,
-      data: points.map((p) => ({ value: [p.offered, p.achieved], name: p.label })),
+      data: labelled(points, maxX).map((p) => ({ value: [p.offered, p.achieved], name: p.label })),
       label: { show: true, position: 'right', formatter: '{b}' },
       itemStyle: { color: PALETTE[0] },
     },
@@ -66,4 +66,30 @@ export function scalingChart(
     c.caption = `USL: σ (contention) ${usl.sigma.toPrecision(3)}, κ (coherency) ${usl.kappa.toPrecision(3)}, R² ${usl.rSquared.toFixed(3)}; predicted peak ${Math.round(usl.predictedPeak.throughput)} TPS at ${Math.round(usl.predictedPeak.load)} offered.`;
   }
   return c;
+}
+
+/**
+ * Points that would draw on top of each other (within 2% of the axis: e.g. the target and the
+ * endurance test both at 1000 TPS) share one label, "a, b", on the first; the others draw unlabelled.
+ */
+function labelled<P extends { label: string; offered: number; achieved: number }>(
+  points: P[],
+  span: number,
+): P[] {
+  const near = span * 0.02;
+  const out = points.map((p) => ({ ...p }));
+  out.forEach((p, i) => {
+    const first = out.findIndex(
+      (q, j) =>
+        j < i &&
+        q.label !== '' &&
+        Math.abs(q.offered - p.offered) <= near &&
+        Math.abs(q.achieved - p.achieved) <= near,
+    );
+    const host = out[first];
+    if (!host) return;
+    host.label = `${host.label}, ${p.label}`;
+    p.label = '';
+  });
+  return out;
 }

@@ -14,7 +14,12 @@ export function prometheusGap(results: ResultsDirectory, analysis?: AnalysisResu
         .filter((c) => needsPrometheus(c.id) && c.status !== 'pass' && c.status !== 'fail')
         .map((c) => c.label)
     : (prometheusCriteria([results.manifest.definition.test])[0]?.criteria ?? []);
+  const scope = 'CPU, memory, service health and bottleneck causes cannot be judged';
   if (unjudged.length === 0)
-    return `No Prometheus watched this run (${why}); no criterion of this test needs it.`;
-  return `No Prometheus watched this run (${why}), so these criteria are inconclusive: ${unjudged.join(', ')}.`;
+    return `No Prometheus watched this run (${why}): ${scope}; no criterion of this test needs it.`;
+  return `No Prometheus watched this run (${why}): ${scope}, and these criteria are inconclusive: ${unjudged.join(', ')}.`;
 }
+
+/** The analyzer's own line for the same gap, which the report's line above replaces. */
+export const isPrometheusGapLine = (line: string): boolean =>
+  line.startsWith('metrics/: no Prometheus exports');

@@ -14,7 +14,7 @@ import type { Chart } from '../charts/render.js';
 import type { TestReportInput } from '../load.js';
 import { resourceLines, runSeries, timeseriesTotals } from '../series.js';
 import { bandOf, criterionRow, enduranceRows, findingView, metaRows, stressRows } from './test-rows.js';
-import { prometheusGap } from './evidence.js';
+import { isPrometheusGapLine, prometheusGap } from './evidence.js';
 import { fmtDuration, fmtInt, fmtNumber, fmtPercent, fmtTime, fmtValue } from './format.js';
 
 export interface Row {
@@ -96,7 +96,7 @@ export function buildTestView(
   const missing = unique([
     ...(input.analysisProblem ? [input.analysisProblem] : []),
     ...(gap ? [gap] : []),
-    ...(analysis?.missing ?? []),
+    ...(analysis?.missing ?? []).filter((line) => !(gap && isPrometheusGapLine(line))),
     ...results.problems,
     ...Object.values(results.metrics).flatMap((e) =>
       (e.missing ?? []).map(

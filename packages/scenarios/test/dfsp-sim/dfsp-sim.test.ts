@@ -1,6 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { type HubHandle, startHub } from '@mlperf/hub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DfspSim, HubAdmin, renderK6Script, standardSuite, startDfspSim } from '@mlperf/scenarios';
+import {
+  type DfspSim,
+  HubAdmin,
+  prepareRequest,
+  renderK6Script,
+  standardSuite,
+  startDfspSim,
+} from '@mlperf/scenarios';
 import { loadK6Script, type ShimRequest } from '../k6/k6-in-node.js';
 import { testContext } from '../../src/k6/context.js';
 
@@ -116,6 +124,18 @@ describe('DFSP simulator with the embedded hub', () => {
     const [s] = await seconds(sim);
     expect(s?.succeeded).toBe(0);
     expect(Object.keys(s?.failed ?? {})[0]).toMatch(/^fspiop:/);
+  });
+
+  it('commits a prepare from prepareRequest with its secret (a payer of your own, the simulator as payee)', async () => {
+    const sim = await simulator({ secret: 'shared-secret' });
+    const transferId = randomUUID();
+    const expiration = new Date(Date.now() + 30_000).toISOString();
+    const transfer = { transferId, payer: 'perffsp-1', payee: 'perffsp-5', amount: '1', currency: 'USD' };
+    const { headers, body } = prepareRequest({ ...transfer, secret: 'shared-secret', expiration });
+    const res = await fetch(`${hub.url}/transfers`, { method: 'POST', headers, body });
+    expect(res.status, await res.text()).toBe(202);
+    const outcome = await fetch(`${sim.url}/outcomes/${transferId}?waitMs=10000`).then((r) => r.json());
+    expect(outcome).toMatchObject({ transferId, state: 'COMMITTED' });
   });
 
   it('answers PENDING when nothing arrives within the wait, and serves /health and /metrics', async () => {

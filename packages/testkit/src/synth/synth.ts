@@ -213,9 +213,9 @@ export function writeRun(base: string, spec: SynthRun): string {
 
 const temps: string[] = [];
 
-/** A fresh temp directory, removed by `cleanTemp()` (call it in afterAll). */
-export function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mlperf-analysis-'));
+/** A fresh temp directory `mlperf-<name>-*`, removed by `cleanTemp()` (call it in afterAll). */
+export function tempDir(name = 'analysis'): string {
+  const dir = mkdtempSync(join(tmpdir(), `mlperf-${name}-`));
   temps.push(dir);
   return dir;
 }

@@ -1,0 +1,92 @@
+import type { AnalysisResult } from '@mlperf/core';
+import { keyMetric, p95Criterion, rateCriterion, successCriterion, win } from './_parts.js';
+
+/** A passing 1000 TPS analysis of `testId`, with `over` laid on top. */
+export function base(testId: string, over: Partial<AnalysisResult>): AnalysisResult {
+  return {
+    schemaVersion: 1,
+    kind: 'test',
+    runId: `${testId}-run`,
+    testId,
+    testName: testId,
+    runStatus: 'completed',
+    generatedAt: '2026-11-27T09:00:00.000Z',
+    verdict: 'pass',
+    headline: `${testId} held 1000 TPS with 99.99% success and p95 36 ms.`,
+    steadyState: { ...win(30, 170), rule: 'trim first 30 s and last 10 s' },
+    criteria: [
+      rateCriterion('pass', 1000, 'target', 'mean 1000 TPS over the steady state'),
+      successCriterion('pass', 0.9999, 'target', '1 failure in 10,000'),
+      p95Criterion('pass', 36, 'target', 'merged HDR histogram over the steady state'),
+      {
+        id: 'latency-p99',
+        label: 'P99 latency < 500ms',
+        status: 'pass',
+        value: 52,
+        unit: 'ms',
+        threshold: 500,
+        comparator: '<',
+        band: 'target',
+        detail: 'merged HDR histogram',
+      },
+      {
+        id: 'cpu',
+        label: 'CPU usage < 80% on all nodes',
+        status: 'inconclusive',
+        detail: 'no Prometheus CPU export for nodes',
+      },
+    ],
+    keyMetrics: [
+      keyMetric('tps', 'TPS Achieved', 1000, 'tps', 'target'),
+      keyMetric('success-rate', 'Success Rate', 0.9999, 'ratio', 'target'),
+      keyMetric('p95-latency', 'P95 Latency', 36, 'ms', 'target'),
+      keyMetric('cpu', 'CPU Usage', 0.55, 'ratio', 'ok', 'metrics/container_cpu.json'),
+      keyMetric('error-rate', 'Error Rate', 0.0001, 'ratio', 'target'),
+    ],
+    findings: [],
+    corridors: [
+      {
+        corridor: 'perffsp-1->perffsp-5',
+        transfers: 72000,
+        succeeded: 71990,
+        share: 0.4,
+        plannedShare: 0.4,
+        p95Ms: 40,
+        p99Ms: 60,
+      },
+      {
+        corridor: 'perffsp-2->perffsp-6',
+        transfers: 45000,
+        succeeded: 45000,
+        share: 0.25,
+        plannedShare: 0.25,
+        p95Ms: 38,
+        p99Ms: 55,
+      },
+      {
+        corridor: 'perffsp-3->perffsp-7',
+        transfers: 36000,
+        succeeded: 36000,
+        share: 0.2,
+        plannedShare: 0.2,
+        p95Ms: 37,
+        p99Ms: 53,
+      },
+      {
+        corridor: 'perffsp-4->perffsp-8',
+        transfers: 27000,
+        succeeded: 27000,
+        share: 0.15,
+        plannedShare: 0.15,
+        p95Ms: 36,
+        p99Ms: 51,
+      },
+    ],
+    errorsByType: { 'fspiop:4001': 10 },
+    totals: { offered: 180000, started: 180000, succeeded: 179990, failed: 10, dropped: 0, durationS: 180 },
+    achievedTps: 999.9,
+    plannedTps: 1000,
+    missing: [],
+    ...over,
+  };
+}
