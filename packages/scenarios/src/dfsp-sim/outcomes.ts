@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { Reply } from '../engine/callback-server.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { SecondsLog } from './seconds.js';
 
@@ -34,7 +34,7 @@ interface Entry {
   sentAt?: number;
   corridor: string;
   observed: boolean;
-  waiters: { res: ServerResponse; timer: NodeJS.Timeout }[];
+  waiters: { res: Reply; timer: NodeJS.Timeout }[];
   touched: number;
 }
 
@@ -129,7 +129,7 @@ export class OutcomeBook {
   }
 
   /** k6 asks for the outcome; answered now if known, else when it arrives or after `waitMs` (PENDING). */
-  await(id: string, res: ServerResponse, waitMs: number, sentAt: number | undefined): void {
+  await(id: string, res: Reply, waitMs: number, sentAt: number | undefined): void {
     const e = this.entry(id);
     e.touched = Date.now();
     if (sentAt !== undefined && e.sentAt === undefined) e.sentAt = sentAt;
@@ -148,7 +148,7 @@ export class OutcomeBook {
     };
     e.waiters.push(w);
     this.waiting++;
-    res.on('close', () => {
+    res.onAbort(() => {
       if (!e.waiters.includes(w)) return;
       clearTimeout(w.timer);
       e.waiters = e.waiters.filter((x) => x !== w);
@@ -162,14 +162,13 @@ export class OutcomeBook {
     this.respond(w.res, id, e);
   }
 
-  private respond(res: ServerResponse, id: string, e: Entry): void {
-    if (res.writableEnded || res.destroyed) return;
+  private respond(res: Reply, id: string, e: Entry): void {
+    if (res.closed) return;
     const o = e.outcome;
     const body: Record<string, unknown> = { transferId: id, state: o?.state ?? 'PENDING' };
     if (o?.errorType) body.errorType = o.errorType;
     if (o && e.sentAt !== undefined) body.e2eMs = o.at - e.sentAt;
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
+    res.send(200, JSON.stringify(body), 'application/json');
   }
 
   private observe(e: Entry): void {

@@ -1,6 +1,6 @@
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { ExitCode, MlperfError } from '@mlperf/core';
-import { type CallbackHandler, CallbackServer } from '../engine/callback-server.js';
+import { type CallbackHandler, CallbackServer, type Reply } from '../engine/callback-server.js';
 import { HttpDate, RateLimitedLog } from '../engine/clock.js';
 import { DfspRoles, type PayerSide } from '../engine/dfsp-roles.js';
 import { HubClient, type HubEvents } from '../engine/hub-client.js';
@@ -141,17 +141,15 @@ export async function startDfspSim(options: DfspSimOptions): Promise<DfspSim> {
     metrics: () => roles.metrics(),
   };
 
-  const outcomes = (path: string, query: string, res: ServerResponse): boolean => {
+  const outcomes = (path: string, query: string, res: Reply): boolean => {
     // `/seconds-<from>-<to>` too: one path segment passes the Kubernetes service proxy unchanged.
     const sec = /^\/seconds[/-](\d+)[/-](\d+)$/.exec(path);
     if (sec) {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(book.seconds.range(Number(sec[1]), Number(sec[2]))));
+      res.send(200, JSON.stringify(book.seconds.range(Number(sec[1]), Number(sec[2]))), 'application/json');
       return true;
     }
     if (path === '/status') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ resolved: book.resolved, pending: routes.size }));
+      res.send(200, JSON.stringify({ resolved: book.resolved, pending: routes.size }), 'application/json');
       return true;
     }
     const m = /^\/outcomes\/([^/]+)$/.exec(path);

@@ -1,5 +1,7 @@
-import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Http1Handler, Reply } from './http1-connection.js';
+import type { ParsedRequest } from './http1-parser.js';
+import { Http1Server } from './http1-server.js';
 
 /** What the single callback server delivers to the DFSP roles. `dfsp` comes from the path prefix or FSPIOP-Destination. */
 export interface CallbackHandler {
@@ -14,11 +16,14 @@ export interface CallbackHandler {
   metrics(): Promise<{ contentType: string; text: string }>;
 }
 
-/** An extra GET route: answers on `res` and returns true, or returns false to fall through. */
-export type ExtraGetRoute = (path: string, query: string, res: ServerResponse) => boolean;
+export type { Reply };
+
+/** An extra GET route: answers through `reply` and returns true, or returns false to fall through. */
+export type ExtraGetRoute = (path: string, query: string, reply: Reply) => boolean;
 
 const ROUTE = /^(?:\/([^/]+))?\/transfers(?:\/([^/]+)(\/error)?)?\/?$/;
 const MAX_BODY = 64 * 1024;
+const MAX_HEAD = 16 * 1024;
 
 function dfspOf(prefix: string | undefined, headers: IncomingHttpHeaders): string | undefined {
   if (prefix !== undefined) return decodeURIComponent(prefix);
@@ -33,81 +38,57 @@ function dfspOf(prefix: string | undefined, headers: IncomingHttpHeaders): strin
  * Answers at once (202 / 200) and hands the body over; it never throws on bad input.
  */
 export class CallbackServer {
-  private readonly server: http.Server;
-  private readonly handler: CallbackHandler;
-  private readonly extraGet: ExtraGetRoute | undefined;
+  private readonly server: Http1Server;
 
   /** `extraGet` may answer other GET requests (the DFSP simulator's outcome endpoint); true when it did. */
-  constructor(handler: CallbackHandler, extraGet?: ExtraGetRoute) {
-    this.handler = handler;
-    this.extraGet = extraGet;
-    this.server = http.createServer({ keepAlive: true, keepAliveTimeout: 65_000 }, (req, res) =>
-      this.onRequest(req, res),
-    );
-    this.server.keepAliveTimeout = 65_000;
-    this.server.headersTimeout = 66_000;
-    this.server.maxRequestsPerSocket = 0;
+  constructor(
+    private readonly handler: CallbackHandler,
+    private readonly extraGet?: ExtraGetRoute,
+  ) {
+    this.server = new Http1Server(this.onRequest, { maxHeadBytes: MAX_HEAD, maxBodyBytes: MAX_BODY });
   }
 
-  async listen(port = 0, host = '127.0.0.1'): Promise<{ host: string; port: number }> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    const a = this.server.address() as AddressInfo;
-    return { host: a.address, port: a.port };
+  listen(port = 0, host = '127.0.0.1'): Promise<{ host: string; port: number }> {
+    return this.server.listen(port, host);
   }
 
   /** Stops listening and drops every connection (the run is over; the hub's keep-alives too). */
-  async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+  close(): Promise<void> {
+    return this.server.close();
   }
 
-  private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const url = req.url ?? '/';
+  private readonly onRequest: Http1Handler = (req, defer) => {
+    const url = req.target;
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     if (req.method === 'GET') {
-      req.resume();
-      if (this.extraGet?.(path, q < 0 ? '' : url.slice(q + 1), res)) return;
-      if (path === '/metrics') {
-        this.handler.metrics().then(
-          (m) => {
-            res.writeHead(200, { 'content-type': m.contentType });
-            res.end(m.text);
-          },
-          (err: Error) => {
-            res.writeHead(500);
-            res.end(err.message);
-          },
-        );
-        return;
-      }
-      res.writeHead(path === '/health' ? 200 : 404, { 'content-type': 'application/json' });
-      res.end(path === '/health' ? '{"status":"OK"}' : '{}');
+      this.get(path, q < 0 ? '' : url.slice(q + 1), defer());
+      return undefined;
+    }
+    try {
+      return this.route(req, path);
+    } catch (err) {
+      // a DFSP in the path that does not decode (bad %-escape)
+      if (err instanceof URIError) return 400;
+      throw err;
+    }
+  };
+
+  private get(path: string, query: string, reply: Reply): void {
+    if (this.extraGet?.(path, query, reply)) return;
+    if (path === '/metrics') {
+      this.handler.metrics().then(
+        (m) => reply.send(200, m.text, m.contentType),
+        (err: Error) => reply.send(500, err.message, 'text/plain'),
+      );
       return;
     }
-    let body = '';
-    let tooBig = false;
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      if (body.length + chunk.length > MAX_BODY) tooBig = true;
-      else body += chunk;
-    });
-    req.on('end', () => {
-      const status = tooBig ? 413 : this.route(req.method ?? '', path, req.headers, body);
-      res.writeHead(status, { 'content-length': '0' });
-      res.end();
-    });
-    req.on('error', () => res.destroy());
+    if (path === '/health') reply.send(200, '{"status":"OK"}', 'application/json');
+    else reply.send(404, '{}', 'application/json');
   }
 
-  private route(method: string, path: string, headers: IncomingHttpHeaders, body: string): number {
+  private route(req: ParsedRequest, path: string): number {
+    const { method, headers, body } = req;
     const m = ROUTE.exec(path);
     if (!m) return this.handler.other(method, path);
     const dfsp = dfspOf(m[1], headers);

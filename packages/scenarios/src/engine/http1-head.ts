@@ -1,0 +1,109 @@
+/** The request line and header fields of one HTTP/1.x request, as the callback server needs them. */
+export interface RequestHead {
+  method: string;
+  /** The request-target as sent (origin-form `/path?query`, or absolute-form). */
+  target: string;
+  /** Lower-case names; a repeated field's values joined with ", ". No prototype. */
+  headers: Record<string, string>;
+  /** HTTP/1.1 (else 1.0). */
+  http11: boolean;
+  /** The body decoded as UTF-8 ('' when there is none); filled in by the parser. */
+  body: string;
+  /** The connection stays open after the answer; decided by the parser. */
+  keepAlive: boolean;
+}
+
+/** Why a head was refused: the status to answer (the connection closes after it). */
+export interface HeadError {
+  status: 400 | 505;
+  reason: string;
+}
+
+// RFC 9110 tchar
+const TOKEN = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+  TOKEN[c.charCodeAt(0)] = 1;
+
+function isToken(s: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let i = from; i < to; i++) if (TOKEN[s.charCodeAt(i)] !== 1) return false;
+  return true;
+}
+
+/** Field value and request-target bytes: visible ASCII, obs-text, and (values only) SP / HTAB. */
+function isClean(s: string, from: number, to: number, spaces: boolean): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x20 && c !== 0x7f) continue;
+    if (spaces && (c === 0x20 || c === 0x09)) continue;
+    return false;
+  }
+  return true;
+}
+
+function isWs(c: number): boolean {
+  return c === 0x20 || c === 0x09;
+}
+
+/**
+ * Parses a head (latin1, without the final CRLFCRLF): `METHOD SP target SP HTTP/1.x` and
+ * `name: value` lines, all ended by CRLF. Strict: no bare CR or LF, no obsolete line folding,
+ * no space before the colon (RFC 9112 section 5).
+ */
+export function parseHead(head: string): RequestHead | HeadError {
+  let eol = head.indexOf('\r\n');
+  if (eol < 0) eol = head.length;
+  const sp1 = head.indexOf(' ');
+  const sp2 = head.lastIndexOf(' ', eol - 1);
+  if (sp1 <= 0 || sp2 <= sp1 + 1 || sp2 > eol) return bad('malformed request line');
+  if (!isToken(head, 0, sp1)) return bad('malformed method');
+  if (!isClean(head, sp1 + 1, sp2, false)) return bad('malformed request target');
+  const version = head.slice(sp2 + 1, eol);
+  if (version !== 'HTTP/1.1' && version !== 'HTTP/1.0') {
+    return /^HTTP\/\d\.\d$/.test(version)
+      ? { status: 505, reason: `${version} is not supported` }
+      : bad('malformed HTTP version');
+  }
+  const headers: Record<string, string> = Object.create(null);
+  let at = eol + 2;
+  while (at < head.length) {
+    let end = head.indexOf('\r\n', at);
+    if (end < 0) end = head.length;
+    const err = field(head, at, end, headers);
+    if (err) return err;
+    at = end + 2;
+  }
+  return {
+    method: head.slice(0, sp1),
+    target: head.slice(sp1 + 1, sp2),
+    headers,
+    http11: version === 'HTTP/1.1',
+    body: '',
+    keepAlive: false,
+  };
+}
+
+function field(
+  head: string,
+  from: number,
+  to: number,
+  headers: Record<string, string>,
+): HeadError | undefined {
+  const colon = head.indexOf(':', from);
+  if (colon < 0 || colon >= to) return bad('header line without a colon');
+  if (!isToken(head, from, colon)) return bad('malformed header name');
+  let vs = colon + 1;
+  let ve = to;
+  while (vs < ve && isWs(head.charCodeAt(vs))) vs++;
+  while (ve > vs && isWs(head.charCodeAt(ve - 1))) ve--;
+  if (!isClean(head, vs, ve, true)) return bad('control character in a header value');
+  const name = head.slice(from, colon).toLowerCase();
+  const value = head.slice(vs, ve);
+  const prev = headers[name];
+  headers[name] = prev === undefined ? value : `${prev}, ${value}`;
+  return undefined;
+}
+
+function bad(reason: string): HeadError {
+  return { status: 400, reason };
+}
