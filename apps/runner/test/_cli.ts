@@ -31,3 +31,11 @@ export async function cli(...argv: string[]): Promise<CliResult> {
     error.mockRestore();
   }
 }
+
+/**
+ * `--target`, `--admin-url` of a hub taken as a real one (by URL), and a free callback port: the
+ * default (4040, which real hubs cache) is not a test's to take.
+ */
+export function hubUrlArgs(hub: { url: string; adminUrl: string }): string[] {
+  return ['--target', hub.url, '--admin-url', hub.adminUrl, '--callback-port', '0'];
+}

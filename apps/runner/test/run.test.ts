@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { readResults } from '@mlperf/core';
 import { type HubHandle, startHub } from '@mlperf/hub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from './_cli.js';
+import { cli, hubUrlArgs } from './_cli.js';
 
 let dir: string;
 let hub: HubHandle;
@@ -52,21 +52,7 @@ describe('mlperf run', () => {
   });
 
   it('runs a test against a hub URL, prints plain progress and a summary, and writes the results', async () => {
-    const r = await cli(
-      'run',
-      'baseline-100tps',
-      '--time-scale',
-      '1/60',
-      '--target',
-      hub.url,
-      '--admin-url',
-      hub.adminUrl,
-      // a free port: the default (4040, for real hubs) is not the test's to take
-      '--callback-port',
-      '0',
-      '--out',
-      dir,
-    );
+    const r = await cli('run', 'baseline-100tps', '--time-scale', '1/60', ...hubUrlArgs(hub), '--out', dir);
     expect([0, 1, 4]).toContain(r.code);
     const lines = r.stdout.split('\n');
     // a hub URL: the metric names are discovered from the services' /metrics and said

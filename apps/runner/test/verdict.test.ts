@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { secondOf } from '@mlperf/testkit/synth';
 import { constantTest, writeRun } from '@mlperf/testkit/synth';
 import { HUB_CAUSES } from '@mlperf/testkit';
-import { cli } from './_cli.js';
+import { cli, hubUrlArgs } from './_cli.js';
 import { shortTest } from './_hub-run.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mlperf-verdict-'));
@@ -47,13 +47,7 @@ describe('run and analyze give one verdict', () => {
       'one',
       '--suite',
       file,
-      '--target',
-      hub.url,
-      '--admin-url',
-      hub.adminUrl,
-      // a free port: the default (4040, for real hubs) is not the test's to take
-      '--callback-port',
-      '0',
+      ...hubUrlArgs(hub),
       '--max-in-flight',
       '1',
       '--out',
