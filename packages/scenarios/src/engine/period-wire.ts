@@ -1,5 +1,5 @@
 import type { Histogram } from 'hdr-histogram-js';
-import type { Counts, PeriodStats } from './period.js';
+import type { CountFields, Counts, PeriodStats } from './period.js';
 
 /**
  * A histogram as it crosses threads: its non-empty buckets (counts-array index and count) and
@@ -62,7 +62,7 @@ export function addHdrWire(into: Histogram, w: HdrWire): void {
   b.updateMinNonZeroValue(Math.min(b.minNonZeroValue, w.min));
 }
 
-type CountsWire = Pick<Counts, 'offered' | 'started' | 'dropped' | 'succeeded' | 'failedTotal' | 'failed'>;
+type CountsWire = CountFields;
 
 /** A period as it crosses threads: plain counts and each non-empty HDR histogram, encoded. */
 export interface PeriodWire {
@@ -103,25 +103,16 @@ export function periodToWire(p: PeriodStats): PeriodWire {
   return w;
 }
 
-function addCounts(into: Counts, w: CountsWire): void {
-  into.offered += w.offered;
-  into.started += w.started;
-  into.dropped += w.dropped;
-  into.succeeded += w.succeeded;
-  into.failedTotal += w.failedTotal;
-  for (const k in w.failed) into.failed[k] = (into.failed[k] ?? 0) + (w.failed[k] as number);
-}
-
 function addHdr(into: Histogram | undefined, w: HdrWire | undefined): void {
   if (into && w) addHdrWire(into, w);
 }
 
 /** Merges an encoded period into `p`, exactly (counts added, histograms HDR-merged). */
 export function addWire(p: PeriodStats, w: PeriodWire): void {
-  addCounts(p.all, w.all);
+  p.all.add(w.all);
   w.corridors.forEach((c, i) => {
     const into = p.corridors[i];
-    if (into) addCounts(into, c);
+    if (into) into.add(c);
     addHdr(p.corridorE2e[i], w.corridorE2e[i]);
     addHdr(p.corridorService[i], w.corridorService[i]);
   });

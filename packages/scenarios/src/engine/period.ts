@@ -2,6 +2,12 @@ import type { CorridorSecond, TimeseriesRecord, TransferOutcome } from '@mlperf/
 import type { Histogram } from 'hdr-histogram-js';
 import { newHistogram, recordMs, snapshot } from './histograms.js';
 
+/** The counters of a Counts without its methods: what crosses threads. */
+export type CountFields = Pick<
+  Counts,
+  'offered' | 'started' | 'dropped' | 'succeeded' | 'failedTotal' | 'failed'
+>;
+
 /** Counters of one corridor (or of all of them) over a period. */
 export class Counts {
   offered = 0;
@@ -21,7 +27,8 @@ export class Counts {
     this.failed = {};
   }
 
-  add(o: Counts): void {
+  /** Adds another period's counts (a Counts, or its plain copy from a worker). */
+  add(o: CountFields): void {
     this.offered += o.offered;
     this.started += o.started;
     this.dropped += o.dropped;
