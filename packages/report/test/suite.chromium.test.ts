@@ -69,6 +69,8 @@ describe('suite, success and playbook reports in real Chromium', () => {
     const html = readFileSync(r.suiteReport, 'utf8');
     // Target and endurance both ran at 1000 TPS: one label names both instead of two drawn over each other.
     expect(html).toContain('target-1000tps, endurance-1000tps');
+    // the scaling criterion's value, in the analyzer's unit (achieved/offered), as a percentage
+    expect(page.text).toMatch(/Performance scales linearly to 500 TPS\s+PASS\s+99(\.0)?% of offered/);
     expect(externalRefs(html)).toEqual([]);
     for (const t of [
       'baseline-100tps',

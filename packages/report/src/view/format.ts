@@ -51,6 +51,8 @@ export function fmtValue(value: number | undefined, unit: string | undefined): s
       return `${fmtBytes(value)}/h`;
     case 'ratio/h':
       return `${fmtPercent(value)}/h`;
+    case 'achieved/offered':
+      return `${fmtPercent(value)} of offered`;
     case 'ms':
       return `${fmtNumber(value, 1)} ms`;
     case 's':

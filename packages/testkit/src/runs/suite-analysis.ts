@@ -29,7 +29,7 @@ export function suiteAnalysis(
         label: 'Performance scales linearly to 500 TPS',
         status: 'pass',
         value: 0.99,
-        unit: 'ratio',
+        unit: 'achieved/offered',
         detail: 'efficiency 99% at 500 TPS',
       },
       {
