@@ -147,14 +147,7 @@ export class DfspRoles implements CallbackHandler {
     const t = this.payer.find(id);
     if (!t) {
       if (this.isCommitCopy(dfsp, id, p)) return 200;
-      if (this.isLate(dfsp, id)) {
-        this.anomalies.late++;
-        this.log.write(
-          'callback-late',
-          `PUT /transfers/${id} to payer ${dfsp}: the transfer had already ended`,
-        );
-        return 200;
-      }
+      if (this.late(dfsp, id, `PUT /transfers/${id}`)) return 200;
       this.anomalies.unknownTransfer++;
       this.log.write(
         'callback-unknown-transfer',
@@ -190,17 +183,23 @@ export class DfspRoles implements CallbackHandler {
   }
 
   /**
+   * A callback to the payer of a transfer that ended lately (the hub answered after the engine
+   * stopped waiting): counted and logged as late; false when it is not one.
+   */
+  private late(dfsp: string | undefined, id: string, what: string): boolean {
+    const ended = this.payer.endedParties?.(id);
+    if (ended === undefined || dfsp !== ended.payer) return false;
+    this.anomalies.late++;
+    this.log.write('callback-late', `${what} to payer ${dfsp}: the transfer had already ended`);
+    return true;
+  }
+
+  /**
    * A PUT for a transfer not in flight that is the hub's copy of an outcome to a payee: for a
    * transfer that ended lately, addressed to its payee; in an engine worker, addressed to a DFSP
    * whose payer callbacks go elsewhere, or a COMMITTED carrying the fulfilment the engine's payee
    * role derived for that id (the transfer is another worker's). A payer's late callback is not.
    */
-  /** A callback to the payer of a transfer that ended lately: the hub answered after the engine stopped waiting. */
-  private isLate(dfsp: string | undefined, id: string): boolean {
-    const ended = this.payer.endedParties?.(id);
-    return ended !== undefined && dfsp === ended.payer;
-  }
-
   private isCommitCopy(
     dfsp: string | undefined,
     id: string,
@@ -240,14 +239,7 @@ export class DfspRoles implements CallbackHandler {
         this.log.write(`payee-error:${code}`, `PUT /transfers/${id}/error to ${dfsp}: ${description}`);
         return 200;
       }
-      if (this.isLate(dfsp, id)) {
-        this.anomalies.late++;
-        this.log.write(
-          'callback-late',
-          `PUT /transfers/${id}/error (${code}) to payer ${dfsp}: the transfer had already ended`,
-        );
-        return 200;
-      }
+      if (this.late(dfsp, id, `PUT /transfers/${id}/error (${code})`)) return 200;
       this.anomalies.unknownTransfer++;
       this.log.write(
         'callback-unknown-transfer',
