@@ -3,6 +3,8 @@ import net from 'node:net';
 import { Pool } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type CallbackHandler, CallbackServer } from '../src/engine/callback-server.js';
+import type { Reply } from '../src/engine/http1-connection.js';
+import { Http1Server } from '../src/engine/http1-server.js';
 
 interface Received {
   kind: string;
@@ -239,5 +241,60 @@ describe('the callback server (lean HTTP/1.1 on node:net)', () => {
     const gone = new Promise((r) => sock.once('close', r));
     await s.close();
     await gone;
+  });
+});
+
+describe('the lean HTTP/1.1 server: a handler that drops its connection', () => {
+  it('destroys the connection unanswered, aborts the replies still pending on it, handles nothing pipelined behind', async () => {
+    const seen: string[] = [];
+    let pending: Reply | undefined;
+    let aborted = 0;
+    const server = new Http1Server(
+      (req, defer) => {
+        seen.push(req.target);
+        if (req.target === '/held') {
+          pending = defer();
+          pending.onAbort(() => aborted++);
+          return undefined;
+        }
+        if (req.target === '/drop') {
+          const r = defer();
+          r.drop();
+          expect(r.closed).toBe(true);
+          return undefined;
+        }
+        return 200;
+      },
+      { maxHeadBytes: 1024, maxBodyBytes: 1024 },
+    );
+    const { port } = await server.listen(0, '127.0.0.1');
+    try {
+      const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`;
+      const sock = net.connect(port, '127.0.0.1');
+      let text = '';
+      sock.on('data', (b) => {
+        text += b.toString('latin1');
+      });
+      const closed = new Promise((r) => sock.once('close', r));
+      sock.on('error', () => {});
+      sock.write(get('/ok'));
+      await vi.waitFor(() => expect(statuses(text)).toEqual([200]));
+      sock.write(get('/drop') + get('/after'));
+      await closed;
+      expect(statuses(text)).toEqual([200]);
+      expect(seen).toEqual(['/ok', '/drop']);
+      // an answer deferred earlier on the connection is lost with it, and its owner is told
+      const second = await raw(port, [get('/held') + get('/drop')]);
+      expect(second.closed).toBe(true);
+      expect(second.text).toBe('');
+      await vi.waitFor(() => expect(aborted).toBe(1));
+      expect(pending?.closed).toBe(true);
+      // the server goes on serving other connections
+      const third = await raw(port, [get('/ok')], (t) => statuses(t).length === 1);
+      expect(statuses(third.text)).toEqual([200]);
+      third.sock.destroy();
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -10,6 +10,11 @@ export interface Reply {
   readonly closed: boolean;
   /** Called if the connection goes before the answer was sent. */
   onAbort(fn: () => void): void;
+  /**
+   * Destroys the connection at once without answering (a peer that resets it, for fault
+   * injection): answers not yet written out are lost, requests pipelined behind are not handled.
+   */
+  drop(): void;
 }
 
 /**
@@ -38,6 +43,11 @@ class Slot implements Reply {
   onAbort(fn: () => void): void {
     if (this.aborts) this.aborts.push(fn);
     else this.aborts = [fn];
+  }
+
+  drop(): void {
+    this.gone = true;
+    this.conn.destroy();
   }
 }
 
@@ -73,8 +83,9 @@ export class Connection {
     socket.on('close', () => this.onClose());
   }
 
-  /** Drops the connection (the server is closing). */
+  /** Drops the connection (the server is closing, or a handler dropped it): nothing more is answered or handled. */
   destroy(): void {
+    this.closing = true;
     this.socket.destroy();
   }
 
@@ -97,6 +108,8 @@ export class Connection {
 
   /** ParserSink */
   request(r: ParsedRequest): void {
+    // a handler dropped the connection: what was pipelined behind that request is not handled
+    if (this.closing) return;
     this.continueWanted = false;
     this.deferred = undefined;
     this.current = r;
