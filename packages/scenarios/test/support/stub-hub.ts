@@ -1,10 +1,14 @@
-import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Http1Handler, Reply } from '../../src/engine/http1-connection.js';
+import type { ParsedRequest } from '../../src/engine/http1-parser.js';
+import { Http1Server } from '../../src/engine/http1-server.js';
+import { type CallbackHeaders, CallbackEndpoints } from './stub-hub-callbacks.js';
 
 /** A request the stub received, for conformance checks. */
 export interface Recorded {
   method: string;
   path: string;
+  /** Lower-case names, as node:http gives them. */
   headers: IncomingHttpHeaders;
   body: string;
 }
@@ -28,20 +32,45 @@ export interface StubHubOptions {
   lateEvery?: { n: number; delayMs: number };
 }
 
+const POST_URL = 'FSPIOP_CALLBACK_URL_TRANSFER_POST';
+const PUT_URL = 'FSPIOP_CALLBACK_URL_TRANSFER_PUT';
+const ERROR_URL = 'FSPIOP_CALLBACK_URL_TRANSFER_ERROR';
+const JSON_TYPE = 'application/json';
+const LIMITS = { maxHeadBytes: 64 * 1024, maxBodyBytes: 1024 * 1024 };
+
+/** The forwarded FSPIOP headers of a request, with the hub as the source where it speaks itself. */
+function forwardHeaders(h: Record<string, string>, source?: string, destination?: string): CallbackHeaders {
+  return {
+    'content-type': h['content-type'],
+    date: h.date,
+    'fspiop-source': source ?? h['fspiop-source'],
+    'fspiop-destination': destination ?? h['fspiop-destination'],
+    accept: h.accept,
+  };
+}
+
+/** `/transfers/{id}` or `/transfers/{id}/error` (path after `/transfers/`), else undefined. */
+function transferPath(rest: string): { id: string; error: boolean } | undefined {
+  const slash = rest.indexOf('/');
+  if (slash < 0) return rest === '' ? undefined : { id: rest, error: false };
+  if (slash === 0 || rest.length - slash !== 6 || !rest.endsWith('/error')) return undefined;
+  return { id: rest.slice(0, slash), error: true };
+}
+
 /**
  * A minimal FSPIOP switch for engine tests and benchmarks: accepts prepares (202), forwards them
  * to the payee's registered callback, forwards the payee's answer to the payer. Endpoints are
  * registered as on central-ledger (`POST /participants/{name}/endpoints`). `stall(ms)` holds
- * every request for a while, like a hub that stops answering.
+ * every request for a while, like a hub that stops answering. Built on the engine's lean HTTP/1.1
+ * server and undici pools, so that it costs the machine less than the engine it serves.
  */
 export async function startStubHub(options: StubHubOptions = {}) {
-  const endpoints = new Map<string, Map<string, string>>();
+  const callbacks = new CallbackEndpoints();
   const payers = new Map<string, string>();
+  const payees = new Map<string, string>();
   const recorded: Recorded[] = [];
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   let stalledUntil = 0;
   let prepares = 0;
-  const payees = new Map<string, string>();
   /** Copies of the payer's COMMITTED sent to the payee, by the HTTP status the payee answered. */
   const copies: number[] = [];
   /** Faults injected so far, by kind: what the engine must have recorded, whatever the arrival order. */
@@ -54,183 +83,145 @@ export async function startStubHub(options: StubHubOptions = {}) {
     forwarded: 0,
     late: 0,
   };
-  const held: (() => void)[] = [];
+  const held: { req: ParsedRequest; reply: Reply }[] = [];
 
-  const send = (
-    dfsp: string,
-    type: string,
-    id: string,
-    method: string,
-    headers: IncomingHttpHeaders,
-    body: string,
-    answered?: (status: number) => void,
-  ) => {
-    const tpl = endpoints.get(dfsp)?.get(type);
-    if (!tpl) return;
-    const url = new URL(tpl.replace('{{transferId}}', id));
-    const h: Record<string, string> = {};
-    for (const k of ['content-type', 'date', 'fspiop-source', 'fspiop-destination', 'accept']) {
-      const v = headers[k];
-      if (typeof v === 'string') h[k] = v;
+  /** POST /transfers: answered at once (202 or a fault), then called back as the options say. */
+  const prepare = (req: ParsedRequest, defer: () => Reply): number | undefined => {
+    const n = ++prepares;
+    const o = options;
+    if (o.resetEvery && n % o.resetEvery === 0) {
+      injected.reset++;
+      defer().drop();
+      return undefined;
     }
-    h['content-length'] = String(Buffer.byteLength(body));
-    const req = http.request(
-      { agent, host: url.hostname, port: url.port, path: url.pathname, method, headers: h },
-      (res) => {
-        res.resume();
-        answered?.(res.statusCode ?? 0);
-      },
-    );
-    req.on('error', () => {});
-    req.end(body);
+    if (o.rejectEvery && n % o.rejectEvery.n === 0) {
+      injected.reject++;
+      const code = o.rejectEvery.errorCode;
+      const body = code
+        ? JSON.stringify({ errorInformation: { errorCode: code, errorDescription: 'stub rejection' } })
+        : 'busy';
+      defer().send(o.rejectEvery.status, body, code ? JSON_TYPE : 'text/plain');
+      return undefined;
+    }
+    const p = JSON.parse(req.body) as { transferId: string; payerFsp: string; payeeFsp: string };
+    const id = p.transferId;
+    if (o.swallowEvery && n % o.swallowEvery === 0) {
+      injected.swallow++;
+      return 202;
+    }
+    if (o.errorCallbackEvery && n % o.errorCallbackEvery.n === 0) {
+      injected.errorCallback++;
+      const e = JSON.stringify({
+        errorInformation: { errorCode: o.errorCallbackEvery.code, errorDescription: 'stub error' },
+      });
+      callbacks.send(p.payerFsp, ERROR_URL, id, 'PUT', forwardHeaders(req.headers, 'Hub', p.payerFsp), e);
+      return 202;
+    }
+    if (o.badFulfilmentEvery && n % o.badFulfilmentEvery === 0) {
+      injected.badFulfilment++;
+      const b = JSON.stringify({
+        fulfilment: 'A'.repeat(43),
+        completedTimestamp: new Date().toISOString(),
+        transferState: 'COMMITTED',
+      });
+      callbacks.send(p.payerFsp, PUT_URL, id, 'PUT', forwardHeaders(req.headers, 'Hub', p.payerFsp), b);
+      return 202;
+    }
+    payers.set(id, p.payerFsp);
+    if (o.copyToPayee) payees.set(id, p.payeeFsp);
+    injected.forwarded++;
+    const headers = forwardHeaders(req.headers);
+    if (o.lateEvery && n % o.lateEvery.n === 0) {
+      injected.late++;
+      const forward = () => callbacks.send(p.payeeFsp, POST_URL, id, 'POST', headers, req.body);
+      setTimeout(forward, o.lateEvery.delayMs).unref();
+    } else callbacks.send(p.payeeFsp, POST_URL, id, 'POST', headers, req.body);
+    return 202;
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
-    const path = (req.url ?? '/').split('?')[0] as string;
-    const method = req.method ?? 'GET';
-    if (options.record && !path.startsWith('/participants'))
-      recorded.push({ method, path, headers: req.headers, body });
-    const ep = /^\/participants\/([^/]+)\/endpoints$/.exec(path);
-    if (ep && method === 'POST') {
-      const { type, value } = JSON.parse(body) as { type: string; value: string };
-      const name = decodeURIComponent(ep[1] as string);
-      if (!endpoints.has(name)) endpoints.set(name, new Map());
-      endpoints.get(name)?.set(type, value);
-      res.writeHead(201).end();
-      return;
+  /** PUT /transfers/{id}[/error] from the payee: answered 200, forwarded to the payer. */
+  const transferPut = (req: ParsedRequest, id: string, error: boolean): number => {
+    const payer = payers.get(id);
+    if (payer === undefined) return 200;
+    payers.delete(id);
+    const payee = payees.get(id);
+    if (payee !== undefined) payees.delete(id);
+    const copy =
+      payee === undefined || error
+        ? undefined
+        : () =>
+            callbacks.send(
+              payee,
+              PUT_URL,
+              id,
+              'PUT',
+              forwardHeaders(req.headers, 'Hub', payee),
+              req.body,
+              (status) => copies.push(status),
+            );
+    const headers = forwardHeaders(req.headers);
+    callbacks.send(payer, error ? ERROR_URL : PUT_URL, id, 'PUT', headers, req.body, copy);
+    return 200;
+  };
+
+  /** POST / GET /participants/{name}/endpoints (`rest` is `{name}/endpoints`). */
+  const endpoints = (req: ParsedRequest, rest: string, defer: () => Reply): number | undefined => {
+    const name = rest.slice(0, -'/endpoints'.length);
+    if (name === '' || name.includes('/')) return 404;
+    if (req.method === 'POST') {
+      const { type, value } = JSON.parse(req.body) as { type: string; value: string };
+      callbacks.register(decodeURIComponent(name), type, value);
+      return 201;
     }
-    if (ep && method === 'GET') {
-      const list = [...(endpoints.get(decodeURIComponent(ep[1] as string)) ?? new Map<string, string>())];
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify(list.map(([type, value]) => ({ type, value }))));
-      return;
+    if (req.method !== 'GET') return 404;
+    defer().send(200, JSON.stringify(callbacks.list(decodeURIComponent(name))), JSON_TYPE);
+    return undefined;
+  };
+
+  const handle = (req: ParsedRequest, defer: () => Reply): number | undefined => {
+    const t = req.target;
+    const q = t.indexOf('?');
+    const path = q < 0 ? t : t.slice(0, q);
+    if (options.record && !path.startsWith('/participants'))
+      recorded.push({ method: req.method, path, headers: req.headers, body: req.body });
+    if (path === '/transfers') return req.method === 'POST' ? prepare(req, defer) : 404;
+    if (path.startsWith('/transfers/')) {
+      const tp = req.method === 'PUT' ? transferPath(path.slice('/transfers/'.length)) : undefined;
+      return tp ? transferPut(req, tp.id, tp.error) : 404;
     }
     if (path === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"OK"}');
-      return;
+      defer().send(200, '{"status":"OK"}', JSON_TYPE);
+      return undefined;
     }
-    if (path === '/transfers' && method === 'POST') {
-      const n = ++prepares;
-      if (options.resetEvery && n % options.resetEvery === 0) {
-        injected.reset++;
-        req.socket.destroy();
-        return;
-      }
-      if (options.rejectEvery && n % options.rejectEvery.n === 0) {
-        injected.reject++;
-        const code = options.rejectEvery.errorCode;
-        res.writeHead(options.rejectEvery.status, {
-          'content-type': code ? 'application/json' : 'text/plain',
-        });
-        res.end(
-          code
-            ? JSON.stringify({ errorInformation: { errorCode: code, errorDescription: 'stub rejection' } })
-            : 'busy',
-        );
-        return;
-      }
-      res.writeHead(202).end();
-      const p = JSON.parse(body) as { transferId: string; payerFsp: string; payeeFsp: string };
-      payers.set(p.transferId, p.payerFsp);
-      if (options.copyToPayee) payees.set(p.transferId, p.payeeFsp);
-      if (options.swallowEvery && n % options.swallowEvery === 0) {
-        injected.swallow++;
-        return;
-      }
-      if (options.errorCallbackEvery && n % options.errorCallbackEvery.n === 0) {
-        injected.errorCallback++;
-        const e = JSON.stringify({
-          errorInformation: { errorCode: options.errorCallbackEvery.code, errorDescription: 'stub error' },
-        });
-        send(
-          p.payerFsp,
-          'FSPIOP_CALLBACK_URL_TRANSFER_ERROR',
-          p.transferId,
-          'PUT',
-          { ...req.headers, 'fspiop-source': 'Hub', 'fspiop-destination': p.payerFsp },
-          e,
-        );
-        payers.delete(p.transferId);
-        return;
-      }
-      if (options.badFulfilmentEvery && n % options.badFulfilmentEvery === 0) {
-        injected.badFulfilment++;
-        const b = JSON.stringify({
-          fulfilment: 'A'.repeat(43),
-          completedTimestamp: new Date().toISOString(),
-          transferState: 'COMMITTED',
-        });
-        send(
-          p.payerFsp,
-          'FSPIOP_CALLBACK_URL_TRANSFER_PUT',
-          p.transferId,
-          'PUT',
-          { ...req.headers, 'fspiop-source': 'Hub', 'fspiop-destination': p.payerFsp },
-          b,
-        );
-        payers.delete(p.transferId);
-        return;
-      }
-      injected.forwarded++;
-      const forward = () =>
-        send(p.payeeFsp, 'FSPIOP_CALLBACK_URL_TRANSFER_POST', p.transferId, 'POST', req.headers, body);
-      if (options.lateEvery && n % options.lateEvery.n === 0) {
-        injected.late++;
-        setTimeout(forward, options.lateEvery.delayMs).unref();
-      } else forward();
-      return;
-    }
-    const put = /^\/transfers\/([^/]+)(\/error)?$/.exec(path);
-    if (put && method === 'PUT') {
-      res.writeHead(200).end();
-      const id = put[1] as string;
-      const payer = payers.get(id);
-      if (!payer) return;
-      payers.delete(id);
-      const payee = payees.get(id);
-      payees.delete(id);
-      const copy =
-        payee === undefined || put[2]
-          ? undefined
-          : () =>
-              send(
-                payee,
-                'FSPIOP_CALLBACK_URL_TRANSFER_PUT',
-                id,
-                'PUT',
-                { ...req.headers, 'fspiop-source': 'Hub', 'fspiop-destination': payee },
-                body,
-                (status) => copies.push(status),
-              );
-      send(
-        payer,
-        put[2] ? 'FSPIOP_CALLBACK_URL_TRANSFER_ERROR' : 'FSPIOP_CALLBACK_URL_TRANSFER_PUT',
-        id,
-        'PUT',
-        req.headers,
-        body,
-        copy,
-      );
-      return;
-    }
-    res.writeHead(404).end();
+    if (path.startsWith('/participants/') && path.endsWith('/endpoints'))
+      return endpoints(req, path.slice('/participants/'.length), defer);
+    return 404;
   };
 
-  const server = http.createServer({ keepAlive: true }, (req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => {
-      body += c;
-    });
-    req.on('end', () => {
-      const go = () => handle(req, res, body);
-      if (Date.now() < stalledUntil) held.push(go);
-      else go();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
+  /** A held request, answered now: through the Reply it was given when it arrived. */
+  const release = ({ req, reply }: { req: ParsedRequest; reply: Reply }) => {
+    let status: number | undefined;
+    try {
+      status = handle(req, () => reply);
+    } catch {
+      status = 500;
+    }
+    if (status !== undefined) reply.send(status, '', 'text/plain');
+  };
+
+  const onRequest: Http1Handler = (req, defer) => {
+    if (stalledUntil !== 0) {
+      if (Date.now() < stalledUntil) {
+        held.push({ req, reply: defer() });
+        return undefined;
+      }
+      stalledUntil = 0;
+    }
+    return handle(req, defer);
+  };
+
+  const server = new Http1Server(onRequest, LIMITS);
+  const { port } = await server.listen(0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${port}`,
     adminUrl: `http://127.0.0.1:${port}`,
@@ -245,13 +236,12 @@ export async function startStubHub(options: StubHubOptions = {}) {
     stall(ms: number) {
       stalledUntil = Date.now() + ms;
       setTimeout(() => {
-        for (const go of held.splice(0)) go();
+        for (const h of held.splice(0)) release(h);
       }, ms);
     },
     async close() {
-      agent.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await callbacks.close();
+      await server.close();
     },
   };
 }
