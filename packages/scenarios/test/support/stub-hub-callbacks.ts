@@ -61,7 +61,14 @@ export class CallbackEndpoints {
     const url = new URL(at < 0 ? value : value.slice(0, at));
     let pool = this.pools.get(url.origin);
     if (!pool) {
-      pool = new Pool(url.origin, { connections: 64, pipelining: 1, keepAliveTimeout: 60_000 });
+      pool = new Pool(url.origin, {
+        connections: 64,
+        pipelining: 1,
+        keepAliveTimeout: 60_000,
+        // no per-request timers: a callback the engine never answers is the engine's business
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      });
       this.pools.set(url.origin, pool);
     }
     // the path as the stub always sent it: no query, no fragment
