@@ -157,16 +157,32 @@ function parseResponseHead(text: string): Head | string {
   const reusable = m[1] === '1' ? !/\bclose\b/.test(conn) : /\bkeep-alive\b/.test(conn);
   const ka = f['keep-alive'] === undefined ? undefined : KEEP_ALIVE_TIMEOUT.exec(f['keep-alive']);
   const keepAliveMs = ka ? Number(ka[1]) * 1000 : undefined;
-  const base = { status, reusable, keepAliveMs, length: 0 };
-  if (status < 200 || status === 204 || status === 304) return { ...base, framing: 'none' };
+  const h: Head = { status, framing: 'none', length: 0, reusable, keepAliveMs };
+  if (status < 200 || status === 204 || status === 304) return h;
   const te = f['transfer-encoding'];
-  if (te !== undefined)
-    return /(?:^|,)\s*chunked\s*$/i.test(te)
-      ? { ...base, framing: 'chunked' }
-      : { ...base, reusable: false, framing: 'close' };
+  if (te !== undefined) {
+    if (/(?:^|,)\s*chunked\s*$/i.test(te)) h.framing = 'chunked';
+    else closeDelimited(h);
+    return h;
+  }
   const cl = f['content-length'];
-  if (cl === undefined) return { ...base, reusable: false, framing: 'close' };
-  const values = cl.split(',').map((v) => v.trim());
-  if (!values.every((v) => /^\d{1,15}$/.test(v) && v === values[0])) return 'malformed Content-Length';
-  return { ...base, framing: 'length', length: Number(values[0]) };
+  if (cl === undefined) return closeDelimited(h);
+  const length = contentLength(cl);
+  if (length < 0) return 'malformed Content-Length';
+  h.framing = 'length';
+  h.length = length;
+  return h;
+}
+
+function closeDelimited(h: Head): Head {
+  h.framing = 'close';
+  h.reusable = false;
+  return h;
+}
+
+/** Content-Length digits (a list of equal values is one value); -1 when malformed. */
+function contentLength(value: string): number {
+  if (/^\d{1,15}$/.test(value)) return Number(value);
+  const values = value.split(',').map((v) => v.trim());
+  return values.every((v) => /^\d{1,15}$/.test(v) && v === values[0]) ? Number(values[0]) : -1;
 }
