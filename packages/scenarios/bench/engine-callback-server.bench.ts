@@ -54,7 +54,7 @@ async function cpu(c: Child): Promise<{ cpuUs: number; sysUs: number }> {
 }
 
 /**
- * Sends `count` PUTs through the engine's own hub client (undici, 64 keep-alive connections), at
+ * Sends `count` PUTs through the engine's own hub client (its HTTP/1.1 client, 64 keep-alive connections), at
  * most 256 in flight; returns the seconds it took and this process's CPU for it (the client side).
  */
 async function load(port: number, count: number): Promise<{ s: number; clientCpuUs: number }> {
@@ -103,7 +103,7 @@ try {
       const after = await cpu(c);
       const perK = (us: number) => ((us / 1e6 / n) * 1000).toFixed(3);
       console.log(
-        `  round ${r + 1} ${i === 0 ? 'this checkout' : 'compared     '}: ${perK(after.cpuUs - before.cpuUs)} server CPU-s/1000 callbacks (system ${perK(after.sysUs - before.sysUs)}), client (undici) ${perK(clientCpuUs)}, ${(n / s).toFixed(0)} callbacks/s, load ${loadavg()[0]?.toFixed(1)}`,
+        `  round ${r + 1} ${i === 0 ? 'this checkout' : 'compared     '}: ${perK(after.cpuUs - before.cpuUs)} server CPU-s/1000 callbacks (system ${perK(after.sysUs - before.sysUs)}), client ${perK(clientCpuUs)}, ${(n / s).toFixed(0)} callbacks/s, load ${loadavg()[0]?.toFixed(1)}`,
       );
     }
   }

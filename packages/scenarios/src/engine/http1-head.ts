@@ -65,14 +65,8 @@ export function parseHead(head: string): RequestHead | HeadError {
       : bad('malformed HTTP version');
   }
   const headers: Record<string, string> = Object.create(null);
-  let at = eol + 2;
-  while (at < head.length) {
-    let end = head.indexOf('\r\n', at);
-    if (end < 0) end = head.length;
-    const err = field(head, at, end, headers);
-    if (err) return err;
-    at = end + 2;
-  }
+  const err = parseFields(head, eol + 2, headers);
+  if (err) return err;
   return {
     method: head.slice(0, sp1),
     target: head.slice(sp1 + 1, sp2),
@@ -81,6 +75,22 @@ export function parseHead(head: string): RequestHead | HeadError {
     body: '',
     keepAlive: false,
   };
+}
+
+/** Reads the `name: value` lines of a head from `at` into `headers` (requests and responses). */
+export function parseFields(
+  head: string,
+  at: number,
+  headers: Record<string, string>,
+): HeadError | undefined {
+  while (at < head.length) {
+    let end = head.indexOf('\r\n', at);
+    if (end < 0) end = head.length;
+    const err = field(head, at, end, headers);
+    if (err) return err;
+    at = end + 2;
+  }
+  return undefined;
 }
 
 function field(

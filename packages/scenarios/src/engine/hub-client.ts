@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Pool } from 'undici';
+import { type ExchangeHandler, Http1Pool } from './http1-client.js';
 import type { Transfer } from './inflight.js';
 
 /** What the engine learns from the hub's synchronous answers. */
@@ -47,12 +47,13 @@ function connectionDetail(err: Error & { code?: string }): string {
 }
 
 /**
- * undici dispatch handler of one request: an object with methods, no closures. The body is only
- * kept for error answers (to log the FSPIOP error).
+ * The handler of one request: an object with methods, no closures. The body is only kept for
+ * error answers (to log the FSPIOP error).
  */
-abstract class Exchange {
+abstract class Exchange implements ExchangeHandler {
   status = 0;
-  body = '';
+  body: Buffer[] | undefined = undefined;
+  bodyBytes = 0;
   abort: ((err?: Error) => void) | undefined = undefined;
   constructor(protected readonly events: HubEvents) {}
 
@@ -60,23 +61,25 @@ abstract class Exchange {
     this.abort = abort;
   }
 
-  onHeaders(statusCode: number): boolean {
+  onHeaders(statusCode: number): void {
     this.status = statusCode;
     this.headersArrived();
-    return true;
   }
 
-  onData(chunk: Buffer): boolean {
-    if ((this.status < 200 || this.status >= 300) && this.body.length < 4096)
-      this.body += chunk.toString('utf8');
-    return true;
+  onData(chunk: Buffer): void {
+    if ((this.status < 200 || this.status >= 300) && this.bodyBytes < 4096) {
+      // decoded whole at the end, so a character split between reads survives
+      if (this.body) this.body.push(chunk);
+      else this.body = [chunk];
+      this.bodyBytes += chunk.length;
+    }
   }
 
   onComplete(): void {
     const ok = this.status >= 200 && this.status < 300;
     this.events.request(!ok);
     if (ok) return;
-    const f = classifyHttpFailure(this.status, this.body);
+    const f = classifyHttpFailure(this.status, this.body ? Buffer.concat(this.body).toString('utf8') : '');
     this.failed(f.errorType, f.detail);
   }
 
@@ -85,8 +88,6 @@ abstract class Exchange {
     this.failed('connection', connectionDetail(err));
   }
 
-  onUpgrade(): void {}
-  onBodySent(): void {}
   protected headersArrived(): void {}
   protected abstract failed(errorType: string, detail: string): void;
 }
@@ -138,63 +139,58 @@ export interface PendingRequest {
 }
 
 /**
- * The engine's HTTP client towards the hub's FSPIOP API (ml-api-adapter): undici keep-alive pools,
+ * The engine's HTTP client towards the hub's FSPIOP API (ml-api-adapter): two keep-alive pools,
  * one for the payer role (prepares) and one for the payee role (fulfils, errors), as two DFSP
  * systems would have. Timeouts are the engine's (per transfer), not the pool's.
  */
 export class HubClient {
-  private readonly payer: Pool;
-  private readonly payee: Pool;
-  private readonly base: string;
+  private readonly payer: Http1Pool;
+  private readonly payee: Http1Pool;
+  private readonly prepares: string;
+  private readonly transfers: string;
   private readonly events: HubEvents;
 
   constructor(url: string, events: HubEvents, connections = 128) {
     const u = new URL(url);
-    const origin = u.origin;
-    const options = {
-      connections,
-      pipelining: 1,
-      keepAliveTimeout: 60_000,
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    };
-    this.payer = new Pool(origin, options);
-    this.payee = new Pool(origin, options);
-    this.base = u.pathname.replace(/\/$/, '');
+    this.payer = new Http1Pool(u, connections);
+    this.payee = new Http1Pool(u, connections);
+    const base = u.pathname.replace(/\/$/, '');
+    this.prepares = `${base}/transfers`;
+    this.transfers = `${base}/transfers/`;
     this.events = events;
   }
 
-  /** Sends a prepare. `headers` is reused by the caller: undici reads it before returning. */
+  /** Sends a prepare. `headers` is reused by the caller: it is read before this returns. */
   sendPrepare(t: Transfer, headers: RequestHeaders, body: string): void {
     const ex = new PrepareExchange(this.events, t);
     t.req = ex;
-    this.payer.dispatch({ method: 'POST', path: `${this.base}/transfers`, headers, body }, ex);
+    this.payer.dispatch('POST', this.prepares, headers, body, ex);
   }
 
   /** PUT /transfers/{id} or /transfers/{id}/error, from the payee role. */
   sendPut(transferId: string, suffix: '' | '/error', headers: RequestHeaders, body: string): void {
+    const ex = new PutExchange(this.events, transferId);
     this.payee.dispatch(
-      { method: 'PUT', path: `${this.base}/transfers/${transferId}${suffix}`, headers, body },
-      new PutExchange(this.events, transferId),
+      'PUT',
+      `${this.transfers}${encodeURIComponent(transferId)}${suffix}`,
+      headers,
+      body,
+      ex,
     );
   }
 
   /**
-   * Opens up to `n` keep-alive connections in each pool before the load starts (GET /health; the
-   * answer does not matter), so the first second's arrivals do not wait for connection set-up.
-   * Bounded to 2 s; nothing is counted.
+   * Opens up to `n` keep-alive connections in each pool before the load starts, so the first
+   * second's arrivals do not wait for connection set-up. Bounded to 2 s; nothing is counted.
    */
   async warm(n: number): Promise<void> {
-    const one = (pool: Pool) =>
-      pool.request({ method: 'GET', path: `${this.base}/health`, signal: AbortSignal.timeout(2000) }).then(
-        (r) => r.body.dump(),
-        () => {},
-      );
-    await Promise.all(Array.from({ length: n }, () => [one(this.payer), one(this.payee)]).flat());
+    await Promise.all([this.payer.warm(n), this.payee.warm(n)]);
   }
 
-  async close(): Promise<void> {
-    await Promise.all([this.payer.destroy(), this.payee.destroy()]);
+  close(): Promise<void> {
+    this.payer.close();
+    this.payee.close();
+    return Promise.resolve();
   }
 }
 

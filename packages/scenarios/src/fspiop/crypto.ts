@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 /**
  * Interledger condition and fulfilment, as FSPIOP uses them: the fulfilment is 32 bytes, the
@@ -12,7 +12,7 @@ export function deriveFulfilment(secret: string | Buffer, transferId: string): B
 }
 
 export function conditionOf(fulfilment: Buffer): Buffer {
-  return createHash('sha256').update(fulfilment).digest();
+  return hash('sha256', fulfilment, 'buffer');
 }
 
 export function toBase64Url(buf: Buffer): string {
