@@ -1,20 +1,14 @@
-import { type Dispatcher, Pool } from 'undici';
+import { type ExchangeHandler, Http1Pool } from '../../src/engine/http1-client.js';
 
-/** The FSPIOP headers the stub hub forwards on a callback (undefined ones are left out). */
-export interface CallbackHeaders {
-  'content-type': string | undefined;
-  date: string | undefined;
-  'fspiop-source': string | undefined;
-  'fspiop-destination': string | undefined;
-  accept: string | undefined;
-}
+/** The headers of a callback (lower-case names). */
+export type CallbackHeaders = Record<string, string>;
 
 /** A registered callback URL, split once: its origin's pool and the path around `{{transferId}}`. */
 interface Endpoint {
   /** As registered (listed back by GET .../endpoints). */
   value: string;
   origin: string;
-  pool: Pool;
+  pool: Http1Pool;
   /** The path before the transfer id (the whole path when the template has none). */
   prefix: string;
   /** The path after the transfer id; undefined when the template has none. */
@@ -24,36 +18,33 @@ interface Endpoint {
 const ID = '{{transferId}}';
 
 /** Answers are not read; a failed callback is not retried (as the stub never did). */
-const IGNORE: Dispatcher.DispatchHandlers = {
+const IGNORE: ExchangeHandler = {
   onConnect() {},
-  onHeaders: () => true,
-  onData: () => true,
+  onHeaders() {},
+  onData() {},
   onComplete() {},
   onError() {},
 };
 
 /** Tells `answered` the status of the callback's answer (not called when the request fails). */
-class StatusHandler implements Dispatcher.DispatchHandlers {
+class StatusHandler implements ExchangeHandler {
   constructor(private readonly answered: (status: number) => void) {}
   onConnect(): void {}
-  onHeaders(status: number): boolean {
+  onHeaders(status: number): void {
     this.answered(status);
-    return true;
   }
-  onData(): boolean {
-    return true;
-  }
+  onData(): void {}
   onComplete(): void {}
   onError(): void {}
 }
 
 /**
  * The DFSPs' callback endpoints as registered on the stub hub, and the keep-alive client that
- * calls them: one undici pool per origin, the URL template parsed once per DFSP and type.
+ * calls them: one keep-alive pool per origin (the engine's lean client), the URL template parsed once per DFSP and type.
  */
 export class CallbackEndpoints {
   private readonly byDfsp = new Map<string, Map<string, Endpoint>>();
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new Map<string, Http1Pool>();
 
   /** Registers (or replaces) a DFSP's endpoint of one type. Throws on a URL that does not parse. */
   register(dfsp: string, type: string, value: string): void {
@@ -61,14 +52,7 @@ export class CallbackEndpoints {
     const url = new URL(at < 0 ? value : value.slice(0, at));
     let pool = this.pools.get(url.origin);
     if (!pool) {
-      pool = new Pool(url.origin, {
-        connections: 64,
-        pipelining: 1,
-        keepAliveTimeout: 60_000,
-        // no per-request timers: a callback the engine never answers is the engine's business
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      });
+      pool = new Http1Pool(url, 64);
       this.pools.set(url.origin, pool);
     }
     // the path as the stub always sent it: no query, no fragment
@@ -102,23 +86,21 @@ export class CallbackEndpoints {
     const ep = this.byDfsp.get(dfsp)?.get(type);
     if (!ep) return;
     const path = ep.suffix === undefined ? ep.prefix : ep.prefix + transferId + ep.suffix;
-    ep.pool.dispatch(
-      { method, path, headers: headers as unknown as Record<string, string>, body },
-      answered ? new StatusHandler(answered) : IGNORE,
-    );
+    ep.pool.dispatch(method, path, headers, body, answered ? new StatusHandler(answered) : IGNORE);
   }
 
-  async close(): Promise<void> {
+  /** Drops every connection; callbacks still under way are lost. */
+  close(): void {
     const pools = [...this.pools.values()];
     this.pools.clear();
     this.byDfsp.clear();
-    await Promise.all(pools.map((p) => p.destroy()));
+    for (const p of pools) p.close();
   }
 
   private closeIfUnused(origin: string): void {
     for (const types of this.byDfsp.values()) for (const e of types.values()) if (e.origin === origin) return;
     const pool = this.pools.get(origin);
     this.pools.delete(origin);
-    void pool?.close().catch(() => {});
+    pool?.close();
   }
 }

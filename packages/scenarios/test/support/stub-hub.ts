@@ -38,15 +38,19 @@ const ERROR_URL = 'FSPIOP_CALLBACK_URL_TRANSFER_ERROR';
 const JSON_TYPE = 'application/json';
 const LIMITS = { maxHeadBytes: 64 * 1024, maxBodyBytes: 1024 * 1024 };
 
+/** The FSPIOP headers a callback carries over from a request (those present). */
+const FORWARDED = ['content-type', 'date', 'fspiop-source', 'fspiop-destination', 'accept'] as const;
+
 /** The forwarded FSPIOP headers of a request, with the hub as the source where it speaks itself. */
 function forwardHeaders(h: Record<string, string>, source?: string, destination?: string): CallbackHeaders {
-  return {
-    'content-type': h['content-type'],
-    date: h.date,
-    'fspiop-source': source ?? h['fspiop-source'],
-    'fspiop-destination': destination ?? h['fspiop-destination'],
-    accept: h.accept,
-  };
+  const out: CallbackHeaders = {};
+  for (const name of FORWARDED) {
+    const v = h[name];
+    if (v !== undefined) out[name] = v;
+  }
+  if (source !== undefined) out['fspiop-source'] = source;
+  if (destination !== undefined) out['fspiop-destination'] = destination;
+  return out;
 }
 
 /** `/transfers/{id}` or `/transfers/{id}/error` (path after `/transfers/`), else undefined. */
@@ -240,7 +244,7 @@ export async function startStubHub(options: StubHubOptions = {}) {
       }, ms);
     },
     async close() {
-      await callbacks.close();
+      callbacks.close();
       await server.close();
     },
   };
