@@ -39,8 +39,9 @@ class StatusHandler implements ExchangeHandler {
 }
 
 /**
- * The DFSPs' callback endpoints as registered on the stub hub, and the keep-alive client that
- * calls them: one keep-alive pool per origin (the engine's lean client), the URL template parsed once per DFSP and type.
+ * The DFSPs' callback endpoints as registered on the stub hub, and the client that calls them:
+ * one keep-alive pool per origin (the engine's lean HTTP/1.1 client), each URL template split
+ * once per DFSP and type around `{{transferId}}`.
  */
 export class CallbackEndpoints {
   private readonly byDfsp = new Map<string, Map<string, Endpoint>>();
