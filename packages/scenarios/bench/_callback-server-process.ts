@@ -2,10 +2,10 @@
 // module that exports CallbackServer (this checkout's, or another checkout's for a comparison).
 // Answers IPC 'cpu' with its CPU time so far (µs).
 const mod = (await import(process.argv[2] as string)) as typeof import('../src/engine/callback-server.js');
+// the body is the last argument (older checkouts passed the request headers before it)
 const handler = {
   prepare: () => 202,
-  transferPut: (_d: string | undefined, _id: string, _h: unknown, body: string) =>
-    body.length > 0 ? 200 : 400,
+  transferPut: (...args: unknown[]) => (String(args[args.length - 1]).length > 0 ? 200 : 400),
   transferError: () => 200,
   other: () => 404,
   metrics: async () => ({ contentType: 'text/plain', text: '' }),

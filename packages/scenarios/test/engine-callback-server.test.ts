@@ -21,16 +21,16 @@ function recorder(
 ) {
   const got: Received[] = [];
   const handler: CallbackHandler = {
-    prepare: (dfsp, _h, body) => {
+    prepare: (dfsp, body) => {
       got.push({ kind: 'prepare', dfsp, body });
       return 202;
     },
-    transferPut: (dfsp, id, _h, body) => {
+    transferPut: (dfsp, id, body) => {
       if (id === 'boom') throw new Error('handler defect');
       got.push({ kind: 'put', dfsp, id, body });
       return body.startsWith('{') ? 200 : 400;
     },
-    transferError: (dfsp, id, _h, body) => {
+    transferError: (dfsp, id, body) => {
       got.push({ kind: 'error', dfsp, id, body });
       return 200;
     },

@@ -33,7 +33,15 @@ function splitAt(buf: Buffer, cuts: number[]): Buffer[] {
   return out;
 }
 
-const plain = (r: ParsedRequest) => ({ ...r, headers: { ...r.headers } });
+/** What a request says (its public fields), as a plain object. */
+const plain = (r: ParsedRequest) => ({
+  method: r.method,
+  target: r.target,
+  headers: { ...r.headers },
+  http11: r.http11,
+  body: r.body,
+  keepAlive: r.keepAlive,
+});
 
 interface Spec {
   method: string;

@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { ExitCode, MlperfError } from '@mlperf/core';
 import { type CallbackHandler, CallbackServer, type Reply } from '../engine/callback-server.js';
 import { HttpDate, RateLimitedLog } from '../engine/clock.js';
@@ -119,8 +118,8 @@ export async function startDfspSim(options: DfspSimOptions): Promise<DfspSim> {
   // Learns each transfer's payer and payee from the forwarded prepare; a callback for a transfer
   // whose prepare went to another payee is taken as addressed to its payer.
   const handler: CallbackHandler = {
-    prepare(dfsp: string | undefined, headers: IncomingHttpHeaders, body: string) {
-      const status = roles.prepare(dfsp, headers, body);
+    prepare(dfsp: string | undefined, body: string) {
+      const status = roles.prepare(dfsp, body);
       if (status === 202) {
         const p = JSON.parse(body) as { transferId: string; payerFsp: string; payeeFsp: string };
         routes.set(p.transferId, { payer: p.payerFsp, payee: p.payeeFsp, at: Date.now() });
@@ -128,14 +127,14 @@ export async function startDfspSim(options: DfspSimOptions): Promise<DfspSim> {
       }
       return status;
     },
-    transferPut(dfsp, id, headers, body) {
+    transferPut(dfsp, id, body) {
       if (dfsp && !routes.get(id)?.payer) routes.set(id, { at: Date.now(), ...routes.get(id), payer: dfsp });
-      return roles.transferPut(dfsp, id, headers, body);
+      return roles.transferPut(dfsp, id, body);
     },
-    transferError(dfsp, id, headers, body) {
+    transferError(dfsp, id, body) {
       if (dfsp && !routes.get(id)?.payer && routes.get(id)?.payee !== dfsp)
         routes.set(id, { at: Date.now(), ...routes.get(id), payer: dfsp });
-      return roles.transferError(dfsp, id, headers, body);
+      return roles.transferError(dfsp, id, body);
     },
     other: (method, path) => roles.other(method, path),
     metrics: () => roles.metrics(),

@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Http1Handler, Reply } from './http1-connection.js';
 import type { ParsedRequest } from './http1-parser.js';
 import { Http1Server } from './http1-server.js';
@@ -6,11 +5,11 @@ import { Http1Server } from './http1-server.js';
 /** What the single callback server delivers to the DFSP roles. `dfsp` comes from the path prefix or FSPIOP-Destination. */
 export interface CallbackHandler {
   /** A prepare forwarded to a payee DFSP (POST /transfers). */
-  prepare(dfsp: string | undefined, headers: IncomingHttpHeaders, body: string): number;
+  prepare(dfsp: string | undefined, body: string): number;
   /** PUT /transfers/{id}: a fulfil notification. Returns the HTTP status to answer. */
-  transferPut(dfsp: string | undefined, id: string, headers: IncomingHttpHeaders, body: string): number;
+  transferPut(dfsp: string | undefined, id: string, body: string): number;
   /** PUT /transfers/{id}/error. */
-  transferError(dfsp: string | undefined, id: string, headers: IncomingHttpHeaders, body: string): number;
+  transferError(dfsp: string | undefined, id: string, body: string): number;
   /** Anything else under a DFSP (PATCH notifications, unknown resources). */
   other(method: string, path: string): number;
   metrics(): Promise<{ contentType: string; text: string }>;
@@ -25,9 +24,9 @@ const ROUTE = /^(?:\/([^/]+))?\/transfers(?:\/([^/]+)(\/error)?)?\/?$/;
 const MAX_BODY = 64 * 1024;
 const MAX_HEAD = 16 * 1024;
 
-function dfspOf(prefix: string | undefined, headers: IncomingHttpHeaders): string | undefined {
+function dfspOf(prefix: string | undefined, req: ParsedRequest): string | undefined {
   if (prefix !== undefined) return decodeURIComponent(prefix);
-  const d = headers['fspiop-destination'];
+  const d = req.headers['fspiop-destination'];
   return typeof d === 'string' ? d : undefined;
 }
 
@@ -88,16 +87,14 @@ export class CallbackServer {
   }
 
   private route(req: ParsedRequest, path: string): number {
-    const { method, headers, body } = req;
+    const { method, body } = req;
     const m = ROUTE.exec(path);
     if (!m) return this.handler.other(method, path);
-    const dfsp = dfspOf(m[1], headers);
+    const dfsp = dfspOf(m[1], req);
     const id = m[2];
     if (id === undefined)
-      return method === 'POST' ? this.handler.prepare(dfsp, headers, body) : this.handler.other(method, path);
+      return method === 'POST' ? this.handler.prepare(dfsp, body) : this.handler.other(method, path);
     if (method !== 'PUT') return this.handler.other(method, path);
-    return m[3]
-      ? this.handler.transferError(dfsp, id, headers, body)
-      : this.handler.transferPut(dfsp, id, headers, body);
+    return m[3] ? this.handler.transferError(dfsp, id, body) : this.handler.transferPut(dfsp, id, body);
   }
 }

@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { deriveFulfilment } from '../fspiop/crypto.js';
 import { errorBody, FSPIOP_ERRORS, fspiopHeaders, fulfilBody } from '../fspiop/messages.js';
 import type { CallbackHandler } from './callback-server.js';
@@ -77,7 +76,7 @@ export class DfspRoles implements CallbackHandler {
     private readonly log: RateLimitedLog,
   ) {}
 
-  prepare(dfsp: string | undefined, _headers: IncomingHttpHeaders, body: string): number {
+  prepare(dfsp: string | undefined, body: string): number {
     let p: { transferId?: unknown; payerFsp?: unknown; payeeFsp?: unknown };
     try {
       p = JSON.parse(body);
@@ -134,7 +133,7 @@ export class DfspRoles implements CallbackHandler {
     }
   };
 
-  transferPut(dfsp: string | undefined, id: string, _headers: IncomingHttpHeaders, body: string): number {
+  transferPut(dfsp: string | undefined, id: string, body: string): number {
     const now = performance.now();
     let p: TransferStateBody;
     try {
@@ -217,7 +216,7 @@ export class DfspRoles implements CallbackHandler {
     );
   }
 
-  transferError(dfsp: string | undefined, id: string, _headers: IncomingHttpHeaders, body: string): number {
+  transferError(dfsp: string | undefined, id: string, body: string): number {
     let code = 'unknown';
     let description = '';
     try {

@@ -1,16 +1,45 @@
-/** The request line and header fields of one HTTP/1.x request, as the callback server needs them. */
-export interface RequestHead {
-  method: string;
-  /** The request-target as sent (origin-form `/path?query`, or absolute-form). */
-  target: string;
-  /** Lower-case names; a repeated field's values joined with ", ". No prototype. */
-  headers: Record<string, string>;
-  /** HTTP/1.1 (else 1.0). */
-  http11: boolean;
+/** The field names whose values frame a request (read by the parser). */
+export const REQUEST_FRAMING = [
+  'host',
+  'expect',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+] as const;
+
+/**
+ * The request line and header fields of one HTTP/1.x request, as the callback server needs them.
+ * Every field line is checked when the head is parsed; the dictionary of all fields is only built
+ * if `headers` is read (the engine's own handlers never do).
+ */
+export class RequestHead {
   /** The body decoded as UTF-8 ('' when there is none); filled in by the parser. */
-  body: string;
+  body = '';
   /** The connection stays open after the answer; decided by the parser. */
-  keepAlive: boolean;
+  keepAlive = false;
+  private dict: Record<string, string> | undefined = undefined;
+
+  constructor(
+    readonly method: string,
+    /** The request-target as sent (origin-form `/path?query`, or absolute-form). */
+    readonly target: string,
+    /** HTTP/1.1 (else 1.0). */
+    readonly http11: boolean,
+    /** Values of the REQUEST_FRAMING fields, in that order (repeated values joined with ", "). */
+    readonly framing: readonly (string | undefined)[],
+    private readonly head: string,
+    private readonly fieldsAt: number,
+  ) {}
+
+  /** Lower-case names; a repeated field's values joined with ", ". No prototype. */
+  get headers(): Record<string, string> {
+    if (!this.dict) {
+      const d: Record<string, string> = Object.create(null);
+      parseFields(this.head, this.fieldsAt, d);
+      this.dict = d;
+    }
+    return this.dict;
+  }
 }
 
 /** Why a head was refused: the status to answer (the connection closes after it). */
@@ -64,17 +93,17 @@ export function parseHead(head: string): RequestHead | HeadError {
       ? { status: 505, reason: `${version} is not supported` }
       : bad('malformed HTTP version');
   }
-  const headers: Record<string, string> = Object.create(null);
-  const err = parseFields(head, eol + 2, headers);
+  const framing: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined];
+  const err = scanFields(head, eol + 2, REQUEST_FRAMING, framing);
   if (err) return err;
-  return {
-    method: head.slice(0, sp1),
-    target: head.slice(sp1 + 1, sp2),
-    headers,
-    http11: version === 'HTTP/1.1',
-    body: '',
-    keepAlive: false,
-  };
+  return new RequestHead(
+    head.slice(0, sp1),
+    head.slice(sp1 + 1, sp2),
+    version === 'HTTP/1.1',
+    framing,
+    head,
+    eol + 2,
+  );
 }
 
 /** Reads the `name: value` lines of a head from `at` into `headers` (requests and responses). */
@@ -83,22 +112,58 @@ export function parseFields(
   at: number,
   headers: Record<string, string>,
 ): HeadError | undefined {
+  return eachField(head, at, (from, colon, vs, ve) => {
+    const name = head.slice(from, colon).toLowerCase();
+    const value = head.slice(vs, ve);
+    const prev = headers[name];
+    headers[name] = prev === undefined ? value : `${prev}, ${value}`;
+  });
+}
+
+/**
+ * Checks every field line from `at` and takes the values of the `names` fields (lower-case) into
+ * `values` (same order; repeated values joined with ", "), allocating nothing for other fields.
+ */
+export function scanFields(
+  head: string,
+  at: number,
+  names: readonly string[],
+  values: (string | undefined)[],
+): HeadError | undefined {
+  return eachField(head, at, (from, colon, vs, ve) => {
+    for (let i = 0; i < names.length; i++) {
+      if (!sameName(head, from, colon, names[i] as string)) continue;
+      const value = head.slice(vs, ve);
+      const prev = values[i];
+      values[i] = prev === undefined ? value : `${prev}, ${value}`;
+      return;
+    }
+  });
+}
+
+/** Field `head[from, colon)` is `lower` (ASCII case-insensitive). */
+function sameName(head: string, from: number, colon: number, lower: string): boolean {
+  if (colon - from !== lower.length) return false;
+  // names are tokens: | 0x20 lower-cases A-Z and maps no other token character onto one of `lower`'s
+  for (let i = 0; i < lower.length; i++)
+    if ((head.charCodeAt(from + i) | 0x20) !== lower.charCodeAt(i)) return false;
+  return true;
+}
+
+type FieldVisit = (from: number, colon: number, valueStart: number, valueEnd: number) => void;
+
+function eachField(head: string, at: number, visit: FieldVisit): HeadError | undefined {
   while (at < head.length) {
     let end = head.indexOf('\r\n', at);
     if (end < 0) end = head.length;
-    const err = field(head, at, end, headers);
+    const err = field(head, at, end, visit);
     if (err) return err;
     at = end + 2;
   }
   return undefined;
 }
 
-function field(
-  head: string,
-  from: number,
-  to: number,
-  headers: Record<string, string>,
-): HeadError | undefined {
+function field(head: string, from: number, to: number, visit: FieldVisit): HeadError | undefined {
   const colon = head.indexOf(':', from);
   if (colon < 0 || colon >= to) return bad('header line without a colon');
   if (!isToken(head, from, colon)) return bad('malformed header name');
@@ -107,10 +172,7 @@ function field(
   while (vs < ve && isWs(head.charCodeAt(vs))) vs++;
   while (ve > vs && isWs(head.charCodeAt(ve - 1))) ve--;
   if (!isClean(head, vs, ve, true)) return bad('control character in a header value');
-  const name = head.slice(from, colon).toLowerCase();
-  const value = head.slice(vs, ve);
-  const prev = headers[name];
-  headers[name] = prev === undefined ? value : `${prev}, ${value}`;
+  visit(from, colon, vs, ve);
   return undefined;
 }
 

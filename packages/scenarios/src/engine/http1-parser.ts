@@ -83,17 +83,13 @@ export class Http1Parser {
 
   /** Decides how the body is delimited (RFC 9112 section 6.3). */
   private frame(r: ParsedRequest, buf: Buffer, pos: number): number {
-    const h = r.headers;
-    const conn = h.connection;
+    const [host, expect, conn, cl, te] = r.framing;
     r.keepAlive = r.http11
       ? conn === undefined || !hasToken(conn, 'close')
       : conn !== undefined && hasToken(conn, 'keep-alive');
-    if (r.http11 && h.host === undefined) return this.fail(400, 'HTTP/1.1 request without Host');
-    const expect = h.expect;
+    if (r.http11 && host === undefined) return this.fail(400, 'HTTP/1.1 request without Host');
     if (expect !== undefined && expect.toLowerCase() !== '100-continue')
       return this.fail(417, `Expect: ${expect} is not supported`);
-    const te = h['transfer-encoding'];
-    const cl = h['content-length'];
     if (te !== undefined) {
       if (cl !== undefined) return this.fail(400, 'both Transfer-Encoding and Content-Length');
       if (!r.http11) return this.fail(400, 'Transfer-Encoding in an HTTP/1.0 request');
