@@ -12,7 +12,7 @@ interface Raw {
   parts: Buffer[];
 }
 
-/** Feeds `pieces` in order (then the end of the connection when `end`); records what the parser said. */
+/** Feeds `pieces` in order (then the end of the connection when `end`) through one reused read buffer; records what the parser said. */
 function parse(pieces: Buffer[], end = false): Seen {
   const seen: Raw = { events: [], parts: [] };
   const p = new ResponseParser({
@@ -21,7 +21,13 @@ function parse(pieces: Buffer[], end = false): Seen {
     complete: (reusable, keepAliveMs) => seen.events.push(`complete ${reusable} ${keepAliveMs}`),
     error: (reason) => seen.events.push(`error ${reason}`),
   });
-  for (const b of pieces) p.push(b);
+  // as the client reads: every piece lands in one reused buffer, overwritten after each push
+  const shared = Buffer.alloc(64 * 1024);
+  for (const b of pieces) {
+    b.copy(shared);
+    p.push(shared.subarray(0, b.length));
+    shared.fill(0x58);
+  }
   if (end) p.end();
   return { events: seen.events, body: Buffer.concat(seen.parts).toString('utf8') };
 }

@@ -7,15 +7,16 @@ export interface ExchangeHandler {
   /** The request is on a connection and being written; `abort` ends it (and its connection). */
   onConnect(abort: (err?: Error) => void): void;
   onHeaders(status: number): void;
+  /** A piece of the body; the buffer is reused after the call (copy what you keep). */
   onData(chunk: Buffer): void;
   onComplete(): void;
   /** No complete answer: connection refused or lost, malformed answer, aborted. Called once. */
   onError(err: Error): void;
 }
 
-/** One request, serialised once: head and body in one string. */
+/** One request, serialised once: head and body in one buffer. */
 export interface Outgoing {
-  text: string;
+  bytes: Buffer;
   handler: ExchangeHandler;
 }
 
@@ -44,6 +45,12 @@ export interface ConnectionOwner {
   removed(c: ClientConnection): void;
 }
 
+/**
+ * Where plain connections read into (node's `onread`: no stream objects per read). One buffer
+ * serves every connection: a read is parsed before the next one, and the parser copies what it keeps.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
 /** How long an idle connection is kept when the server does not say (Keep-Alive: timeout=N). */
 const DEFAULT_IDLE_MS = 4000;
 /** Margin before the server's idle timeout, so a request does not race the server's close. */
@@ -66,12 +73,18 @@ export class ClientConnection implements ResponseSink {
   ) {
     this.current = first;
     const { host, port } = origin;
-    this.socket = origin.tls
-      ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }) })
-      : net.connect({ host, port });
+    if (origin.tls) {
+      this.socket = tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }) });
+      this.socket.on('data', (b: Buffer) => this.onData(b));
+    } else {
+      const callback = (n: number): boolean => {
+        this.onData(READ_BUFFER.subarray(0, n));
+        return true;
+      };
+      this.socket = net.connect({ host, port, onread: { buffer: READ_BUFFER, callback } });
+    }
     this.socket.setNoDelay(true);
     this.socket.on(origin.tls ? 'secureConnect' : 'connect', () => this.onConnected());
-    this.socket.on('data', (b: Buffer) => this.onData(b));
     this.socket.on('end', () => this.onEnd());
     this.socket.on('error', (err: Error) => this.fail(err));
     this.socket.on('close', () => this.fail(new ClientError('ECONNRESET', 'connection closed')));
@@ -83,7 +96,7 @@ export class ClientConnection implements ResponseSink {
     o.handler.onConnect((err) => {
       if (this.current === o) this.fail(err ?? new ClientError('ABORTED', 'request aborted'));
     });
-    this.socket.write(o.text, 'utf8');
+    this.socket.write(o.bytes);
   }
 
   /** Closes the connection; a request on it gets `err`. */

@@ -48,10 +48,10 @@ export class Http1Pool {
     body: string,
     handler: ExchangeHandler,
   ): void {
-    const text = this.serialise(method, path, headers, body);
-    if (typeof text !== 'string') handler.onError(text);
+    const bytes = this.serialise(method, path, headers, body);
+    if (bytes instanceof Error) handler.onError(bytes);
     else if (this.closed) handler.onError(new ClientError('ECLOSED', 'the client is closed'));
-    else this.assign({ text, handler });
+    else this.assign({ bytes, handler });
   }
 
   /** Opens up to `n` connections before the load starts; resolves when they are up, failed, or after 2 s. */
@@ -114,19 +114,25 @@ export class Http1Pool {
     return o;
   }
 
+  /** The request as bytes: head (latin1) and body (UTF-8) in one buffer, written with one call. */
   private serialise(
     method: string,
     path: string,
     headers: Record<string, string>,
     body: string,
-  ): string | Error {
+  ): Buffer | Error {
     if (BAD_PATH.test(path)) return new ClientError('EINVAL', `invalid request path ${JSON.stringify(path)}`);
-    let fields = this.fixed;
+    let head = `${method} ${path} HTTP/1.1\r\n${this.fixed}`;
     for (const name in headers) {
       const value = headers[name] as string;
       if (BAD_VALUE.test(value)) return new ClientError('EINVAL', `invalid value of header ${name}`);
-      fields += `${name}: ${value}\r\n`;
+      head += `${name}: ${value}\r\n`;
     }
-    return `${method} ${path} HTTP/1.1\r\n${fields}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    const bodyBytes = Buffer.byteLength(body);
+    head += `content-length: ${bodyBytes}\r\n\r\n`;
+    const bytes = Buffer.allocUnsafe(head.length + bodyBytes);
+    bytes.write(head, 0, 'latin1');
+    if (bodyBytes > 0) bytes.write(body, head.length, 'utf8');
+    return bytes;
   }
 }

@@ -1,11 +1,11 @@
 import { ChunkedDecoder } from './http1-chunked.js';
-import { parseFields } from './http1-head.js';
+import { scanFields } from './http1-head.js';
 
 /** Where the response parser delivers one response, synchronously, in order. */
 export interface ResponseSink {
   /** The status line and fields of the final (non-1xx) response are in. */
   head(status: number): void;
-  /** A piece of the body (already de-chunked). */
+  /** A piece of the body (already de-chunked); valid during the call only. */
   data(chunk: Buffer): void;
   /**
    * The response is complete. `reusable`: the connection may carry another request;
@@ -21,6 +21,8 @@ const MAX_HEAD = 16 * 1024;
 const MAX_CHUNKED_BODY = 1024 * 1024;
 const STATUS_LINE = /^HTTP\/1\.([01]) ([1-5]\d\d)(?: [^\r\n]*)?$/;
 const KEEP_ALIVE_TIMEOUT = /(?:^|[,;\s])timeout=(\d+)/i;
+/** The fields a response is framed by, in the order scanFields fills them. */
+const FRAMING = ['connection', 'keep-alive', 'transfer-encoding', 'content-length'] as const;
 
 type Framing = 'none' | 'length' | 'chunked' | 'close';
 
@@ -36,6 +38,7 @@ interface Head {
  * An HTTP/1.x response parser for a client that sends one request at a time on a connection:
  * skips 1xx interim answers, frames the body by Content-Length, chunked coding or the end of the
  * connection (RFC 9112 section 6.3). Anything after a complete response makes it not reusable.
+ * The bytes pushed may be overwritten after `push` returns: what is kept across reads is copied.
  */
 export class ResponseParser {
   private rest: Buffer | undefined;
@@ -75,7 +78,7 @@ export class ResponseParser {
     if (at < 0) {
       if (buf.length - pos > MAX_HEAD) this.fail('response head over 16 KiB');
       else {
-        this.rest = buf.subarray(pos);
+        this.rest = Buffer.from(buf.subarray(pos));
         this.scanned = this.rest.length;
       }
       return -1;
@@ -115,7 +118,9 @@ export class ResponseParser {
       return pos + n;
     }
     const dec = this.chunked as ChunkedDecoder;
-    const r = dec.feed(buf, pos);
+    // the decoder keeps pieces of what it is fed: feed it a copy
+    const r = dec.feed(Buffer.from(buf.subarray(pos)), 0);
+    r.pos += pos;
     if (r.status === 'more') return r.pos;
     if (r.status !== 'done') {
       this.fail(`malformed chunked response body (${r.status})`);
@@ -150,22 +155,21 @@ function parseResponseHead(text: string): Head | string {
   if (!m) return 'malformed status line';
   const status = Number(m[2]);
   if (status === 101) return 'unexpected 101 Switching Protocols';
-  const f: Record<string, string> = Object.create(null);
-  const err = parseFields(text, eol + 2, f);
+  const values: (string | undefined)[] = [undefined, undefined, undefined, undefined];
+  const err = scanFields(text, eol + 2, FRAMING, values);
   if (err) return `malformed response header (${err.reason})`;
-  const conn = (f.connection ?? '').toLowerCase();
+  const [connection, keepAlive, te, cl] = values;
+  const conn = (connection ?? '').toLowerCase();
   const reusable = m[1] === '1' ? !/\bclose\b/.test(conn) : /\bkeep-alive\b/.test(conn);
-  const ka = f['keep-alive'] === undefined ? undefined : KEEP_ALIVE_TIMEOUT.exec(f['keep-alive']);
+  const ka = keepAlive === undefined ? undefined : KEEP_ALIVE_TIMEOUT.exec(keepAlive);
   const keepAliveMs = ka ? Number(ka[1]) * 1000 : undefined;
   const h: Head = { status, framing: 'none', length: 0, reusable, keepAliveMs };
   if (status < 200 || status === 204 || status === 304) return h;
-  const te = f['transfer-encoding'];
   if (te !== undefined) {
     if (/(?:^|,)\s*chunked\s*$/i.test(te)) h.framing = 'chunked';
     else closeDelimited(h);
     return h;
   }
-  const cl = f['content-length'];
   if (cl === undefined) return closeDelimited(h);
   const length = contentLength(cl);
   if (length < 0) return 'malformed Content-Length';

@@ -68,9 +68,11 @@ abstract class Exchange implements ExchangeHandler {
 
   onData(chunk: Buffer): void {
     if ((this.status < 200 || this.status >= 300) && this.bodyBytes < 4096) {
-      // decoded whole at the end, so a character split between reads survives
-      if (this.body) this.body.push(chunk);
-      else this.body = [chunk];
+      // copied (the client reuses its read buffer) and decoded whole at the end, so a character
+      // split between reads survives
+      const copy = Buffer.from(chunk);
+      if (this.body) this.body.push(copy);
+      else this.body = [copy];
       this.bodyBytes += chunk.length;
     }
   }
