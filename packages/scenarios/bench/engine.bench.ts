@@ -141,8 +141,8 @@ try {
     console.log(
       '   rate  offered  achieved  dropped%  sched-p99-ms  after-1st-s-ms  engine-cpu  cpu-s/1000  hub-cpu-s/1000  rss-MiB  load(1,5,15m)',
     );
-    // warm-up, not reported: JIT compilation and the keep-alive pools would otherwise be charged to the first step
-    await run(500, 3, workers);
+    // warm-up, not reported (4 s at up to 2000/s): JIT compilation and heap growth would otherwise be charged to the first step
+    await run(Math.min(2000, rates[0] ?? 2000), 4, workers);
     let best = 0;
     let held = true;
     for (const rate of rates) {

@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { type ExchangeHandler, Http1Pool } from './http1-client.js';
 import type { Transfer } from './inflight.js';
 
@@ -196,4 +195,3 @@ export class HubClient {
   }
 }
 
-export type { IncomingHttpHeaders };
