@@ -16,7 +16,7 @@ const BAD_PATH = /[^\x21-\x7e]/;
 /**
  * A minimal HTTP/1.1 client for the engine's traffic to one origin: up to `max` keep-alive
  * connections on node:net, one request at a time on each, requests queued in order while all
- * are busy. A request is one string written once; the answer's body is passed through.
+ * are busy. A request is one buffer written once; the answer's body is passed through.
  * No redirects, no retries: a request whose connection fails gets `onError`.
  */
 export class Http1Pool {
