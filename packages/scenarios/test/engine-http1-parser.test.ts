@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Http1Parser, type ParsedRequest, type ParseErrorStatus } from '../src/engine/http1-parser.js';
+import { splitAt } from './support/split.js';
 
 const LIMITS = { maxHeadBytes: 16 * 1024, maxBodyBytes: 64 * 1024 };
 
@@ -20,17 +21,6 @@ function parse(pieces: Buffer[], limits = LIMITS): Seen {
   });
   for (const b of pieces) p.push(b);
   return seen;
-}
-
-function splitAt(buf: Buffer, cuts: number[]): Buffer[] {
-  const at = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
-  const out: Buffer[] = [];
-  let prev = 0;
-  for (const c of [...at, buf.length]) {
-    out.push(buf.subarray(prev, c));
-    prev = c;
-  }
-  return out;
 }
 
 /** What a request says (its public fields), as a plain object. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ResponseParser } from '../src/engine/http1-response.js';
+import { splitAt } from './support/split.js';
 
 interface Seen {
   events: string[];
@@ -34,17 +35,6 @@ function parse(pieces: Buffer[], end = false): Seen {
 
 const one = (text: string, end = false) => parse([Buffer.from(text, 'latin1')], end);
 
-function splitAt(buf: Buffer, cuts: number[]): Buffer[] {
-  const at = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
-  const out: Buffer[] = [];
-  let prev = 0;
-  for (const c of [...at, buf.length]) {
-    out.push(buf.subarray(prev, c));
-    prev = c;
-  }
-  return out;
-}
-
 describe('HTTP/1.1 response parser of the engine client', () => {
   it('frames a body by Content-Length, by chunked coding, and by the end of the connection', () => {
     expect(one('HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n')).toEqual({
@@ -75,24 +65,14 @@ describe('HTTP/1.1 response parser of the engine client', () => {
     });
   });
 
-  it('keeps the connection only when the server allows it', () => {
-    expect(one('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n').events).toEqual([
-      'head 200',
-      'complete false undefined',
-    ]);
-    expect(one('HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n').events).toEqual([
-      'head 200',
-      'complete false undefined',
-    ]);
-    expect(one('HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n').events).toEqual([
-      'head 200',
-      'complete true undefined',
-    ]);
+  it.each([
+    ['HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', false],
+    ['HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n', false],
+    ['HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n', true],
     // a second answer to one request: the first is delivered, the connection is not reused
-    expect(one('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\n\r\n').events).toEqual([
-      'head 200',
-      'complete false undefined',
-    ]);
+    ['HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\n\r\n', false],
+  ])('keeps the connection only when the server allows it: %j', (text, reusable) => {
+    expect(one(text).events).toEqual(['head 200', `complete ${reusable} undefined`]);
   });
 
   it.each([
