@@ -52,16 +52,10 @@ export class ResponseParser {
 
   push(chunk: Buffer): void {
     if (this.dead) return;
-    let buf = chunk;
-    if (this.rest) {
-      buf = Buffer.concat([this.rest, chunk]);
-      this.rest = undefined;
-    }
-    let pos = 0;
-    while (pos < buf.length && !this.dead) {
+    const buf = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
+    this.rest = undefined;
+    for (let pos = 0; pos >= 0 && pos < buf.length && !this.dead; )
       pos = this.current ? this.body(buf, pos, this.current) : this.head(buf, pos);
-      if (pos < 0) return;
-    }
   }
 
   /** The peer ended the connection: completes a body that runs to the close, else an error. */
