@@ -179,3 +179,23 @@ function field(head: string, from: number, to: number, visit: FieldVisit): HeadE
 function bad(reason: string): HeadError {
   return { status: 400, reason };
 }
+
+/** A comma-separated list holds the token (case-insensitive). */
+export function hasToken(list: string, token: string): boolean {
+  const l = list.toLowerCase();
+  if (l === token) return true;
+  for (const t of l.split(',')) if (t.trim() === token) return true;
+  return false;
+}
+
+/** 1 to 15 decimal digits, else -1. */
+export function decimal(s: string): number {
+  if (s.length === 0 || s.length > 15) return -1;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}

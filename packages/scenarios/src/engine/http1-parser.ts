@@ -1,5 +1,5 @@
 import { ChunkedDecoder } from './http1-chunked.js';
-import { parseHead, type RequestHead } from './http1-head.js';
+import { decimal, hasToken, parseHead, type RequestHead } from './http1-head.js';
 
 /** One complete request. */
 export type ParsedRequest = RequestHead;
@@ -162,24 +162,4 @@ export class Http1Parser {
     this.sink.error(status, reason);
     return -1;
   }
-}
-
-/** A comma-separated list holds the token (case-insensitive). */
-function hasToken(list: string, token: string): boolean {
-  const l = list.toLowerCase();
-  if (l === token) return true;
-  for (const t of l.split(',')) if (t.trim() === token) return true;
-  return false;
-}
-
-/** 1 to 15 decimal digits, else -1. */
-function decimal(s: string): number {
-  if (s.length === 0 || s.length > 15) return -1;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const d = s.charCodeAt(i) - 0x30;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n;
 }

@@ -1,5 +1,5 @@
 import { ChunkedDecoder } from './http1-chunked.js';
-import { scanFields } from './http1-head.js';
+import { decimal, hasToken, scanFields } from './http1-head.js';
 
 /** Where the response parser delivers one response, synchronously, in order. */
 export interface ResponseSink {
@@ -153,8 +153,10 @@ function parseResponseHead(text: string): Head | string {
   const err = scanFields(text, eol + 2, FRAMING, values);
   if (err) return `malformed response header (${err.reason})`;
   const [connection, keepAlive, te, cl] = values;
-  const conn = (connection ?? '').toLowerCase();
-  const reusable = m[1] === '1' ? !/\bclose\b/.test(conn) : /\bkeep-alive\b/.test(conn);
+  const reusable =
+    m[1] === '1'
+      ? connection === undefined || !hasToken(connection, 'close')
+      : connection !== undefined && hasToken(connection, 'keep-alive');
   const ka = keepAlive === undefined ? undefined : KEEP_ALIVE_TIMEOUT.exec(keepAlive);
   const keepAliveMs = ka ? Number(ka[1]) * 1000 : undefined;
   const h: Head = { status, framing: 'none', length: 0, reusable, keepAliveMs };
@@ -180,7 +182,8 @@ function closeDelimited(h: Head): Head {
 
 /** Content-Length digits (a list of equal values is one value); -1 when malformed. */
 function contentLength(value: string): number {
-  if (/^\d{1,15}$/.test(value)) return Number(value);
+  const n = decimal(value);
+  if (n >= 0 || !value.includes(',')) return n;
   const values = value.split(',').map((v) => v.trim());
-  return values.every((v) => /^\d{1,15}$/.test(v) && v === values[0]) ? Number(values[0]) : -1;
+  return values.every((v) => v === values[0]) ? decimal(values[0] as string) : -1;
 }
