@@ -62,12 +62,10 @@ export function addHdrWire(into: Histogram, w: HdrWire): void {
   b.updateMinNonZeroValue(Math.min(b.minNonZeroValue, w.min));
 }
 
-type CountsWire = CountFields;
-
 /** A period as it crosses threads: plain counts and each non-empty HDR histogram, encoded. */
 export interface PeriodWire {
-  all: CountsWire;
-  corridors: CountsWire[];
+  all: CountFields;
+  corridors: CountFields[];
   ack?: HdrWire;
   dispatch?: HdrWire;
   sched?: HdrWire;
@@ -77,7 +75,7 @@ export interface PeriodWire {
 
 const encode = hdrToWire;
 
-const counts = (c: Counts): CountsWire => ({
+const counts = (c: Counts): CountFields => ({
   offered: c.offered,
   started: c.started,
   dropped: c.dropped,
