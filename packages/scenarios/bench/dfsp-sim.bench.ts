@@ -6,7 +6,6 @@
 //   pnpm bench dfsp-sim
 // Env: BENCH_RATES (default "250,500,1000"), BENCH_STEP_S (seconds per rate, default 5).
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -17,17 +16,15 @@ import * as hdr from 'hdr-histogram-js';
 import { Agent, fetch as ufetch } from 'undici';
 import { type ShimRequest, loadK6Script } from '../test/k6/k6-in-node.js';
 import { testContext } from '../src/k6/context.js';
+import { pidCpuSeconds } from '../src/k6/host-seconds.js';
 
 const rates = (process.env.BENCH_RATES ?? '250,500,1000').split(',').map(Number);
 const stepS = Number(process.env.BENCH_STEP_S ?? 5);
 const suite = standardSuite();
 const pct = (v: number[], q: number) => v[Math.max(0, Math.ceil(q * v.length) - 1)] ?? Number.NaN;
 
-/** CPU seconds (user + system) a process used so far, from /proc/<pid>/stat. */
-function cpuSeconds(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
+/** CPU seconds (user + system) a process used so far, from /proc/<pid>/stat (NaN when unreadable). */
+const cpuSeconds = (pid: number): number => pidCpuSeconds(pid) ?? Number.NaN;
 
 const hub = await startHub({ isolation: 'process', profile: 'healthy' });
 const child = spawn(

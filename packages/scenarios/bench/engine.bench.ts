@@ -8,13 +8,14 @@
 // From the built bundles (engine workers load dist/engine-worker.js, as the CLI does), after `pnpm build`:
 //   node --import tsx packages/scenarios/bench/engine.bench.ts
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { SuiteDefinition } from '@mlperf/core';
 import { type RunTestResult, runTest, standardSuite } from '@mlperf/scenarios';
+import { pidCpuSeconds } from '../src/k6/host-seconds.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const stepS = Number(process.env.BENCH_STEP_S ?? 5);
@@ -54,16 +55,8 @@ function suite(rate: number, seconds: number): SuiteDefinition {
   };
 }
 
-/** CPU seconds a process used so far (Linux /proc: utime + stime, 100 ticks a second); 0 elsewhere. */
-function processCpuS(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
+/** CPU seconds the stub hub process used so far (Linux /proc); 0 elsewhere. */
+const processCpuS = (pid: number | undefined): number => (pid === undefined ? 0 : (pidCpuSeconds(pid) ?? 0));
 
 const out = mkdtempSync(join(tmpdir(), 'mlperf-bench-'));
 const stub = await startStub();

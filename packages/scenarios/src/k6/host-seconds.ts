@@ -14,7 +14,8 @@ export function processCpuSeconds(stat: string): number | undefined {
   return Number.isFinite(utime) && Number.isFinite(stime) ? (utime + stime) / USER_HZ : undefined;
 }
 
-function readPidCpu(pid: number): number | undefined {
+/** utime + stime of process `pid` in seconds so far; undefined when /proc cannot be read. */
+export function pidCpuSeconds(pid: number): number | undefined {
   try {
     return processCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
@@ -73,7 +74,7 @@ export class K6HostWatch {
     const self = process.cpuUsage(this.lastSelf);
     this.lastSelf = process.cpuUsage();
     const pid = this.k6Pid();
-    const k6Now = pid === undefined ? undefined : readPidCpu(pid);
+    const k6Now = pid === undefined ? undefined : pidCpuSeconds(pid);
     const k6 =
       k6Now !== undefined && this.lastK6 !== undefined ? Math.max(0, k6Now - this.lastK6) : undefined;
     if (k6Now !== undefined) this.lastK6 = k6Now;
