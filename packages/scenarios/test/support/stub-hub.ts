@@ -66,7 +66,7 @@ function transferPath(rest: string): { id: string; error: boolean } | undefined 
  * to the payee's registered callback, forwards the payee's answer to the payer. Endpoints are
  * registered as on central-ledger (`POST /participants/{name}/endpoints`). `stall(ms)` holds
  * every request for a while, like a hub that stops answering. Built on the engine's lean HTTP/1.1
- * server and undici pools, so that it costs the machine less than the engine it serves.
+ * server and client, so that it costs the machine less than the engine it serves.
  */
 export async function startStubHub(options: StubHubOptions = {}) {
   const callbacks = new CallbackEndpoints();
