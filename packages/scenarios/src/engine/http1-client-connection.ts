@@ -51,8 +51,8 @@ export interface ConnectionOwner {
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
-/** How long an idle connection is kept when the server does not say (Keep-Alive: timeout=N). */
-const DEFAULT_IDLE_MS = 4000;
+/** How long an idle connection is reused when the server does not say (Keep-Alive: timeout=N). */
+const DEFAULT_IDLE_MS = 3000;
 /** Margin before the server's idle timeout, so a request does not race the server's close. */
 const IDLE_MARGIN_MS = 1000;
 
@@ -64,7 +64,7 @@ export class ClientConnection implements ResponseSink {
   private connected = false;
   private gone = false;
   idleSince = 0;
-  idleMs = DEFAULT_IDLE_MS - IDLE_MARGIN_MS;
+  idleMs = DEFAULT_IDLE_MS;
 
   constructor(
     origin: Origin,
