@@ -16,12 +16,13 @@ async function getsAnswered(): Promise<number> {
 describe.skipIf(!scriptsPresent())('transfers whose callback misses the timeout, on the real switch', () => {
   it('are looked up (GET /transfers/{id}) and counted as the ledger has them', async () => {
     if (!(await switchHealthy())) throw new Error('the switch is not up (global-setup.ts starts it)');
-    // a 300 ms timeout (30 s expiration, grace -29.7 s): most callbacks of this switch come later
+    // a 50 ms timeout (30 s expiration, grace -29.95 s): shorter than this switch's quickest
+    // prepare-to-commit (300 ms was not: on a quiet machine every callback came in time)
     const stage = { rate: 4, duration: '8s', expiration: '30s' };
     const test = customTest('late-callbacks', 'Callbacks after the timeout', stage);
     const gets0 = await getsAnswered();
     const since = await dbNow();
-    const r = await runOnSwitch(test, { timeoutGraceMs: -29_700, lookupWaitMs: 20_000 });
+    const r = await runOnSwitch(test, { timeoutGraceMs: -29_950, lookupWaitMs: 20_000 });
     console.log(`late callbacks: ${JSON.stringify(r.totals)}`);
     const lk = r.totals.lookups;
     expect(lk?.sent ?? 0).toBeGreaterThan(0);
